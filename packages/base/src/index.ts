@@ -1,0 +1,30 @@
+export {
+  assertKnownKeys,
+  assertPlainObject,
+  checkBoolean,
+  checkEnum,
+  checkNumber,
+  checkNumberArray,
+  checkString,
+  closestMatch,
+  editDistance,
+  type NumberRule,
+  optionalBoolean,
+  optionalEnum,
+  optionalNumber,
+} from './config.js';
+export {
+  ConfigError,
+  DataError,
+  DtrnError,
+  type DtrnErrorDetails,
+  describeValue,
+  type ErrorLocation,
+  formatLocation,
+  isConfigError,
+  isDataError,
+  isDtrnError,
+  isShapeError,
+  ShapeError,
+} from './errors.js';
+export { createRng, deriveSeed, Rng, type RngState } from './random.js';
