@@ -59,7 +59,7 @@ for (const backend of backends) {
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => forward(x), variables);
         value.dataSync();
-        Object.values(grads).forEach((g) => g.dataSync());
+        for (const g of Object.values(grads)) g.dataSync();
       }),
     );
     rows.push({ name, forwardMs, trainMs });
