@@ -1,0 +1,16 @@
+// Browser-safe entry point: no Node built-ins may be imported from here.
+export type {
+  Batch,
+  BehaviorSpec,
+  DatasetSchema,
+  DenseFieldSpec,
+  IdSpaceSpec,
+  InMemoryDataset,
+  OovPolicy,
+  SampleSpace,
+  SequenceColumns,
+  SequenceSideFieldSpec,
+  SequencesSpec,
+  SparseFieldSpec,
+  TaskSpec,
+} from './types.js';

@@ -1,0 +1,2 @@
+// Node entry point: file-reading loaders and shard I/O (uses node:fs). Re-exports the browser-safe API.
+export * from './index.js';
