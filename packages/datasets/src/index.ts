@@ -14,3 +14,6 @@ export type {
   SparseFieldSpec,
   TaskSpec,
 } from './types.js';
+export * from './data/index.js';
+export * from './loaders/index.js';
+export * from './synthetic/index.js';
