@@ -16,5 +16,7 @@ export function libraryConfig(entry, options = {}) {
     platform: options.platform ?? 'neutral',
     splitting: true,
     treeshake: true,
+    // Node built-ins only appear in separate Node entry points; never bundle or resolve them.
+    external: [/^node:/],
   });
 }

@@ -59,3 +59,12 @@ export {
   type ExpectedDimension,
   type ShapeBindings,
 } from './shape.js';
+export type {
+  ForwardOptions,
+  ModelInspection,
+  ModelState,
+  MultiTaskModel,
+  PreparedBatch,
+  VariableGroups,
+} from './multi-task-model.js';
+export { MemoryStorage, type Storage } from './storage.js';

@@ -1,0 +1,82 @@
+/**
+ * The contract between a multi-task model and a trainer. `@dtrn/model` implements it; `@dtrn/trainer`
+ * needs nothing else, so any recommender that implements it can use the trainer (and its loss
+ * balancers, early stopping and checkpoints).
+ *
+ * A step: `prepare(batch)` turns a batch of ids into tensors (embedding rows gathered in plain
+ * typed-array code), `forward(prepared)` computes K logits from those tensors and the dense
+ * variables, the trainer differentiates its loss with respect to `prepared.sparseInputs` and the
+ * dense variables, hands the sparse gradients back with `applySparseGradients`, and updates the
+ * dense variables with its own optimizer.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+
+export interface ForwardOptions {
+  /** Training mode (dropout on). */
+  readonly training: boolean;
+  /** Seed of this step's randomness (dropout), so runs and resumed runs repeat exactly. */
+  readonly seed?: number;
+}
+
+/** A batch turned into tensors. The trainer disposes it after the step. */
+export interface PreparedBatch {
+  /** Number of samples. */
+  readonly size: number;
+  /**
+   * Tensors built from embedding rows that the forward pass reads; their gradients are the
+   * gradients of the touched rows. Differentiate the loss with respect to them.
+   */
+  readonly sparseInputs: readonly tf.Tensor[];
+  /**
+   * Applies the gradients of `sparseInputs` (same order and shapes) to the embedding rows: one step
+   * of the sparse optimizer on the touched rows only. Does not dispose the gradients.
+   */
+  applySparseGradients(gradients: readonly tf.Tensor[]): void;
+  /** Frees the tensors. */
+  dispose(): void;
+}
+
+/** Dense trainable variables split for loss balancers (GradNorm, PCGrad): shared and task-owned. */
+export interface VariableGroups {
+  /** Variables every task's loss depends on (embedding-side dense weights, experts, bottoms...). */
+  readonly shared: readonly tf.Variable[];
+  /** Per task k, variables only task k's loss depends on (its tower, its gate...). */
+  readonly perTask: readonly (readonly tf.Variable[])[];
+}
+
+/** Numbers for inspection and reports (not tensors): gate utilisation, field weights. */
+export interface ModelInspection {
+  /** Mean gate weight per expert, per gate (`gate` names the gate, `task` its task or null). */
+  readonly gates?: readonly { readonly gate: string; readonly task: number | null; readonly expertWeights: readonly number[] }[];
+  /** Mean TRM field weight per (task, field). */
+  readonly fieldWeights?: readonly { readonly task: number; readonly fields: readonly string[]; readonly weights: readonly number[] }[];
+}
+
+/** Serializable training state of a model: dense weights and sparse embedding state. */
+export interface ModelState {
+  /** Dense weights by stable name. */
+  readonly dense: Readonly<Record<string, { readonly shape: readonly number[]; readonly values: Float32Array }>>;
+  /** Opaque sparse state (embedding rows, optimizer slots, step), typed arrays plus JSON metadata. */
+  readonly sparse: unknown;
+}
+
+export interface MultiTaskModel<TBatch = unknown> {
+  /** Task names in order; logits[k] belongs to taskNames[k]. */
+  readonly taskNames: readonly string[];
+  /** All dense trainable variables, each exactly once across the groups. */
+  readonly variableGroups: VariableGroups;
+  /** Builds the tensors of a batch (gathers embedding rows). */
+  prepare(batch: TBatch, options: ForwardOptions): PreparedBatch;
+  /** K logits, each [B, 1]. Reads only `prepared` and the model's variables. */
+  forward(prepared: PreparedBatch, options: ForwardOptions): tf.Tensor[];
+  /** Inspection numbers for a batch (gate utilisation, field weights); optional. */
+  inspect?(prepared: PreparedBatch): ModelInspection;
+  /** Parameter counts: dense weights and embedding rows x dims. */
+  parameterCount(): { readonly dense: number; readonly embedding: number };
+  /** A copy of the training state (for checkpoints and best-weight restore). */
+  getState(): ModelState;
+  /** Restores a state from `getState()` (shapes validated). */
+  setState(state: ModelState): void;
+  /** Frees every variable and buffer. */
+  dispose(): void;
+}

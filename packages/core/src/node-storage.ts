@@ -1,0 +1,98 @@
+/** Storage on the local file system (Node only; exported from `@dtrn/core/node`). */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { DataError } from '@dtrn/base';
+import type { Storage } from './storage.js';
+
+/** Files under a root directory. Writes go to a temporary sibling, then `rename` (atomic on POSIX). */
+export class FileStorage implements Storage {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(relative: string): string {
+    const full = resolve(this.root, relative);
+    if (full !== this.root && !full.startsWith(`${this.root}/`)) {
+      throw new DataError('path escapes the storage root', { where: { file: relative }, expected: `a path inside ${this.root}` });
+    }
+    return full;
+  }
+
+  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+    const target = this.path(path);
+    await mkdir(dirname(target), { recursive: true });
+    const temporary = `${target}.tmp-${randomBytes(6).toString('hex')}`;
+    try {
+      await writeFile(temporary, data);
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(this.path(path)));
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') throw new DataError('file not found', { where: { file: join(this.root, path) } });
+      throw error;
+    }
+  }
+
+  async readText(path: string): Promise<string> {
+    const bytes = await this.readFile(path);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (cause) {
+      throw new DataError('file is not valid UTF-8', { where: { file: join(this.root, path) }, cause });
+    }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await stat(this.path(path));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async list(directory: string): Promise<string[]> {
+    try {
+      return (await readdir(this.path(directory))).sort();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  async remove(path: string): Promise<void> {
+    await rm(this.path(path), { recursive: true, force: true });
+  }
+
+  async replaceDirectory(from: string, to: string): Promise<void> {
+    const source = this.path(from);
+    const target = this.path(to);
+    await mkdir(dirname(target), { recursive: true });
+    // rename() cannot replace a non-empty directory: move the old one aside first, then swap.
+    const aside = `${target}.old-${randomBytes(6).toString('hex')}`;
+    let movedAside = false;
+    try {
+      await rename(target, aside);
+      movedAside = true;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    }
+    try {
+      await rename(source, target);
+    } catch (error) {
+      if (movedAside) await rename(aside, target);
+      throw error;
+    }
+    if (movedAside) await rm(aside, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,2 @@
+// Node-only entry point of @dtrn/core (uses node:fs).
+export { FileStorage } from './node-storage.js';
