@@ -50,6 +50,14 @@ export {
   seededInitializer,
   weightSeed,
 } from './initializers.js';
+export type {
+  ForwardOptions,
+  ModelInspection,
+  ModelState,
+  MultiTaskModel,
+  PreparedBatch,
+  VariableGroups,
+} from './multi-task-model.js';
 export { LAYER_NAMESPACE, registerLayer } from './registration.js';
 export {
   checkLength,
@@ -59,12 +67,4 @@ export {
   type ExpectedDimension,
   type ShapeBindings,
 } from './shape.js';
-export type {
-  ForwardOptions,
-  ModelInspection,
-  ModelState,
-  MultiTaskModel,
-  PreparedBatch,
-  VariableGroups,
-} from './multi-task-model.js';
 export { MemoryStorage, type Storage } from './storage.js';

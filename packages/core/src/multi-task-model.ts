@@ -47,15 +47,25 @@ export interface VariableGroups {
 /** Numbers for inspection and reports (not tensors): gate utilisation, field weights. */
 export interface ModelInspection {
   /** Mean gate weight per expert, per gate (`gate` names the gate, `task` its task or null). */
-  readonly gates?: readonly { readonly gate: string; readonly task: number | null; readonly expertWeights: readonly number[] }[];
+  readonly gates?: readonly {
+    readonly gate: string;
+    readonly task: number | null;
+    readonly expertWeights: readonly number[];
+  }[];
   /** Mean TRM field weight per (task, field). */
-  readonly fieldWeights?: readonly { readonly task: number; readonly fields: readonly string[]; readonly weights: readonly number[] }[];
+  readonly fieldWeights?: readonly {
+    readonly task: number;
+    readonly fields: readonly string[];
+    readonly weights: readonly number[];
+  }[];
 }
 
 /** Serializable training state of a model: dense weights and sparse embedding state. */
 export interface ModelState {
   /** Dense weights by stable name. */
-  readonly dense: Readonly<Record<string, { readonly shape: readonly number[]; readonly values: Float32Array }>>;
+  readonly dense: Readonly<
+    Record<string, { readonly shape: readonly number[]; readonly values: Float32Array }>
+  >;
   /** Opaque sparse state (embedding rows, optimizer slots, step), typed arrays plus JSON metadata. */
   readonly sparse: unknown;
 }

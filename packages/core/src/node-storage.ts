@@ -16,7 +16,10 @@ export class FileStorage implements Storage {
   private path(relative: string): string {
     const full = resolve(this.root, relative);
     if (full !== this.root && !full.startsWith(`${this.root}/`)) {
-      throw new DataError('path escapes the storage root', { where: { file: relative }, expected: `a path inside ${this.root}` });
+      throw new DataError('path escapes the storage root', {
+        where: { file: relative },
+        expected: `a path inside ${this.root}`,
+      });
     }
     return full;
   }
@@ -38,7 +41,8 @@ export class FileStorage implements Storage {
     try {
       return new Uint8Array(await readFile(this.path(path)));
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') throw new DataError('file not found', { where: { file: join(this.root, path) } });
+      if ((error as { code?: string }).code === 'ENOENT')
+        throw new DataError('file not found', { where: { file: join(this.root, path) } });
       throw error;
     }
   }

@@ -68,7 +68,8 @@ export class MemoryStorage implements Storage {
 
   async remove(path: string): Promise<void> {
     const key = normalise(path);
-    for (const file of [...this.files.keys()]) if (file === key || file.startsWith(`${key}/`)) this.files.delete(file);
+    for (const file of [...this.files.keys()])
+      if (file === key || file.startsWith(`${key}/`)) this.files.delete(file);
   }
 
   async replaceDirectory(from: string, to: string): Promise<void> {
