@@ -1,1 +1,21 @@
-export {};
+// Browser-safe data API: schema, dataset helpers, batches, splits, vocabularies, leakage check and
+// the shard byte format. No Node built-ins may be imported from here.
+export { concatDatasets } from './concat-datasets.js';
+export { type CreateDatasetOptions, createEmptyDataset } from './create-dataset.js';
+export { type Column, type ColumnDtype, type ColumnRef, listColumns } from './map-columns.js';
+export { compareRawIdKeys, type RawId, rawIdKey } from './raw-id.js';
+export { sampleMasksFor } from './sample-masks.js';
+export { type SchemaSummary, summarizeSchema } from './schema-summary.js';
+export { fnv1a32 } from './string-hash.js';
+export { sliceRows, takeRows } from './take-rows.js';
+export { validateDataset } from './validate-dataset.js';
+export { MAX_ID_SPACE_ROWS, OOV_POLICIES, validateSchema } from './validate-schema.js';
+export { MAX_SEQUENCE_LENGTH } from './validate-sequences.js';
+export {
+  VOCABULARY_FORMAT,
+  VOCABULARY_FORMAT_VERSION,
+  Vocabulary,
+  type VocabularyJson,
+  type VocabularyParts,
+} from './vocabulary.js';
+export { DEFAULT_VOCABULARY_ARGS, type VocabularyArgs, VocabularyBuilder } from './vocabulary-builder.js';
