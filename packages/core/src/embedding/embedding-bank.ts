@@ -1,0 +1,319 @@
+/**
+ * EmbeddingBank: sparse embedding tables kept outside tfjs, in typed arrays, with lazy Adam or
+ * Adagrad row updates. A training step looks the batch's rows up (plain copies), differentiates
+ * the loss with respect to those looked-up tensors, and hands the row gradients back to
+ * `applyGradients`, which sums duplicate ids and updates only the touched rows in place. No part of
+ * a step costs O(vocabulary).
+ */
+import { ConfigError, DataError, ShapeError } from '@dtrn/base';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type EmbeddingBankArgs,
+  type EmbeddingTableSpec,
+  type ResolvedEmbeddingBankArgs,
+  resolveEmbeddingBankArgs,
+} from './config.js';
+import { RowGradientSums } from './row-gradient-sums.js';
+import { tableSeed } from './row-initializer.js';
+import { lazyAdagradUpdate, lazyAdamUpdate } from './sparse-optimizers.js';
+import {
+  checkStateFits,
+  EMBEDDING_STATE_FORMAT,
+  EMBEDDING_STATE_VERSION,
+  type EmbeddingBankState,
+  tableArrays,
+} from './state.js';
+import { EmbeddingTable, slotNames } from './table.js';
+
+/** Row gradients of one looked-up input: `gradients[i * dim + j]` belongs to `ids[i]`. */
+export interface EmbeddingUpdate {
+  readonly table: string;
+  readonly ids: Int32Array;
+  /** [ids.length * dim] */
+  readonly gradients: Float32Array;
+}
+
+export interface ApplyGradientsResult {
+  /** The bank's step count after this update. */
+  readonly step: number;
+  /** Distinct rows updated per table (padding excluded). */
+  readonly touchedRows: Readonly<Record<string, number>>;
+}
+
+/** Size facts of one table. */
+export interface EmbeddingTableInfo extends EmbeddingTableSpec {
+  /** rows * dim, padding row included. */
+  readonly parameterCount: number;
+  /** Bytes allocated for rows, optimizer slots and the initialised-rows bitset. */
+  readonly memoryBytes: number;
+  /** Rows initialised so far (touched at least once), padding included. */
+  readonly initializedRows: number;
+}
+
+function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function';
+}
+
+export class EmbeddingBank {
+  /** The resolved configuration (JSON-able). */
+  readonly config: ResolvedEmbeddingBankArgs;
+  /** True when rows and slots live on SharedArrayBuffer. */
+  readonly isShared: boolean;
+  private readonly tables = new Map<string, EmbeddingTable>();
+  private readonly sums = new Map<string, RowGradientSums>();
+  private stepCount = 0;
+
+  constructor(args: EmbeddingBankArgs) {
+    this.config = resolveEmbeddingBankArgs(args);
+    this.isShared = this.config.sharedMemory && sharedMemoryAvailable();
+    const { optimizer, initializer, seed } = this.config;
+    for (const spec of this.config.tables) {
+      let table: EmbeddingTable;
+      try {
+        table = new EmbeddingTable(spec, optimizer, initializer, tableSeed(seed, spec.name), this.isShared);
+      } catch (cause) {
+        const bytes = spec.rows * spec.dim * 4 * (1 + slotNames(optimizer).length);
+        throw new ConfigError(`EmbeddingBank: could not allocate table ${spec.name}`, {
+          expected: `${bytes} bytes of address space`,
+          found: String(cause),
+          cause,
+        });
+      }
+      this.tables.set(spec.name, table);
+      this.sums.set(spec.name, new RowGradientSums(spec.rows, spec.dim));
+    }
+  }
+
+  /** Optimizer steps taken (calls of applyGradients). */
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get tableNames(): readonly string[] {
+    return [...this.tables.keys()];
+  }
+
+  /** Size facts of `table`. */
+  tableInfo(table: string): EmbeddingTableInfo {
+    const t = this.table(table, 'tableInfo');
+    return {
+      name: t.name,
+      rows: t.rows,
+      dim: t.dim,
+      parameterCount: t.parameterCount,
+      memoryBytes: t.memoryBytes,
+      initializedRows: t.initializedRows,
+    };
+  }
+
+  /** Total stored parameters over all tables (padding rows included). */
+  get parameterCount(): number {
+    let total = 0;
+    for (const t of this.tables.values()) total += t.parameterCount;
+    return total;
+  }
+
+  /** Total bytes allocated over all tables (address space; see the README's memory notes). */
+  get memoryBytes(): number {
+    let total = 0;
+    for (const t of this.tables.values()) total += t.memoryBytes;
+    return total;
+  }
+
+  /** Width d of `table`. */
+  dimOf(table: string): number {
+    return this.table(table, 'dimOf').dim;
+  }
+
+  /** The rows of `ids`, row-major ([ids.length * dim]); id 0 (padding) gives zeros. */
+  lookup(table: string, ids: Int32Array): Float32Array {
+    const t = this.table(table, 'lookup');
+    this.checkIds(t, ids, 'lookup');
+    const out = new Float32Array(ids.length * t.dim);
+    t.gatherInto(ids, out, 0);
+    return out;
+  }
+
+  /** Like `lookup`, writing into `out` from `outOffset` (no allocation). */
+  lookupInto(table: string, ids: Int32Array, out: Float32Array, outOffset = 0): void {
+    const t = this.table(table, 'lookupInto');
+    this.checkIds(t, ids, 'lookupInto');
+    if (!Number.isInteger(outOffset) || outOffset < 0 || outOffset + ids.length * t.dim > out.length) {
+      throw new ShapeError(`EmbeddingBank.lookupInto(${table}): out is too short`, {
+        expected: `at least ${outOffset} + ${ids.length} * ${t.dim} elements`,
+        found: `length ${out.length}`,
+      });
+    }
+    t.gatherInto(ids, out, outOffset);
+  }
+
+  /**
+   * The rows of `ids` as a float32 tensor of shape [...idsShape, dim]; `idsShape` defaults to
+   * [ids.length] (e.g. [B, L] for a sequence batch). The caller disposes the tensor.
+   */
+  lookupTensor(table: string, ids: Int32Array, idsShape: readonly number[] = [ids.length]): tf.Tensor {
+    const t = this.table(table, 'lookupTensor');
+    const size = idsShape.reduce((a, b) => a * b, 1);
+    if (size !== ids.length || idsShape.some((dim) => !Number.isInteger(dim) || dim < 0)) {
+      throw new ShapeError(`EmbeddingBank.lookupTensor(${table}): idsShape does not fit the ids`, {
+        expected: `non-negative integer dims with product ${ids.length}`,
+        found: `[${idsShape.join(', ')}]`,
+      });
+    }
+    return tf.tensor(this.lookup(table, ids), [...idsShape, t.dim], 'float32'); // [...idsShape, d]
+  }
+
+  /**
+   * One optimizer step over all `updates`: gradients of the same row are summed across every
+   * update of its table (the target item and all sequences share the item table), then each
+   * distinct touched row gets one lazy Adam / Adagrad update (plus L2). Padding ids are ignored.
+   * Everything is validated before anything changes.
+   */
+  applyGradients(updates: readonly EmbeddingUpdate[]): ApplyGradientsResult {
+    updates.forEach((update, u) => {
+      const t = this.table(update.table, `applyGradients (update ${u})`);
+      this.checkIds(t, update.ids, `applyGradients (update ${u})`);
+      if (update.gradients.length !== update.ids.length * t.dim) {
+        throw new ShapeError(`EmbeddingBank.applyGradients: update ${u} (${t.name}) has the wrong length`, {
+          expected: `ids.length * dim = ${update.ids.length} * ${t.dim} gradients`,
+          found: `length ${update.gradients.length}`,
+        });
+      }
+    });
+    this.stepCount++;
+    for (const update of updates) this.sums.get(update.table)!.add(update.ids, update.gradients);
+    const touchedRows: Record<string, number> = {};
+    const { optimizer, l2 } = this.config;
+    for (const [name, sums] of this.sums) {
+      if (sums.count === 0) continue;
+      const t = this.tables.get(name)!;
+      for (let slot = 0; slot < sums.count; slot++) t.ensureRow(sums.touched[slot]!);
+      const touched = { rows: sums.touched, gradients: sums.sums, count: sums.count };
+      if (optimizer.kind === 'adam') {
+        lazyAdamUpdate(t.values, t.slots[0]!, t.slots[1]!, t.dim, touched, optimizer, this.stepCount, l2);
+      } else {
+        lazyAdagradUpdate(t.values, t.slots[0]!, t.dim, touched, optimizer, l2);
+      }
+      touchedRows[name] = sums.count;
+      sums.clear();
+    }
+    return { step: this.stepCount, touchedRows };
+  }
+
+  /** A copy of the whole table ([rows * dim]), every row initialised first (O(rows)). */
+  getWeights(table: string): Float32Array {
+    const t = this.table(table, 'getWeights');
+    t.ensureAllRows();
+    return t.values.slice();
+  }
+
+  /**
+   * Replaces a table's rows ([rows * dim]); row 0 must be zeros. Optimizer slots of rows never
+   * touched before start fresh; slots of touched rows are kept.
+   */
+  setWeights(table: string, values: Float32Array): void {
+    const t = this.table(table, 'setWeights');
+    if (values.length !== t.rows * t.dim) {
+      throw new ShapeError(`EmbeddingBank.setWeights(${table}) has the wrong length`, {
+        expected: `rows * dim = ${t.rows * t.dim}`,
+        found: `length ${values.length}`,
+      });
+    }
+    for (let j = 0; j < t.dim; j++) {
+      if (values[j] !== 0) {
+        throw new DataError(`EmbeddingBank.setWeights(${table}): the padding row must be zeros`, {
+          where: { field: table, index: j },
+          expected: '0',
+          found: values[j],
+        });
+      }
+    }
+    t.ensureAllRows();
+    t.values.set(values);
+  }
+
+  /**
+   * The bank's checkpoint state. With `copy: true` (default) the arrays are copies; with
+   * `copy: false` they are live views of the bank's storage (no memory cost, but they change with
+   * the next step).
+   */
+  getState(options: { copy?: boolean } = {}): EmbeddingBankState {
+    const copy = options.copy ?? true;
+    const { optimizer, seed, initializer, l2 } = this.config;
+    const slots = slotNames(optimizer);
+    const arrays: Record<string, ReturnType<typeof tableArrays>> = {};
+    for (const t of this.tables.values()) arrays[t.name] = tableArrays(t, slots, copy);
+    return {
+      metadata: {
+        format: EMBEDDING_STATE_FORMAT,
+        version: EMBEDDING_STATE_VERSION,
+        step: this.stepCount,
+        seed,
+        initializer,
+        optimizer,
+        l2,
+        tables: [...this.tables.values()].map((t) => ({
+          name: t.name,
+          rows: t.rows,
+          dim: t.dim,
+          slots,
+          initializedRows: t.initializedRows,
+        })),
+      },
+      arrays,
+    };
+  }
+
+  /**
+   * Restores a state from `getState` (copied in). The state must come from a bank with the same
+   * tables, optimizer kind, seed and initializer; optimizer hyperparameters and l2 stay this
+   * bank's.
+   */
+  setState(state: EmbeddingBankState): void {
+    const tables = [...this.tables.values()];
+    checkStateFits(state, tables, this.config);
+    const slots = slotNames(this.config.optimizer);
+    for (const t of tables) {
+      const arrays = state.arrays[t.name]!;
+      t.values.set(arrays.values);
+      slots.forEach((slot, i) => {
+        t.slots[i]!.set(arrays.slots[slot]!);
+      });
+      t.initialized.set(arrays.initialized);
+      t.initialized[0]! |= 1;
+      t.values.fill(0, 0, t.dim);
+      t.recountInitialized();
+    }
+    this.stepCount = state.metadata.step;
+  }
+
+  private table(name: string, method: string): EmbeddingTable {
+    const t = this.tables.get(name);
+    if (!t) {
+      throw new ConfigError(`EmbeddingBank.${method}: unknown table "${name}"`, {
+        expected: `one of ${this.tableNames.map((n) => `"${n}"`).join(', ')}`,
+        found: name,
+      });
+    }
+    return t;
+  }
+
+  private checkIds(t: EmbeddingTable, ids: Int32Array, method: string): void {
+    if (!(ids instanceof Int32Array)) {
+      throw new DataError(`EmbeddingBank.${method}: ids of table ${t.name} must be an Int32Array`, {
+        found: ids,
+      });
+    }
+    const rows = t.rows;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id < 0 || id >= rows) {
+        throw new DataError(`EmbeddingBank.${method}: id out of range`, {
+          where: { field: t.name, index: i },
+          expected: `a row in [0, ${rows})`,
+          found: id,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * One embedding table's storage: rows and per-row optimizer slots in flat Float32Arrays
+ * ([rows * dim] each, row-major), and a bitset of the rows initialised so far.
+ *
+ * Rows are initialised lazily, on first touch (lookup or update), from their own seeded stream
+ * (row-initializer.ts). The arrays are allocated zero-filled up front; operating systems commit
+ * such memory page by page on first write, so a 10^7-row table costs resident memory only for the
+ * pages its touched rows live on. Row 0 is padding: always zeros, never initialised nor updated.
+ */
+import type { EmbeddingInitializerArgs, EmbeddingTableSpec, ResolvedSparseOptimizer } from './config.js';
+import { initializeRow } from './row-initializer.js';
+
+/** Names of the per-row optimizer slots, in storage order. */
+export function slotNames(optimizer: ResolvedSparseOptimizer): readonly string[] {
+  return optimizer.kind === 'adam' ? ['m', 'v'] : ['accumulator'];
+}
+
+/** Allocates a zero-filled Float32Array, on SharedArrayBuffer when asked and available. */
+export function allocateFloat32(length: number, shared: boolean): Float32Array {
+  return shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
+}
+
+function allocateBytes(length: number, shared: boolean): Uint8Array {
+  return shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
+}
+
+export class EmbeddingTable {
+  readonly name: string;
+  readonly rows: number;
+  readonly dim: number;
+  /** [rows * dim] row values; row 0 stays zero. */
+  readonly values: Float32Array;
+  /** Optimizer slots, each [rows * dim], named by `slotNames`. */
+  readonly slots: readonly Float32Array[];
+  /** Bit r set once row r holds its initial (or a later) value. Row 0 counts as initialised. */
+  readonly initialized: Uint8Array;
+  private initializedCount = 1;
+
+  constructor(
+    spec: EmbeddingTableSpec,
+    private readonly optimizer: ResolvedSparseOptimizer,
+    private readonly initializer: Required<EmbeddingInitializerArgs>,
+    private readonly seed: number,
+    shared: boolean,
+  ) {
+    this.name = spec.name;
+    this.rows = spec.rows;
+    this.dim = spec.dim;
+    const length = spec.rows * spec.dim;
+    this.values = allocateFloat32(length, shared);
+    this.slots = slotNames(optimizer).map(() => allocateFloat32(length, shared));
+    this.initialized = allocateBytes(Math.ceil(spec.rows / 8), shared);
+    this.initialized[0] = 1;
+  }
+
+  /** Rows initialised so far (padding included). */
+  get initializedRows(): number {
+    return this.initializedCount;
+  }
+
+  /** Bytes allocated for rows, slots and the bitset (resident memory grows only with touched pages). */
+  get memoryBytes(): number {
+    return this.values.byteLength * (1 + this.slots.length) + this.initialized.byteLength;
+  }
+
+  /** Stored parameters: rows * dim, padding row included. */
+  get parameterCount(): number {
+    return this.rows * this.dim;
+  }
+
+  isInitialized(row: number): boolean {
+    return (this.initialized[row >>> 3]! & (1 << (row & 7))) !== 0;
+  }
+
+  /** Initialises `row` (values and slots) unless it already is. */
+  ensureRow(row: number): void {
+    const byte = row >>> 3;
+    const bit = 1 << (row & 7);
+    const flags = this.initialized[byte]!;
+    if ((flags & bit) !== 0) return;
+    this.initialized[byte] = flags | bit;
+    this.initializedCount++;
+    const offset = row * this.dim;
+    initializeRow(this.values, offset, this.dim, this.seed, row, this.initializer);
+    if (this.optimizer.kind === 'adagrad') {
+      this.slots[0]!.fill(this.optimizer.initialAccumulator, offset, offset + this.dim);
+    }
+  }
+
+  /** Initialises every row (O(rows)); used before exporting the whole table. */
+  ensureAllRows(): void {
+    for (let row = 1; row < this.rows; row++) this.ensureRow(row);
+  }
+
+  /** Recounts initialised rows after the bitset was replaced (state restore). */
+  recountInitialized(): void {
+    let count = 0;
+    for (let row = 0; row < this.rows; row++) if (this.isInitialized(row)) count++;
+    this.initializedCount = count;
+  }
+
+  /**
+   * Copies the rows of `ids` into `out` starting at `outOffset` (ids.length * dim values),
+   * initialising untouched rows first. Ids must be validated by the caller.
+   */
+  gatherInto(ids: Int32Array, out: Float32Array, outOffset: number): void {
+    const dim = this.dim;
+    const values = this.values;
+    for (let i = 0; i < ids.length; i++) {
+      const row = ids[i]!;
+      const target = outOffset + i * dim;
+      if (row === 0) {
+        out.fill(0, target, target + dim);
+        continue;
+      }
+      this.ensureRow(row);
+      const source = row * dim;
+      for (let j = 0; j < dim; j++) out[target + j] = values[source + j]!;
+    }
+  }
+}
