@@ -1,11 +1,33 @@
 // Browser-safe data API: schema, dataset helpers, batches, splits, vocabularies, leakage check and
 // the shard byte format. No Node built-ins may be imported from here.
+
+export {
+  type BatchArgs,
+  batches,
+  countBatches,
+  DEFAULT_BATCH_ARGS,
+  epochOrder,
+  type ResolvedBatchArgs,
+  resolveBatchArgs,
+} from './batches.js';
 export { concatDatasets } from './concat-datasets.js';
 export { type CreateDatasetOptions, createEmptyDataset } from './create-dataset.js';
 export { type Column, type ColumnDtype, type ColumnRef, listColumns } from './map-columns.js';
 export { compareRawIdKeys, type RawId, rawIdKey } from './raw-id.js';
 export { sampleMasksFor } from './sample-masks.js';
 export { type SchemaSummary, summarizeSchema } from './schema-summary.js';
+export {
+  type DatasetSplits,
+  DEFAULT_SPLIT_ARGS,
+  type ResolvedSplitArgs,
+  resolveSplitArgs,
+  SPLIT_BY,
+  type SplitArgs,
+  type SplitBy,
+  type SplitIndices,
+  splitDataset,
+  splitIndices,
+} from './split-dataset.js';
 export { fnv1a32 } from './string-hash.js';
 export { sliceRows, takeRows } from './take-rows.js';
 export { validateDataset } from './validate-dataset.js';
