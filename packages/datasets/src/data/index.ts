@@ -10,8 +10,17 @@ export {
   type ResolvedBatchArgs,
   resolveBatchArgs,
 } from './batches.js';
+export { binaryAuc } from './binary-auc.js';
 export { concatDatasets } from './concat-datasets.js';
 export { type CreateDatasetOptions, createEmptyDataset } from './create-dataset.js';
+export {
+  DEFAULT_LEAKAGE_ARGS,
+  findLeakyFeatures,
+  formatLeakageReport,
+  type LeakageArgs,
+  type LeakageFinding,
+  type LeakageReport,
+} from './find-leaky-features.js';
 export { type Column, type ColumnDtype, type ColumnRef, listColumns } from './map-columns.js';
 export { compareRawIdKeys, type RawId, rawIdKey } from './raw-id.js';
 export { sampleMasksFor } from './sample-masks.js';
