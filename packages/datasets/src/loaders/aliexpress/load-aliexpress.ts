@@ -1,0 +1,202 @@
+/**
+ * The AliExpress loader: pass 1 validates the train file and counts categorical values; pass 2 maps
+ * and emits train rows; one pass over the test file emits validation / test rows (seeded hash of
+ * the line number). search_id is validated but not used as a feature (as in the reference library).
+ * Memory: the 16 vocabularies plus one batch per split.
+ */
+import type { DatasetSchema, InMemoryDataset } from '../../types.js';
+import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
+import { forEachRow } from '../io/line-loop.js';
+import type { DataSource } from '../io/source.js';
+import {
+  type CellLocation,
+  columnOfField,
+  isIdCell,
+  parseFinite,
+  parseLabel,
+  rejectIdCell,
+} from '../shared/csv-checks.js';
+import { DatasetBuilder } from '../shared/dataset-builder.js';
+import { FrequencyCounter, IdVocabulary } from '../shared/id-vocabulary.js';
+import { hashUnit, SPLIT_NAMES, type SplitName } from '../shared/split-assignment.js';
+import {
+  type AliExpressArgs,
+  type ResolvedAliExpressArgs,
+  resolveAliExpressArgs,
+} from './aliexpress-args.js';
+import {
+  ALIEXPRESS_CATEGORICAL,
+  ALIEXPRESS_COLUMNS,
+  ALIEXPRESS_NUMERICAL,
+  aliExpressSchema,
+  checkAliExpressHeader,
+} from './aliexpress-format.js';
+
+export interface AliExpressSources {
+  readonly train: DataSource;
+  readonly test: DataSource;
+}
+
+export interface AliExpressReport {
+  /** Row accounting per file (filter `click0-conversion1`). */
+  readonly files: Readonly<Record<keyof AliExpressSources, FileReport>>;
+  readonly samplesBySplit: Readonly<Record<SplitName, number>>;
+}
+
+export interface AliExpressStreamResult {
+  readonly schema: DatasetSchema;
+  readonly args: ResolvedAliExpressArgs;
+  readonly vocabularies: Readonly<Record<string, IdVocabulary<string>>>;
+  readonly report: AliExpressReport;
+}
+
+export interface AliExpressLoadResult extends AliExpressStreamResult {
+  readonly datasets: Readonly<Record<SplitName, InMemoryDataset>>;
+}
+
+export type AliExpressBatchHandler = (split: SplitName, batch: InMemoryDataset) => void | Promise<void>;
+
+const NUM_CATEGORICAL = ALIEXPRESS_CATEGORICAL.length;
+const NUM_NUMERICAL = ALIEXPRESS_NUMERICAL.length;
+const FIRST_NUMERICAL = 1 + NUM_CATEGORICAL;
+const CLICK = FIRST_NUMERICAL + NUM_NUMERICAL;
+
+interface ParsedRow {
+  readonly categorical: string[];
+  readonly numerical: Float32Array;
+  click: number;
+  conversion: number;
+}
+
+/** Parses and validates a data row into `out`; false after recording a rejection. */
+function parseRow(line: string, at: CellLocation, out: ParsedRow): boolean {
+  const cells = line.split(',');
+  if (cells.length !== ALIEXPRESS_COLUMNS.length) {
+    at.ledger.reject('column-count', 'wrong number of columns', {
+      where: { file: at.file, line: at.line, column: 1 },
+      expected: `${ALIEXPRESS_COLUMNS.length} comma-separated columns`,
+      found: `${cells.length} columns`,
+    });
+    return false;
+  }
+  for (let c = 0; c <= NUM_CATEGORICAL; c++) {
+    const cell = cells[c]!;
+    if (!isIdCell(cell)) {
+      rejectIdCell(cell, ALIEXPRESS_COLUMNS[c]!, columnOfField(line, c), at);
+      return false;
+    }
+    if (c > 0) out.categorical[c - 1] = cell;
+  }
+  for (let n = 0; n < NUM_NUMERICAL; n++) {
+    const c = FIRST_NUMERICAL + n;
+    const value = parseFinite(cells[c]!, ALIEXPRESS_COLUMNS[c]!, columnOfField(line, c), at);
+    if (value === undefined) return false;
+    out.numerical[n] = value;
+  }
+  out.click = parseLabel(cells[CLICK]!, 'click', columnOfField(line, CLICK), at);
+  if (out.click < 0) return false;
+  out.conversion = parseLabel(cells[CLICK + 1]!, 'conversion', columnOfField(line, CLICK + 1), at);
+  return out.conversion >= 0;
+}
+
+async function run(
+  sources: AliExpressSources,
+  args: ResolvedAliExpressArgs,
+  batchSize: number,
+  onBatch: AliExpressBatchHandler,
+): Promise<AliExpressStreamResult> {
+  const parsed: ParsedRow = {
+    categorical: ALIEXPRESS_CATEGORICAL.map(() => ''),
+    numerical: new Float32Array(NUM_NUMERICAL),
+    click: 0,
+    conversion: 0,
+  };
+  const loop = (pass: number) => ({
+    header: true,
+    rowDescription: 'AliExpress CSV rows',
+    onProgress: args.onProgress,
+    maxLineBytes: args.maxLineBytes,
+    pass,
+    passes: 3,
+  });
+  const header = (file: string) => (line: string, lineNumber: number) =>
+    checkAliExpressHeader(line, file, lineNumber);
+  const counters = ALIEXPRESS_CATEGORICAL.map(() => new FrequencyCounter<string>());
+  const countLedger = new RowLedger(sources.train.name, args.badInput);
+  await forEachRow(sources.train, countLedger, loop(1), header(sources.train.name), (line, lineNumber) => {
+    if (!parseRow(line, { file: sources.train.name, line: lineNumber, ledger: countLedger }, parsed)) return;
+    if (parsed.click === 0 && parsed.conversion === 1) return countLedger.filter('click0-conversion1');
+    countLedger.rowsUsed++;
+    for (let c = 0; c < NUM_CATEGORICAL; c++) counters[c]!.add(parsed.categorical[c]!);
+  });
+  const vocabularyList = ALIEXPRESS_CATEGORICAL.map(
+    (name, c) => new IdVocabulary(name, counters[c]!, args.minFrequency),
+  );
+  const schema = aliExpressSchema(vocabularyList);
+  const builders = Object.fromEntries(
+    SPLIT_NAMES.map((name) => [name, new DatasetBuilder(schema, { timestamps: false, extras: [] })]),
+  ) as Record<SplitName, DatasetBuilder>;
+  const samplesBySplit: Record<SplitName, number> = { train: 0, validation: 0, test: 0 };
+  const emit = async (
+    source: DataSource,
+    ledger: RowLedger,
+    pass: number,
+    splitOfLine: (line: number) => SplitName,
+  ) => {
+    await forEachRow(source, ledger, loop(pass), header(source.name), async (line, lineNumber) => {
+      if (!parseRow(line, { file: source.name, line: lineNumber, ledger }, parsed)) return;
+      if (parsed.click === 0 && parsed.conversion === 1) return ledger.filter('click0-conversion1');
+      ledger.rowsUsed++;
+      const split = splitOfLine(lineNumber);
+      const builder = builders[split];
+      const row = builder.row;
+      for (let c = 0; c < NUM_CATEGORICAL; c++)
+        row.sparse[c] = vocabularyList[c]!.rowOf(parsed.categorical[c]!);
+      row.dense.set(parsed.numerical);
+      row.labels[0] = parsed.click;
+      row.labels[1] = parsed.conversion;
+      builder.commit();
+      samplesBySplit[split]++;
+      if (builder.size >= batchSize) await onBatch(split, builder.take());
+    });
+  };
+  const trainLedger = new RowLedger(sources.train.name, 'skip');
+  await emit(sources.train, trainLedger, 2, () => 'train');
+  if (builders.train.size > 0 || batchSize === Number.POSITIVE_INFINITY)
+    await onBatch('train', builders.train.take());
+  const testLedger = new RowLedger(sources.test.name, args.badInput);
+  await emit(sources.test, testLedger, 3, (line) =>
+    hashUnit(args.seed, 'aliexpress/validation', line) < args.validationFraction ? 'validation' : 'test',
+  );
+  for (const name of ['validation', 'test'] as const) {
+    if (builders[name].size > 0 || batchSize === Number.POSITIVE_INFINITY)
+      await onBatch(name, builders[name].take());
+  }
+  const files = { train: countLedger.report(), test: testLedger.report() };
+  for (const file of Object.values(files)) assertBalanced(file);
+  const vocabularies = Object.fromEntries(vocabularyList.map((vocabulary) => [vocabulary.name, vocabulary]));
+  return { schema, args, vocabularies, report: { files, samplesBySplit } };
+}
+
+/** Streams AliExpress samples in batches of `args.batchSize` rows per split (file order). */
+export function streamAliExpress(
+  sources: AliExpressSources,
+  args: AliExpressArgs,
+  onBatch: AliExpressBatchHandler,
+): Promise<AliExpressStreamResult> {
+  const resolved = resolveAliExpressArgs(args);
+  return run(sources, resolved, resolved.batchSize, onBatch);
+}
+
+/** Loads AliExpress into one in-memory dataset per split. */
+export async function loadAliExpress(
+  sources: AliExpressSources,
+  args: AliExpressArgs = {},
+): Promise<AliExpressLoadResult> {
+  const resolved = resolveAliExpressArgs(args);
+  const datasets: Partial<Record<SplitName, InMemoryDataset>> = {};
+  const result = await run(sources, resolved, Number.POSITIVE_INFINITY, (split, batch) => {
+    datasets[split] = batch;
+  });
+  return { ...result, datasets: datasets as Record<SplitName, InMemoryDataset> };
+}

@@ -1,0 +1,185 @@
+/**
+ * The OTTO loader. Pass 1 streams the sessions file: validates every line, counts sessions and
+ * events by type, assigns sessions to splits (seeded hash of the session id) and counts item
+ * frequencies on training sessions. Pass 2 streams it again and emits samples (see otto-samples.ts)
+ * in batches. Memory: the item vocabulary (one Map entry per distinct training item) plus one batch
+ * per split; never the file.
+ */
+import { DataError } from '@dtrn/base';
+import type { DatasetSchema, InMemoryDataset } from '../../types.js';
+import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
+import { forEachRow } from '../io/line-loop.js';
+import type { DataSource } from '../io/source.js';
+import { DatasetBuilder } from '../shared/dataset-builder.js';
+import { FrequencyCounter, IdVocabulary } from '../shared/id-vocabulary.js';
+import { SPLIT_NAMES, type SplitName, splitOf } from '../shared/split-assignment.js';
+import { chooseCutoff } from './cutoff.js';
+import { NegativeSampler } from './negative-sampler.js';
+import { type OttoArgs, type ResolvedOttoArgs, resolveOttoArgs } from './otto-args.js';
+import { OttoSampleMaker, type SessionSampleCounts } from './otto-samples.js';
+import { OTTO_SESSION_COLUMN, ottoSchema } from './otto-schema.js';
+import { OttoSession, parseOttoLine } from './parse-session.js';
+
+export interface OttoCounts {
+  /** Valid sessions (cut or not). */
+  readonly sessions: number;
+  readonly events: number;
+  readonly clicks: number;
+  readonly carts: number;
+  readonly orders: number;
+}
+
+export interface OttoReport extends SessionSampleCounts {
+  /** Rows (lines) read / used / skipped / filtered (`too-short`: fewer than 2 events or one timestamp). */
+  readonly file: FileReport;
+  readonly counts: OttoCounts;
+  readonly sessionsBySplit: Readonly<Record<SplitName, number>>;
+  readonly samplesBySplit: Readonly<Record<SplitName, number>>;
+}
+
+export interface OttoStreamResult {
+  readonly schema: DatasetSchema;
+  readonly args: ResolvedOttoArgs;
+  readonly vocabularies: { readonly item: IdVocabulary<number> };
+  readonly report: OttoReport;
+}
+
+export interface OttoLoadResult extends OttoStreamResult {
+  readonly datasets: Readonly<Record<SplitName, InMemoryDataset>>;
+}
+
+export type OttoBatchHandler = (split: SplitName, batch: InMemoryDataset) => void | Promise<void>;
+
+const zeroSplits = (): Record<SplitName, number> => ({ train: 0, validation: 0, test: 0 });
+const ROW_DESCRIPTION = 'JSON lines of OTTO sessions';
+
+async function streamWithBatchSize(
+  source: DataSource,
+  args: ResolvedOttoArgs,
+  batchSize: number,
+  onBatch: OttoBatchHandler,
+): Promise<OttoStreamResult> {
+  const loopOptions = {
+    rowDescription: ROW_DESCRIPTION,
+    onProgress: args.onProgress,
+    maxLineBytes: args.maxLineBytes,
+    passes: 2,
+  };
+  // Pass 1: validate, count, split, item frequencies of training sessions.
+  const ledger = new RowLedger(source.name, args.badInput);
+  const session = new OttoSession();
+  const itemCounter = new FrequencyCounter<number>();
+  const typeCounts = [0, 0, 0];
+  let sessions = 0;
+  const sessionsBySplit = zeroSplits();
+  await forEachRow(
+    source,
+    ledger,
+    { ...loopOptions, pass: 1 },
+    undefined,
+    (line, lineNumber, unterminated) => {
+      if (!parseOttoLine(line, lineNumber, unterminated, source.name, ledger, session)) return;
+      sessions++;
+      for (let e = 0; e < session.length; e++) typeCounts[session.types[e]!]!++;
+      if (chooseCutoff(session, args.seed) < 0) {
+        ledger.filter('too-short');
+        return;
+      }
+      ledger.rowsUsed++;
+      const split = splitOf(args.seed, session.session, args.split);
+      sessionsBySplit[split]++;
+      if (split === 'train') for (let e = 0; e < session.length; e++) itemCounter.add(session.aids[e]!);
+    },
+  );
+  const file = ledger.report();
+  assertBalanced(file);
+  const item = new IdVocabulary('item', itemCounter, args.minFrequency);
+  const schema = ottoSchema(args, item.size);
+
+  // Pass 2: samples.
+  const counts: SessionSampleCounts = {
+    positives: 0,
+    positivesDropped: 0,
+    oovPositives: 0,
+    negatives: 0,
+    negativesShort: 0,
+  };
+  const maker = new OttoSampleMaker(args, item, new NegativeSampler(item, args.negativeSampling), counts);
+  const builders = Object.fromEntries(
+    SPLIT_NAMES.map((name) => [
+      name,
+      new DatasetBuilder(schema, { timestamps: true, extras: [OTTO_SESSION_COLUMN] }),
+    ]),
+  ) as Record<SplitName, DatasetBuilder>;
+  const samplesBySplit = zeroSplits();
+  const secondLedger = new RowLedger(source.name, 'skip');
+  let ordinal = 0;
+  await forEachRow(
+    source,
+    secondLedger,
+    { ...loopOptions, pass: 2 },
+    undefined,
+    async (line, lineNumber, unterminated) => {
+      if (!parseOttoLine(line, lineNumber, unterminated, source.name, secondLedger, session)) return;
+      const cutoff = chooseCutoff(session, args.seed);
+      if (cutoff < 0) {
+        secondLedger.filter('too-short');
+        return;
+      }
+      secondLedger.rowsUsed++;
+      const split = splitOf(args.seed, session.session, args.split);
+      const builder = builders[split];
+      const before = builder.size;
+      maker.addSession(session, cutoff, ordinal++, builder);
+      samplesBySplit[split] += builder.size - before;
+      if (builder.size >= batchSize) await onBatch(split, builder.take());
+    },
+  );
+  if (secondLedger.rowsRead !== file.rowsRead || secondLedger.rowsUsed !== file.rowsUsed) {
+    throw new DataError('the file changed between the two passes of the OTTO loader', {
+      where: { file: source.name },
+      expected: `${file.rowsRead} rows, ${file.rowsUsed} used`,
+      found: `${secondLedger.rowsRead} rows, ${secondLedger.rowsUsed} used`,
+    });
+  }
+  for (const name of SPLIT_NAMES) {
+    if (builders[name].size > 0 || batchSize === Number.POSITIVE_INFINITY)
+      await onBatch(name, builders[name].take());
+  }
+  const [clicks, carts, orders] = typeCounts as [number, number, number];
+  return {
+    schema,
+    args,
+    vocabularies: { item },
+    report: {
+      file,
+      counts: { sessions, events: clicks + carts + orders, clicks, carts, orders },
+      sessionsBySplit,
+      samplesBySplit,
+      ...counts,
+    },
+  };
+}
+
+/**
+ * Streams OTTO samples in batches of `args.batchSize` rows per split (file order, not shuffled),
+ * calling `onBatch` for each; memory stays bounded by the batch and the vocabulary.
+ */
+export function streamOtto(
+  source: DataSource,
+  args: OttoArgs,
+  onBatch: OttoBatchHandler,
+): Promise<OttoStreamResult> {
+  const resolved = resolveOttoArgs(args);
+  return streamWithBatchSize(source, resolved, resolved.batchSize, onBatch);
+}
+
+/** Loads OTTO samples into one in-memory dataset per split (small files; use `streamOtto` for the full set). */
+export async function loadOtto(source: DataSource, args: OttoArgs = {}): Promise<OttoLoadResult> {
+  const resolved = resolveOttoArgs(args);
+  const datasets: Partial<Record<SplitName, InMemoryDataset>> = {};
+  const result = await streamWithBatchSize(source, resolved, Number.POSITIVE_INFINITY, (split, batch) => {
+    datasets[split] = batch;
+  });
+  return { ...result, datasets: datasets as Record<SplitName, InMemoryDataset> };
+}
