@@ -1,1 +1,67 @@
-export {};
+export {
+  COMMON_ARG_KEYS,
+  DEFAULT_MTL_HEAD_COMMON_ARGS,
+  type MtlHeadCommonArgs,
+  type ResolvedMtlHeadCommonArgs,
+} from './common-args.js';
+export type {
+  HeadWeightSpec,
+  MtlGateDescription,
+  MtlHeadBaseArgs,
+  MtlHeadDefinition,
+  MtlHeadForwardOptions,
+  MtlHeadGate,
+  MtlHeadInputs,
+  MtlHeadOutput,
+  MtlHeadVariables,
+  WeightCreator,
+  WeightOwner,
+} from './contract.js';
+export { allHeadVariables, defineHead, type HeadEssentials } from './define-head.js';
+export { type ExpertUtilisation, expertUtilisation } from './expert-utilisation.js';
+export {
+  createMmoeParams,
+  DEFAULT_MMOE_ARGS,
+  type MmoeArgs,
+  type MmoeParams,
+  mmoeForward,
+  mmoeHead,
+  mmoeParameterCount,
+  mmoeVariables,
+  type ResolvedMmoeArgs,
+  resolveMmoeArgs,
+} from './mmoe.js';
+export { DtrnMtlHead, type MtlHeadLayerArgs, mmoe, mtlHead, ple, sharedBottom } from './mtl-head-layer.js';
+export {
+  createPleParams,
+  DEFAULT_PLE_ARGS,
+  type PleArgs,
+  type PleLevelParams,
+  type PleParams,
+  pleForward,
+  pleHead,
+  pleParameterCount,
+  pleVariables,
+  type ResolvedPleArgs,
+  resolvePleArgs,
+} from './ple.js';
+export {
+  type AnyMtlHeadDefinition,
+  getHead,
+  headNames,
+  type RegisterHeadOptions,
+  registerHead,
+  unregisterHead,
+} from './registry.js';
+export {
+  createSharedBottomParams,
+  DEFAULT_SHARED_BOTTOM_ARGS,
+  type ResolvedSharedBottomArgs,
+  resolveSharedBottomArgs,
+  type SharedBottomArgs,
+  type SharedBottomParams,
+  sharedBottomForward,
+  sharedBottomHead,
+  sharedBottomParameterCount,
+  sharedBottomVariables,
+} from './shared-bottom.js';

@@ -1,0 +1,107 @@
+/**
+ * The contract every multi-task head implements: K task inputs plus one shared input in, K logits
+ * out; which weights are shared and which belong to task k; gate weights for inspection.
+ */
+import type { InitializerName } from '@dtrn/core';
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** What a head reads. All tensors are [B, inputDim]. */
+export interface MtlHeadInputs {
+  /** One input per task, indexed by task (K x [B, D]). Baselines pass the same tensor K times. */
+  readonly taskInputs: readonly tf.Tensor[];
+  /** The task-agnostic input (PLE's shared experts read it; other heads may ignore it). [B, D] */
+  readonly sharedInput: tf.Tensor;
+}
+
+/** One softmax gate's weights over the experts it mixes. */
+export interface MtlHeadGate {
+  /** Stable gate name, e.g. `gate/0` (MMoE) or `level/0/shared` (PLE). */
+  readonly name: string;
+  /** The task the gate feeds, or null for a shared gate. */
+  readonly task: number | null;
+  /** Softmax weights, rows sum to 1. [B, E] */
+  readonly weights: tf.Tensor;
+}
+
+/** What a head returns. The caller disposes every tensor in it. */
+export interface MtlHeadOutput {
+  /** One logit per sample and task (no sigmoid), K x [B, 1]. */
+  readonly logits: tf.Tensor[];
+  /** Gate weights, only when `returnGates` was set (otherwise empty). */
+  readonly gates: MtlHeadGate[];
+}
+
+export interface MtlHeadForwardOptions {
+  /** Training mode: enables dropout. */
+  readonly training: boolean;
+  /** Return the gate weights too (new tensors the caller disposes). Default false. */
+  readonly returnGates?: boolean;
+  /**
+   * Dropout seed for this call. With a seed the dropout masks are deterministic; pass a different
+   * seed per step (e.g. the step number) to draw new masks. Without one, masks are random.
+   */
+  readonly seed?: number;
+}
+
+/** Which weights only task k's logit depends on, and which the tasks share. */
+export interface MtlHeadVariables {
+  /** Weights that two or more tasks' logits depend on, by stable name. */
+  readonly shared: Record<string, tf.Variable>;
+  /** `perTask[k]`: weights that only task k's logit depends on, by stable name. */
+  readonly perTask: Record<string, tf.Variable>[];
+}
+
+/** Who a weight belongs to: `'shared'` or a task index. */
+export type WeightOwner = 'shared' | number;
+
+/** A weight a head declares: created as a `tf.Variable` by `createParams`, via `addWeight` by the Layer. */
+export interface HeadWeightSpec {
+  /** Stable name, e.g. `expert/0/1/kernel`; also the Layer's weight name and the saved weight name. */
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** Initializer kind, seeded by `seededInitializer(initializer, args.seed, name)`. */
+  readonly initializer: InitializerName;
+  readonly owner: WeightOwner;
+}
+
+/** Creates (or looks up) the tensor of one declared weight. */
+export type WeightCreator = (spec: HeadWeightSpec) => tf.Tensor;
+
+/** A gate as declared by the head's arguments (no tensors). */
+export interface MtlGateDescription {
+  readonly name: string;
+  readonly task: number | null;
+  /** Number of experts the gate mixes (the width E of its weights). */
+  readonly numExperts: number;
+}
+
+/** Arguments every head has (after resolution). */
+export interface MtlHeadBaseArgs {
+  readonly numTasks: number;
+  readonly inputDim: number;
+  readonly seed: number;
+}
+
+/** A multi-task head, as stored in the registry. See the README for the recipe to add one. */
+export interface MtlHeadDefinition<Args extends MtlHeadBaseArgs = MtlHeadBaseArgs, Params = unknown> {
+  /** Registry key, kebab-case (e.g. `mmoe`). */
+  readonly name: string;
+  /** Strict resolution of raw arguments into a complete readonly object. */
+  resolveArgs(raw: unknown): Args;
+  /**
+   * The head's weights as a typed object: calls `create` once per weight (same names, shapes and
+   * order every time) and organises the results. Used by `createParams` (tf.Variables) and by the
+   * generic Layer (`addWeight`, then `LayerVariable.read()` on every call).
+   */
+  buildParams(args: Args, create: WeightCreator): Params;
+  /** The weights as trainable `tf.Variable`s (the caller disposes them, e.g. via `variables`). */
+  createParams(args: Args): Params;
+  /** Pure forward pass, wrapped in `tf.tidy`. */
+  forward(params: Params, inputs: MtlHeadInputs, args: Args, options: MtlHeadForwardOptions): MtlHeadOutput;
+  /** The variables of params made by `createParams`, split into shared and per task. */
+  variables(params: Params): MtlHeadVariables;
+  /** Closed-form number of trainable scalars. */
+  parameterCount(args: Args): number;
+  /** The gates `forward` returns with `returnGates`, in the same order. */
+  describeGates(args: Args): MtlGateDescription[];
+}
