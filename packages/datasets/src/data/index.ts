@@ -22,9 +22,25 @@ export {
   type LeakageReport,
 } from './find-leaky-features.js';
 export { type Column, type ColumnDtype, type ColumnRef, listColumns } from './map-columns.js';
+export { IS_LITTLE_ENDIAN, murmur3x86_32 } from './murmur3.js';
 export { compareRawIdKeys, type RawId, rawIdKey } from './raw-id.js';
 export { sampleMasksFor } from './sample-masks.js';
 export { type SchemaSummary, summarizeSchema } from './schema-summary.js';
+export {
+  checksumHex,
+  type DecodeShardOptions,
+  decodeShard,
+  encodeShard,
+  SHARD_COLUMN_ALIGNMENT,
+  SHARD_FORMAT,
+  SHARD_FORMAT_VERSION,
+  type ShardColumnEntry,
+  type ShardColumnSpec,
+  type ShardEntry,
+  type ShardManifest,
+  shardColumnsOf,
+} from './shard-format.js';
+export { validateShardManifest } from './shard-manifest.js';
 export {
   type DatasetSplits,
   DEFAULT_SPLIT_ARGS,

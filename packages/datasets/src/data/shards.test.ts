@@ -1,0 +1,197 @@
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isConfigError, isDataError } from '@dtrn/base';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { InMemoryDataset } from '../types.js';
+import { concatDatasets } from './concat-datasets.js';
+import { listColumns } from './map-columns.js';
+import { murmur3x86_32 } from './murmur3.js';
+import { decodeShard, encodeShard, type ShardManifest, shardColumnsOf } from './shard-format.js';
+import { iterateShards, readShardManifest, readShards, writeShards } from './shards-node.js';
+import { sliceRows } from './take-rows.js';
+import { tinyDataset } from './test-fixtures.js';
+import { validateDataset } from './validate-dataset.js';
+
+const directories: string[] = [];
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dtrn-shards-'));
+  directories.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const dir of directories) await rm(dir, { recursive: true, force: true });
+});
+
+const columnsOf = (ds: InMemoryDataset) =>
+  listColumns(ds).map((ref) => [ref.path, ref.column.constructor.name, Array.from(ref.column)]);
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('murmur3x86_32', () => {
+  it('matches the reference vectors', () => {
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+    expect(murmur3x86_32(utf8(''))).toBe(0);
+    expect(murmur3x86_32(utf8(''), 1)).toBe(0x514e28b7);
+    expect(murmur3x86_32(utf8('hello'))).toBe(0x248bfa47);
+    expect(murmur3x86_32(utf8('The quick brown fox jumps over the lazy dog'))).toBe(0x2e4ff723);
+    // unaligned input gives the same hash as aligned input
+    const padded = new Uint8Array(12);
+    padded.set(utf8('hello!!'), 1);
+    expect(murmur3x86_32(padded.subarray(1, 8))).toBe(murmur3x86_32(utf8('hello!!')));
+  });
+});
+
+describe('encodeShard / decodeShard', () => {
+  it('round-trips in memory, aligned or not, and recomputes masks', () => {
+    const ds = tinyDataset(9);
+    const { bytes, entry } = encodeShard(ds);
+    for (const column of entry.columns) expect(column.byteOffset % 8).toBe(0);
+    expect(entry.columns.map((c) => c.path)).not.toContain('mask/conversion');
+    const manifest = {
+      schema: ds.schema,
+      columns: shardColumnsOf(ds),
+    } as unknown as ShardManifest;
+    expect(columnsOf(decodeShard(bytes, entry, manifest))).toEqual(columnsOf(ds));
+    const unaligned = new Uint8Array(bytes.byteLength + 3).subarray(3);
+    unaligned.set(bytes);
+    const decoded = decodeShard(unaligned, entry, manifest);
+    expect(columnsOf(decoded)).toEqual(columnsOf(ds));
+    validateDataset(decoded);
+    const flipped = bytes.slice();
+    flipped[5] = (flipped[5]! + 1) % 256;
+    expect(() => decodeShard(flipped, entry, manifest, { file: 'x.bin' })).toThrow(
+      'x.bin: shard file checksum mismatch',
+    );
+    expect(columnsOf(decodeShard(flipped, entry, manifest, { verifyChecksum: false }))).not.toEqual(
+      columnsOf(ds),
+    );
+  });
+});
+
+describe('writeShards / readShards / iterateShards', () => {
+  it('round-trips a dataset through shard files', async () => {
+    const dir = await scratch();
+    const ds = tinyDataset(23);
+    const manifest = await writeShards(ds, dir, { rowsPerShard: 7, metadata: { loader: 'test' } });
+    expect(manifest.shards.map((shard) => shard.rows)).toEqual([7, 7, 7, 2]);
+    expect(await readShardManifest(dir)).toEqual(JSON.parse(JSON.stringify(manifest)));
+    const files = await readdir(dir);
+    expect(files.filter((name) => name.includes('.tmp-'))).toEqual([]);
+    expect(files.length).toBe(5);
+    const read = await readShards(dir);
+    expect(columnsOf(read)).toEqual(columnsOf(ds));
+    expect(read.groups).toBe(read.sparse[0]);
+    validateDataset(read);
+    const parts: InMemoryDataset[] = [];
+    for await (const part of iterateShards(dir)) parts.push(part);
+    expect(parts.map((part) => part.size)).toEqual([7, 7, 7, 2]);
+    expect(columnsOf(parts[1]!)).toEqual(columnsOf(sliceRows(ds, 7, 14)));
+    expect(columnsOf(concatDatasets(parts))).toEqual(columnsOf(ds));
+  });
+
+  it('writes and reads an empty dataset', async () => {
+    const dir = await scratch();
+    const empty = sliceRows(tinyDataset(3), 0, 0);
+    const manifest = await writeShards(empty, dir);
+    expect(manifest.shards).toHaveLength(1);
+    expect((await readShards(dir)).size).toBe(0);
+  });
+
+  it('refuses to overwrite unless asked, and then removes the old shard files', async () => {
+    const dir = await scratch();
+    await writeShards(tinyDataset(10), dir, { rowsPerShard: 3 });
+    const error = await rejection(writeShards(tinyDataset(10), dir));
+    expect(isConfigError(error)).toBe(true);
+    expect(error.message).toContain('manifest.json already exists');
+    const replacement = tinyDataset(5, 9);
+    await writeShards(replacement, dir, { overwrite: true });
+    expect((await readdir(dir)).length).toBe(2);
+    expect(columnsOf(await readShards(dir))).toEqual(columnsOf(replacement));
+  });
+
+  it('refuses truncated, corrupted and malformed files with a DataError naming the file', async () => {
+    const dir = await scratch();
+    const manifest = await writeShards(tinyDataset(12), dir, { rowsPerShard: 6 });
+    const shardPath = join(dir, manifest.shards[1]!.file);
+    const original = await readFile(shardPath);
+
+    await truncate(shardPath, original.byteLength - 4);
+    let error = await rejection(readShards(dir));
+    expect(isDataError(error)).toBe(true);
+    expect(error.message).toBe(
+      `${shardPath}: shard file has the wrong size (truncated or overwritten?) (expected ${original.byteLength} bytes (from the manifest), found "${original.byteLength - 4} bytes")`,
+    );
+
+    const corrupted = Buffer.from(original);
+    corrupted[40] = (corrupted[40]! + 1) % 256;
+    await writeFile(shardPath, corrupted);
+    error = await rejection(readShards(dir));
+    expect(error.message).toContain(`${shardPath}: shard file checksum mismatch`);
+    await writeFile(shardPath, original);
+    expect((await readShards(dir)).size).toBe(12);
+
+    const manifestPath = join(dir, 'manifest.json');
+    const text = await readFile(manifestPath, 'utf8');
+    const rewrite = async (change: (json: Record<string, unknown>) => void) => {
+      const json = JSON.parse(text) as Record<string, unknown>;
+      change(json);
+      await writeFile(manifestPath, JSON.stringify(json));
+      const failure = await rejection(readShards(dir));
+      expect(isDataError(failure)).toBe(true);
+      return failure.message;
+    };
+    expect(await rewrite((json) => (json.version = 2))).toContain(`${manifestPath}: malformed`);
+    expect(await rewrite((json) => (json.version = 2))).toContain(
+      'manifest.version (this reader knows versions 1..1)',
+    );
+    expect(await rewrite((json) => (json.shard = []))).toContain(
+      'unknown key "shard"; did you mean "shards"?',
+    );
+    expect(await rewrite((json) => (json.rows = 13))).toContain(
+      'manifest.rows differs from the sum of shard rows',
+    );
+    expect(await rewrite((json) => (json.columns = (json.columns as unknown[]).slice(1)))).toContain(
+      'manifest.columns do not match the schema',
+    );
+    expect(
+      await rewrite((json) => {
+        (json.shards as { file: string }[])[0]!.file = '../escape.bin';
+      }),
+    ).toContain('manifest.shards[0].file is invalid');
+    expect(
+      await rewrite((json) => {
+        (json.schema as { tasks: unknown[] }).tasks = [];
+      }),
+    ).toContain('manifest.schema.tasks is invalid');
+    await writeFile(manifestPath, text.slice(0, 50));
+    expect((await rejection(readShards(dir))).message).toContain(
+      `${manifestPath}: shard manifest is not valid JSON`,
+    );
+    await rm(manifestPath);
+    expect((await rejection(readShardManifest(dir))).message).toContain(
+      `${manifestPath}: cannot read the shard manifest`,
+    );
+    await rm(shardPath);
+    await writeFile(manifestPath, text);
+    expect((await rejection(readShards(dir))).message).toContain(`${shardPath}: cannot open shard file`);
+  });
+
+  it('validates the dataset and its arguments before writing', async () => {
+    const dir = await scratch();
+    const bad = tinyDataset(4);
+    (bad.labels[0] as Float32Array)[0] = 3;
+    expect(isDataError(await rejection(writeShards(bad, dir)))).toBe(true);
+    expect((await rejection(writeShards(tinyDataset(4), dir, { rowsPerShard: 0 }))).message).toContain(
+      'WriteShardsArgs.rowsPerShard is invalid',
+    );
+    expect((await readdir(dir)).length).toBe(0);
+  });
+});
