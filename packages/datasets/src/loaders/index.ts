@@ -78,12 +78,4 @@ export {
 } from './otto/otto-args.js';
 export { OTTO_SESSION_COLUMN, ottoSchema } from './otto/otto-schema.js';
 export type { CommonLoaderArgs } from './shared/common-args.js';
-export {
-  FIRST_ID_ROW,
-  FrequencyCounter,
-  IdVocabulary,
-  OOV_ROW,
-  summarizeVocabulary,
-  type VocabularySummary,
-} from './shared/id-vocabulary.js';
 export { SPLIT_NAMES, type SplitFractions, type SplitName } from './shared/split-assignment.js';

@@ -1,19 +1,16 @@
 /** The dataset schema of Ali-CCP samples. */
+
+import type { Vocabulary } from '../../data/index.js';
 import type { DatasetSchema } from '../../types.js';
-import type { IdVocabulary } from '../shared/id-vocabulary.js';
 import { ALI_CCP_BAGS, ALI_CCP_BEHAVIOR_SPACE, ALI_CCP_SINGLE_FIELDS } from './fields.js';
 import { ALI_CCP_SPACES, SINGLE_FIELD_SPACES } from './id-spaces.js';
 
 export function aliCcpSchema(
-  vocabularies: Readonly<Record<string, IdVocabulary<string>>>,
+  vocabularies: Readonly<Record<string, Vocabulary>>,
   bagLength: number,
 ): DatasetSchema {
   return {
-    idSpaces: ALI_CCP_SPACES.map((space) => ({
-      name: space,
-      size: vocabularies[space]!.size,
-      oov: 'reserved',
-    })),
+    idSpaces: ALI_CCP_SPACES.map((space) => vocabularies[space]!.toIdSpaceSpec()),
     sparseFields: ALI_CCP_SINGLE_FIELDS.map((field, f) => ({
       name: field,
       idSpace: SINGLE_FIELD_SPACES[f]!,

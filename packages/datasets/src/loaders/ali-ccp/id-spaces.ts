@@ -3,7 +3,7 @@
  * fields, which share the `behavior` space with the four bags (keys prefixed by kind, so a category
  * and a shop with the same raw id stay apart). Counting and mapping both go through here.
  */
-import { FrequencyCounter, IdVocabulary } from '../shared/id-vocabulary.js';
+import { type Vocabulary, VocabularyBuilder } from '../../data/index.js';
 import {
   ALI_CCP_BAGS,
   ALI_CCP_BEHAVIOR_SPACE,
@@ -31,8 +31,8 @@ export function keptBagOrder(values: readonly number[], length: number): number[
 }
 
 export class AliCcpCounters {
-  readonly counters = new Map<string, FrequencyCounter<string>>(
-    ALI_CCP_SPACES.map((space) => [space, new FrequencyCounter<string>()]),
+  readonly counters = new Map<string, VocabularyBuilder>(
+    ALI_CCP_SPACES.map((space) => [space, new VocabularyBuilder(space)]),
   );
 
   /** Adds the single fields (and, with `bagLength`, the kept bag elements) of `features`, `times` times. */
@@ -50,20 +50,20 @@ export class AliCcpCounters {
     });
   }
 
-  vocabularies(minFrequency: number): Record<string, IdVocabulary<string>> {
-    const out: Record<string, IdVocabulary<string>> = {};
-    for (const [space, counter] of this.counters) out[space] = new IdVocabulary(space, counter, minFrequency);
+  vocabularies(minFrequency: number): Record<string, Vocabulary> {
+    const out: Record<string, Vocabulary> = {};
+    for (const [space, counter] of this.counters) out[space] = counter.build({ minFrequency });
     return out;
   }
 }
 
 /** Maps parsed features to rows: single fields (-1 when absent) and right-aligned bag sequences. */
 export class AliCcpMapper {
-  private readonly singleVocabularies: IdVocabulary<string>[];
-  private readonly behavior: IdVocabulary<string>;
+  private readonly singleVocabularies: Vocabulary[];
+  private readonly behavior: Vocabulary;
 
   constructor(
-    vocabularies: Readonly<Record<string, IdVocabulary<string>>>,
+    vocabularies: Readonly<Record<string, Vocabulary>>,
     readonly bagLength: number,
   ) {
     this.singleVocabularies = SINGLE_FIELD_SPACES.map((space) => vocabularies[space]!);
@@ -78,7 +78,7 @@ export class AliCcpMapper {
   mapSingle(features: ParsedFeatures, out: Int32Array): void {
     for (let f = 0; f < ALI_CCP_SINGLE_FIELDS.length; f++) {
       const id = features.single[f]!;
-      out[f] = id === '' ? -1 : this.singleVocabularies[f]!.rowOf(SINGLE_FIELD_PREFIX[f]! + id);
+      out[f] = id === '' ? -1 : this.singleVocabularies[f]!.lookup(SINGLE_FIELD_PREFIX[f]! + id);
     }
   }
 
@@ -91,7 +91,7 @@ export class AliCcpMapper {
       const kept = keptBagOrder(features.bagValues[b]!, this.bagLength);
       const base = ALI_CCP_SINGLE_FIELDS.length + b * this.bagLength + (this.bagLength - kept.length);
       kept.forEach((index, k) => {
-        out[base + k] = this.behavior.rowOf(bag.kind + ids[index]!);
+        out[base + k] = this.behavior.lookup(bag.kind + ids[index]!);
       });
     });
     return out;

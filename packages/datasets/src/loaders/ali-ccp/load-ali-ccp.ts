@@ -8,12 +8,13 @@
  * common_feature_index (19 + 4 * bagLength ints each) plus one batch per split.
  */
 import { DataError } from '@dtrn/base';
+import type { LeakageReport, Vocabulary } from '../../data/index.js';
 import type { DatasetSchema, InMemoryDataset } from '../../types.js';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';
 import { DatasetBuilder } from '../shared/dataset-builder.js';
-import { type IdVocabulary, OOV_ROW } from '../shared/id-vocabulary.js';
+import { withLeakageCheck } from '../shared/leakage-hook.js';
 import { hashUnit, SPLIT_NAMES, type SplitName } from '../shared/split-assignment.js';
 import { type AliCcpArgs, type ResolvedAliCcpArgs, resolveAliCcpArgs } from './ali-ccp-args.js';
 import { aliCcpSchema } from './ali-ccp-schema.js';
@@ -42,8 +43,10 @@ export interface AliCcpReport {
 export interface AliCcpStreamResult {
   readonly schema: DatasetSchema;
   readonly args: ResolvedAliCcpArgs;
-  readonly vocabularies: Readonly<Record<string, IdVocabulary<string>>>;
+  readonly vocabularies: Readonly<Record<string, Vocabulary>>;
   readonly report: AliCcpReport;
+  /** The leakage check on the first training batch (undefined without training rows). */
+  readonly leakage: LeakageReport | undefined;
 }
 
 export interface AliCcpLoadResult extends AliCcpStreamResult {
@@ -53,6 +56,8 @@ export interface AliCcpLoadResult extends AliCcpStreamResult {
 export type AliCcpBatchHandler = (split: SplitName, batch: InMemoryDataset) => void | Promise<void>;
 
 const PASSES = 6;
+/** Row of a single field absent from both the sample and its profile (the reserved OOV row). */
+const ABSENT_ROW = 1;
 const SKELETON_ROWS = 'sample_skeleton lines';
 const COMMON_ROWS = 'common_features lines';
 const FILTER_CLICK0_CONVERSION1 = 'click0-conversion1';
@@ -61,8 +66,10 @@ async function run(
   sources: AliCcpSources,
   args: ResolvedAliCcpArgs,
   batchSize: number,
-  onBatch: AliCcpBatchHandler,
+  userOnBatch: AliCcpBatchHandler,
 ): Promise<AliCcpStreamResult> {
+  const leakage = withLeakageCheck(userOnBatch);
+  const onBatch = leakage.onBatch;
   const loop = (pass: number, rowDescription: string) => ({
     rowDescription,
     onProgress: args.onProgress,
@@ -163,7 +170,7 @@ async function run(
       const staged = builder.row;
       for (let f = 0; f < scratch.length; f++) {
         const value = scratch[f]! >= 0 ? scratch[f]! : profile[f]!;
-        staged.sparse[f] = value >= 0 ? value : OOV_ROW;
+        staged.sparse[f] = value >= 0 ? value : ABSENT_ROW;
       }
       for (let b = 0; b < ALI_CCP_BAGS.length; b++) {
         const start = scratch.length + b * args.bagLength;
@@ -224,6 +231,7 @@ async function run(
     schema,
     args,
     vocabularies,
+    leakage: leakage.report(),
     report: {
       files,
       ignoredFeatures,

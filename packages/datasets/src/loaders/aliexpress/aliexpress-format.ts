@@ -4,8 +4,8 @@
  * `search_id,categorical_1..categorical_16,numerical_1..numerical_63,click,conversion`.
  */
 import { DataError } from '@dtrn/base';
+import type { Vocabulary } from '../../data/index.js';
 import type { DatasetSchema } from '../../types.js';
-import type { IdVocabulary } from '../shared/id-vocabulary.js';
 
 export const ALIEXPRESS_CATEGORICAL = Array.from({ length: 16 }, (_, i) => `categorical_${i + 1}`);
 export const ALIEXPRESS_NUMERICAL = Array.from({ length: 63 }, (_, i) => `numerical_${i + 1}`);
@@ -38,13 +38,9 @@ export function checkAliExpressHeader(line: string, file: string, lineNumber: nu
   }
 }
 
-export function aliExpressSchema(vocabularies: readonly IdVocabulary<string>[]): DatasetSchema {
+export function aliExpressSchema(vocabularies: readonly Vocabulary[]): DatasetSchema {
   return {
-    idSpaces: ALIEXPRESS_CATEGORICAL.map((name, i) => ({
-      name,
-      size: vocabularies[i]!.size,
-      oov: 'reserved',
-    })),
+    idSpaces: vocabularies.map((vocabulary) => vocabulary.toIdSpaceSpec()),
     sparseFields: ALIEXPRESS_CATEGORICAL.map((name) => ({ name, idSpace: name })),
     denseFields: ALIEXPRESS_NUMERICAL.map((name) => ({ name })),
     tasks: [{ name: 'click' }, { name: 'conversion', sampleSpace: { positiveOf: 'click' } }],

@@ -4,6 +4,7 @@
  * the line number). search_id is validated but not used as a feature (as in the reference library).
  * Memory: the 16 vocabularies plus one batch per split.
  */
+import { type LeakageReport, type Vocabulary, VocabularyBuilder } from '../../data/index.js';
 import type { DatasetSchema, InMemoryDataset } from '../../types.js';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
@@ -17,7 +18,7 @@ import {
   rejectIdCell,
 } from '../shared/csv-checks.js';
 import { DatasetBuilder } from '../shared/dataset-builder.js';
-import { FrequencyCounter, IdVocabulary } from '../shared/id-vocabulary.js';
+import { withLeakageCheck } from '../shared/leakage-hook.js';
 import { hashUnit, SPLIT_NAMES, type SplitName } from '../shared/split-assignment.js';
 import {
   type AliExpressArgs,
@@ -46,8 +47,10 @@ export interface AliExpressReport {
 export interface AliExpressStreamResult {
   readonly schema: DatasetSchema;
   readonly args: ResolvedAliExpressArgs;
-  readonly vocabularies: Readonly<Record<string, IdVocabulary<string>>>;
+  readonly vocabularies: Readonly<Record<string, Vocabulary>>;
   readonly report: AliExpressReport;
+  /** The leakage check on the first training batch (undefined without training rows). */
+  readonly leakage: LeakageReport | undefined;
 }
 
 export interface AliExpressLoadResult extends AliExpressStreamResult {
@@ -103,8 +106,10 @@ async function run(
   sources: AliExpressSources,
   args: ResolvedAliExpressArgs,
   batchSize: number,
-  onBatch: AliExpressBatchHandler,
+  userOnBatch: AliExpressBatchHandler,
 ): Promise<AliExpressStreamResult> {
+  const leakage = withLeakageCheck(userOnBatch);
+  const onBatch = leakage.onBatch;
   const parsed: ParsedRow = {
     categorical: ALIEXPRESS_CATEGORICAL.map(() => ''),
     numerical: new Float32Array(NUM_NUMERICAL),
@@ -121,7 +126,7 @@ async function run(
   });
   const header = (file: string) => (line: string, lineNumber: number) =>
     checkAliExpressHeader(line, file, lineNumber);
-  const counters = ALIEXPRESS_CATEGORICAL.map(() => new FrequencyCounter<string>());
+  const counters = ALIEXPRESS_CATEGORICAL.map((name) => new VocabularyBuilder(name));
   const countLedger = new RowLedger(sources.train.name, args.badInput);
   await forEachRow(sources.train, countLedger, loop(1), header(sources.train.name), (line, lineNumber) => {
     if (!parseRow(line, { file: sources.train.name, line: lineNumber, ledger: countLedger }, parsed)) return;
@@ -129,9 +134,7 @@ async function run(
     countLedger.rowsUsed++;
     for (let c = 0; c < NUM_CATEGORICAL; c++) counters[c]!.add(parsed.categorical[c]!);
   });
-  const vocabularyList = ALIEXPRESS_CATEGORICAL.map(
-    (name, c) => new IdVocabulary(name, counters[c]!, args.minFrequency),
-  );
+  const vocabularyList = counters.map((counter) => counter.build({ minFrequency: args.minFrequency }));
   const schema = aliExpressSchema(vocabularyList);
   const builders = Object.fromEntries(
     SPLIT_NAMES.map((name) => [name, new DatasetBuilder(schema, { timestamps: false, extras: [] })]),
@@ -151,7 +154,7 @@ async function run(
       const builder = builders[split];
       const row = builder.row;
       for (let c = 0; c < NUM_CATEGORICAL; c++)
-        row.sparse[c] = vocabularyList[c]!.rowOf(parsed.categorical[c]!);
+        row.sparse[c] = vocabularyList[c]!.lookup(parsed.categorical[c]!);
       row.dense.set(parsed.numerical);
       row.labels[0] = parsed.click;
       row.labels[1] = parsed.conversion;
@@ -174,8 +177,10 @@ async function run(
   }
   const files = { train: countLedger.report(), test: testLedger.report() };
   for (const file of Object.values(files)) assertBalanced(file);
-  const vocabularies = Object.fromEntries(vocabularyList.map((vocabulary) => [vocabulary.name, vocabulary]));
-  return { schema, args, vocabularies, report: { files, samplesBySplit } };
+  const vocabularies = Object.fromEntries(
+    vocabularyList.map((vocabulary) => [vocabulary.idSpace, vocabulary]),
+  );
+  return { schema, args, vocabularies, leakage: leakage.report(), report: { files, samplesBySplit } };
 }
 
 /** Streams AliExpress samples in batches of `args.batchSize` rows per split (file order). */

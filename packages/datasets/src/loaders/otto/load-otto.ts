@@ -6,12 +6,13 @@
  * per split; never the file.
  */
 import { DataError } from '@dtrn/base';
+import { type LeakageReport, type Vocabulary, VocabularyBuilder } from '../../data/index.js';
 import type { DatasetSchema, InMemoryDataset } from '../../types.js';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';
 import { DatasetBuilder } from '../shared/dataset-builder.js';
-import { FrequencyCounter, IdVocabulary } from '../shared/id-vocabulary.js';
+import { withLeakageCheck } from '../shared/leakage-hook.js';
 import { SPLIT_NAMES, type SplitName, splitOf } from '../shared/split-assignment.js';
 import { chooseCutoff } from './cutoff.js';
 import { NegativeSampler } from './negative-sampler.js';
@@ -40,8 +41,10 @@ export interface OttoReport extends SessionSampleCounts {
 export interface OttoStreamResult {
   readonly schema: DatasetSchema;
   readonly args: ResolvedOttoArgs;
-  readonly vocabularies: { readonly item: IdVocabulary<number> };
+  readonly vocabularies: { readonly item: Vocabulary };
   readonly report: OttoReport;
+  /** The leakage check on the first training batch (undefined without training rows). */
+  readonly leakage: LeakageReport | undefined;
 }
 
 export interface OttoLoadResult extends OttoStreamResult {
@@ -57,8 +60,10 @@ async function streamWithBatchSize(
   source: DataSource,
   args: ResolvedOttoArgs,
   batchSize: number,
-  onBatch: OttoBatchHandler,
+  userOnBatch: OttoBatchHandler,
 ): Promise<OttoStreamResult> {
+  const leakage = withLeakageCheck(userOnBatch);
+  const onBatch = leakage.onBatch;
   const loopOptions = {
     rowDescription: ROW_DESCRIPTION,
     onProgress: args.onProgress,
@@ -68,7 +73,7 @@ async function streamWithBatchSize(
   // Pass 1: validate, count, split, item frequencies of training sessions.
   const ledger = new RowLedger(source.name, args.badInput);
   const session = new OttoSession();
-  const itemCounter = new FrequencyCounter<number>();
+  const itemCounter = new VocabularyBuilder('item');
   const typeCounts = [0, 0, 0];
   let sessions = 0;
   const sessionsBySplit = zeroSplits();
@@ -93,8 +98,8 @@ async function streamWithBatchSize(
   );
   const file = ledger.report();
   assertBalanced(file);
-  const item = new IdVocabulary('item', itemCounter, args.minFrequency);
-  const schema = ottoSchema(args, item.size);
+  const item = itemCounter.build({ minFrequency: args.minFrequency });
+  const schema = ottoSchema(args, item);
 
   // Pass 2: samples.
   const counts: SessionSampleCounts = {
@@ -151,6 +156,7 @@ async function streamWithBatchSize(
     schema,
     args,
     vocabularies: { item },
+    leakage: leakage.report(),
     report: {
       file,
       counts: { sessions, events: clicks + carts + orders, clicks, carts, orders },
@@ -168,8 +174,10 @@ async function streamWithBatchSize(
 export function streamOtto(
   source: DataSource,
   args: OttoArgs,
-  onBatch: OttoBatchHandler,
+  userOnBatch: OttoBatchHandler,
 ): Promise<OttoStreamResult> {
+  const leakage = withLeakageCheck(userOnBatch);
+  const onBatch = leakage.onBatch;
   const resolved = resolveOttoArgs(args);
   return streamWithBatchSize(source, resolved, resolved.batchSize, onBatch);
 }

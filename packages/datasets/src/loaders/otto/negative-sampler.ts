@@ -5,7 +5,7 @@
  * of attempts a session may get fewer negatives than asked (counted in the report).
  */
 import type { Rng } from '@dtrn/base';
-import { FIRST_ID_ROW, type IdVocabulary } from '../shared/id-vocabulary.js';
+import type { Vocabulary } from '../../data/index.js';
 
 export type NegativeSampling = 'popularity' | 'uniform';
 export const NEGATIVE_SAMPLINGS: readonly NegativeSampling[] = ['popularity', 'uniform'];
@@ -13,12 +13,16 @@ export const NEGATIVE_SAMPLINGS: readonly NegativeSampling[] = ['popularity', 'u
 export class NegativeSampler {
   private readonly cumulative: Float64Array;
   private readonly total: number;
+  private readonly rawIds: Float64Array;
+  private readonly firstRow: number;
 
   constructor(
-    private readonly vocabulary: IdVocabulary<number>,
+    vocabulary: Vocabulary,
     private readonly mode: NegativeSampling,
   ) {
-    const frequencies = vocabulary.frequencies;
+    const frequencies = vocabulary.counts;
+    this.rawIds = Float64Array.from(vocabulary.knownIds, Number);
+    this.firstRow = vocabulary.firstKnownRow;
     this.cumulative = new Float64Array(frequencies.length);
     let sum = 0;
     for (let i = 0; i < frequencies.length; i++) {
@@ -30,7 +34,7 @@ export class NegativeSampler {
 
   /** Known items that can be drawn. */
   get known(): number {
-    return this.vocabulary.ids.length;
+    return this.rawIds.length;
   }
 
   private drawIndex(rng: Rng): number {
@@ -56,9 +60,9 @@ export class NegativeSampler {
     const maxAttempts = 20 * count + 20;
     for (let attempt = 0; attempt < maxAttempts && drawn < count; attempt++) {
       const index = this.drawIndex(rng);
-      const raw = this.vocabulary.ids[index]!;
+      const raw = this.rawIds[index]!;
       if (exclude.has(raw)) continue;
-      const row = FIRST_ID_ROW + index;
+      const row = this.firstRow + index;
       let repeated = false;
       for (let k = 0; k < drawn; k++) if (out[k] === row) repeated = true;
       if (repeated) continue;

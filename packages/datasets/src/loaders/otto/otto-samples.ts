@@ -4,8 +4,8 @@
  * one per sampled negative (all labels 0). All rows of a session share its sequences.
  */
 import { createRng, deriveSeed } from '@dtrn/base';
+import type { Vocabulary } from '../../data/index.js';
 import { type DatasetBuilder, fillRightAligned } from '../shared/dataset-builder.js';
-import { type IdVocabulary, OOV_ROW } from '../shared/id-vocabulary.js';
 import type { NegativeSampler } from './negative-sampler.js';
 import type { ResolvedOttoArgs } from './otto-args.js';
 import type { OttoSession } from './parse-session.js';
@@ -27,7 +27,7 @@ export class OttoSampleMaker {
 
   constructor(
     private readonly args: ResolvedOttoArgs,
-    private readonly vocabulary: IdVocabulary<number>,
+    private readonly vocabulary: Vocabulary,
     private readonly sampler: NegativeSampler,
     readonly counts: SessionSampleCounts,
   ) {
@@ -45,7 +45,7 @@ export class OttoSampleMaker {
     }
     for (let e = 0; e < cutoff; e++) {
       const type = types[e]!;
-      this.prefixRows[type]![lengths[type]!++] = this.vocabulary.rowOf(aids[e]!);
+      this.prefixRows[type]![lengths[type]!++] = this.vocabulary.lookup(aids[e]!);
     }
     for (let t = 0; t < 3; t++) fillRightAligned(row.sequenceItems[t]!, this.prefixRows[t]!, lengths[t]!);
     row.timestamp = timestamps[cutoff - 1]!;
@@ -61,8 +61,8 @@ export class OttoSampleMaker {
     for (const [aid, flags] of future) {
       if (used === this.args.maxPositives) break;
       used++;
-      const mapped = this.vocabulary.rowOf(aid);
-      if (mapped === OOV_ROW) this.counts.oovPositives++;
+      const mapped = this.vocabulary.lookup(aid);
+      if (!this.vocabulary.has(aid)) this.counts.oovPositives++;
       row.sparse[0] = mapped;
       row.labels[0] = flags & 1 ? 1 : 0;
       row.labels[1] = flags & 2 ? 1 : 0;

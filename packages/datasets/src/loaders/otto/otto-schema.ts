@@ -1,14 +1,15 @@
 /** The dataset schema of OTTO samples: target item, three typed sequences, three tasks. */
+import type { Vocabulary } from '../../data/index.js';
 import type { DatasetSchema } from '../../types.js';
 import type { ResolvedOttoArgs } from './otto-args.js';
 
 /** Extra column holding the session's ordinal in the file (a group id for GAUC by session). */
 export const OTTO_SESSION_COLUMN = 'group/session';
 
-export function ottoSchema(args: ResolvedOttoArgs, itemRows: number): DatasetSchema {
+export function ottoSchema(args: ResolvedOttoArgs, item: Vocabulary): DatasetSchema {
   const clicked = args.sampleSpaces === 'clicked';
   return {
-    idSpaces: [{ name: 'item', size: itemRows, oov: 'reserved' }],
+    idSpaces: [item.toIdSpaceSpec()],
     sparseFields: [{ name: 'item', idSpace: 'item' }],
     denseFields: [],
     sequences: {
