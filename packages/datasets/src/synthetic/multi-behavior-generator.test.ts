@@ -167,6 +167,11 @@ describe.each(SYNTHETIC_SETTINGS)('generateMultiBehaviorData: %s (tiny)', (setti
     });
   });
 
+  it('correlates the item scalars (attractiveness, quality) as the item knob says', () => {
+    const measured = correlation(extras['score-item/click']!, extras['score-item/conversion']!);
+    expect(Math.abs(measured - args.itemCorrelation)).toBeLessThan(0.15);
+  });
+
   it('makes the sequence terms as task-specific as kappa says', () => {
     const measured = correlation(extras['score-sequence/click']!, extras['score-sequence/conversion']!);
     if (args.sequenceTaskSpecificity === 0) expect(measured).toBeCloseTo(1, 5);
