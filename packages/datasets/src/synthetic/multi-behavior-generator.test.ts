@@ -212,6 +212,14 @@ describe('generateMultiBehaviorData: label model', () => {
     expect(bothPositive.length).toBeGreaterThan(0);
   });
 
+  it('handles degenerate sizes: one user, a handful of rows, possibly no click', () => {
+    for (const numSamples of [1, 3]) {
+      const dataset = generateMultiBehaviorData({ numUsers: 1, numItems: 80, numSamples, seed: 2 });
+      expect(validateDataset(dataset).size).toBe(numSamples);
+      expect(Object.values(dataset.extras!).every((column) => column.every(Number.isFinite))).toBe(true);
+    }
+  });
+
   it('sets field importances with cosine equal to the overlap knob', () => {
     const [click, conversion] = tiny('full-conflict').synthetic.fieldImportances;
     const dot = click!.reduce((sum, value, f) => sum + value * conversion![f]!, 0);

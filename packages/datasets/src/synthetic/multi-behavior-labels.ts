@@ -178,6 +178,8 @@ function solveBiasAndLabels(
     thresholds.push(logit(uniforms[i]!) - logits[i]!);
   }
   const sorted = Float64Array.from(thresholds).sort();
+  // An empty sample space (e.g. no click at all in a tiny run): nothing to calibrate on.
+  if (sorted.length === 0) return { bias: logit(rate), labels: new Float32Array(logits.length) };
   const wanted = Math.min(sorted.length, Math.max(0, Math.round(rate * sorted.length)));
   const below = wanted > 0 ? sorted[wanted - 1]! : sorted[0]! - 2;
   const above = wanted < sorted.length ? sorted[wanted]! : sorted[sorted.length - 1]! + 2;
