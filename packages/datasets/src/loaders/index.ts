@@ -17,6 +17,8 @@ export {
   loadAliCcp,
   streamAliCcp,
 } from './ali-ccp/load-ali-ccp.js';
+export { ParsedFeatures } from './ali-ccp/parse-features.js';
+export { parseCommonLine, parseSkeletonLine, type SkeletonRow } from './ali-ccp/parse-rows.js';
 export {
   type AliExpressArgs,
   DEFAULT_ALIEXPRESS_ARGS,
@@ -44,6 +46,7 @@ export {
   type SkippedRowExample,
   type SkipReason,
 } from './bad-input.js';
+export { forEachRow, type LineLoopOptions, type RowVisitor } from './io/line-loop.js';
 export {
   DEFAULT_MAX_LINE_BYTES,
   type InvalidLine,
@@ -77,5 +80,7 @@ export {
   resolveOttoArgs,
 } from './otto/otto-args.js';
 export { OTTO_SESSION_COLUMN, ottoSchema } from './otto/otto-schema.js';
+// Low-level row parsers (for custom pipelines and benchmarks).
+export { OTTO_EVENT_TYPES, OttoSession, parseOttoLine } from './otto/parse-session.js';
 export type { CommonLoaderArgs } from './shared/common-args.js';
 export { SPLIT_NAMES, type SplitFractions, type SplitName } from './shared/split-assignment.js';

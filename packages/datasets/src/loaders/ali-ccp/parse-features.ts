@@ -35,31 +35,28 @@ export function parseFeatureList(
   out: ParsedFeatures,
 ): boolean {
   out.clear();
-  const items = list === '' ? [] : list.split('\x01');
-  if (items.length !== expectedCount) {
-    at.ledger.reject('malformed', 'num_features does not match the feature list', {
-      where: { file: at.file, line: at.line, column },
-      expected: `${expectedCount} features joined by \\x01`,
-      found: `${items.length} features`,
-    });
-    return false;
-  }
-  let offset = column;
-  for (const item of items) {
-    const fieldEnd = item.indexOf('\x02');
-    const idEnd = item.indexOf('\x03', fieldEnd + 1);
+  // Scan by index (no split into item strings): items end at \x01 or at the end of the list.
+  let count = 0;
+  let itemStart = 0;
+  const length = list.length;
+  while (length > 0 && itemStart <= length) {
+    let itemEnd = list.indexOf('\x01', itemStart);
+    if (itemEnd < 0) itemEnd = length;
+    count++;
+    const fieldEnd = list.indexOf('\x02', itemStart);
+    const idEnd = fieldEnd < 0 || fieldEnd > itemEnd ? -1 : list.indexOf('\x03', fieldEnd + 1);
+    const offset = column + itemStart;
     const where = { file: at.file, line: at.line, column: offset };
-    if (fieldEnd <= 0 || idEnd < 0) {
+    if (fieldEnd <= itemStart || idEnd < 0 || idEnd > itemEnd) {
       at.ledger.reject('malformed', 'a feature is not field_id\\x02feature_id\\x03value', {
         where,
         expected: 'field_id\\x02feature_id\\x03value',
-        found: item,
+        found: list.slice(itemStart, itemEnd),
       });
       return false;
     }
-    const field = item.slice(0, fieldEnd);
-    const id = item.slice(fieldEnd + 1, idEnd);
-    const valueText = item.slice(idEnd + 1);
+    const field = list.slice(itemStart, fieldEnd);
+    const id = list.slice(fieldEnd + 1, idEnd);
     if (!isIdCell(id)) {
       const valueLike = Number(id);
       at.ledger.reject(
@@ -68,23 +65,24 @@ export function parseFeatureList(
           : 'id-out-of-range',
         `feature id of field ${field} is not a valid id`,
         {
-          where: { ...where, column: offset + fieldEnd + 1 },
+          where: { ...where, column: column + fieldEnd + 1 },
           expected: `an integer id in [0, ${Number.MAX_SAFE_INTEGER}]`,
           found: id,
         },
       );
       return false;
     }
-    const value = Number(valueText);
+    const valueLength = itemEnd - idEnd - 1;
+    const isOne =
+      (valueLength === 3 && list.startsWith('1.0', idEnd + 1)) ||
+      (valueLength === 1 && list.charCodeAt(idEnd + 1) === 49);
+    const valueText = isOne ? '1' : list.slice(idEnd + 1, itemEnd);
+    const value = isOne ? 1 : Number(valueText);
     if (valueText === '' || !Number.isFinite(value)) {
       at.ledger.reject(
         Number.isNaN(value) && !/nan/i.test(valueText) ? 'malformed' : 'non-finite',
         `value of field ${field} is not a finite number`,
-        {
-          where: { ...where, column: offset + idEnd + 1 },
-          expected: 'a finite number',
-          found: valueText,
-        },
+        { where: { ...where, column: column + idEnd + 1 }, expected: 'a finite number', found: valueText },
       );
       return false;
     }
@@ -96,7 +94,15 @@ export function parseFeatureList(
       out.bagIds[-slot - 1]!.push(id);
       out.bagValues[-slot - 1]!.push(value);
     }
-    offset += item.length + 1;
+    itemStart = itemEnd + 1;
+  }
+  if (count !== expectedCount) {
+    at.ledger.reject('malformed', 'num_features does not match the feature list', {
+      where: { file: at.file, line: at.line, column },
+      expected: `${expectedCount} features joined by \\x01`,
+      found: `${count} features`,
+    });
+    return false;
   }
   return true;
 }

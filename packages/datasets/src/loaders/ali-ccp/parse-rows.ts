@@ -59,9 +59,15 @@ export function parseSkeletonLine(
     return false;
   }
   row.sampleId = sampleId;
-  row.click = parseLabel(click, 'click', columnOfField(line, 1), at);
+  // Fast path for the valid labels; columns are located only on the error path.
+  row.click = click === '0' ? 0 : click === '1' ? 1 : parseLabel(click, 'click', columnOfField(line, 1), at);
   if (row.click < 0) return false;
-  row.conversion = parseLabel(conversion, 'conversion', columnOfField(line, 2), at);
+  row.conversion =
+    conversion === '0'
+      ? 0
+      : conversion === '1'
+        ? 1
+        : parseLabel(conversion, 'conversion', columnOfField(line, 2), at);
   if (row.conversion < 0) return false;
   if (index === '') {
     at.ledger.reject('malformed', 'common_feature_index is empty', {
@@ -72,9 +78,9 @@ export function parseSkeletonLine(
     return false;
   }
   row.commonFeatureIndex = index;
-  const expectedCount = checkCount(count, columnOfField(line, 4), at);
+  const expectedCount = isIdCell(count) ? Number(count) : checkCount(count, columnOfField(line, 4), at);
   if (expectedCount < 0) return false;
-  return parseFeatureList(list, expectedCount, columnOfField(line, 5), at, features);
+  return parseFeatureList(list, expectedCount, line.length - list.length + 1, at, features);
 }
 
 /** Parses a common-features line; returns its index, or undefined after recording a rejection. */

@@ -18,7 +18,15 @@ export function columnOfField(line: string, index: number, separator = ','): num
   return position + 1;
 }
 
-const DIGITS = /^\d+$/;
+/** True when every character of a non-empty string is an ASCII digit. */
+function allDigits(cell: string): boolean {
+  if (cell.length === 0) return false;
+  for (let i = 0; i < cell.length; i++) {
+    const code = cell.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
 
 /**
  * Parses a 0/1 label cell; on failure records `non-numeric-label` or `label-out-of-range` (or
@@ -51,7 +59,7 @@ export function parseLabel(cell: string, name: string, column: number, at: CellL
 
 /** True when `cell` is a non-negative integer id that is exactly representable. */
 export function isIdCell(cell: string): boolean {
-  return DIGITS.test(cell) && (cell.length < 16 || Number(cell) <= Number.MAX_SAFE_INTEGER);
+  return allDigits(cell) && (cell.length < 16 || Number(cell) <= Number.MAX_SAFE_INTEGER);
 }
 
 /** Records why an id cell is bad (`malformed` for non-numbers, `non-finite`, or `id-out-of-range`). */
