@@ -80,7 +80,7 @@ export class EmbeddingBank {
         });
       }
       this.tables.set(spec.name, table);
-      this.sums.set(spec.name, new RowGradientSums(spec.rows, spec.dim));
+      this.sums.set(spec.name, new RowGradientSums(spec.dim));
     }
   }
 

@@ -1,43 +1,34 @@
 /**
  * Sums the gradients of duplicate ids into one gradient per distinct row, in O(ids) per step.
  *
- * A per-table index `slotPlusOne[row]` (0 = row not yet seen this step) maps rows to their slot in
- * a compact list; after the step only the touched entries are reset, so no per-step work scales
- * with the vocabulary. The index is allocated zero-filled on first use (rows * 4 bytes of address
- * space; resident memory grows only with the pages touched rows fall on).
+ * Rows map to their slot in a compact list through an open-addressing hash table (linear probing)
+ * sized to the rows touched per step, not to the vocabulary: it stays cache-resident however large
+ * the table is, and clearing it costs O(rows touched).
  */
+const EMPTY = 0; // row 0 (padding) is never inserted, so 0 marks an empty bucket
+
 export class RowGradientSums {
-  private slotPlusOne: Int32Array | undefined;
+  /** Bucket -> row (EMPTY when free); power-of-two size, at most half full. */
+  private keys = new Int32Array(4096);
+  /** Bucket -> slot in `touched`. */
+  private values = new Int32Array(4096);
   /** Distinct rows of this step, in first-seen order; valid up to `count`. */
-  touched: Int32Array = new Int32Array(1024);
+  touched: Int32Array = new Int32Array(2048);
   /** [count * dim] summed gradients, aligned with `touched`. Float64 so long sums lose nothing. */
   sums: Float64Array;
   count = 0;
 
-  constructor(
-    private readonly rows: number,
-    private readonly dim: number,
-  ) {
-    this.sums = new Float64Array(1024 * dim);
+  constructor(private readonly dim: number) {
+    this.sums = new Float64Array(2048 * dim);
   }
 
   /** Adds `gradients` ([ids.length * dim]) row by row; id 0 (padding) is skipped. */
   add(ids: Int32Array, gradients: Float32Array): void {
-    if (!this.slotPlusOne) this.slotPlusOne = new Int32Array(this.rows);
-    const index = this.slotPlusOne;
     const dim = this.dim;
     for (let i = 0; i < ids.length; i++) {
       const row = ids[i]!;
       if (row === 0) continue;
-      let slot = index[row]! - 1;
-      if (slot < 0) {
-        slot = this.count++;
-        if (slot >= this.touched.length) this.grow();
-        index[row] = slot + 1;
-        this.touched[slot] = row;
-        const base = slot * dim;
-        this.sums.fill(0, base, base + dim);
-      }
+      const slot = this.slotOf(row);
       const target = slot * dim;
       const source = i * dim;
       const sums = this.sums;
@@ -45,14 +36,55 @@ export class RowGradientSums {
     }
   }
 
-  /** Forgets this step's rows (O(rows touched)). */
+  /** The slot of `row`, inserting it (with zeroed sums) when new. */
+  private slotOf(row: number): number {
+    let keys = this.keys;
+    let mask = keys.length - 1;
+    let bucket = (Math.imul(row, 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const key = keys[bucket]!;
+      if (key === row) return this.values[bucket]!;
+      if (key === EMPTY) break;
+      bucket = (bucket + 1) & mask;
+    }
+    const slot = this.count++;
+    if (slot >= this.touched.length) this.growList();
+    this.touched[slot] = row;
+    this.sums.fill(0, slot * this.dim, (slot + 1) * this.dim);
+    if (2 * this.count > keys.length) {
+      this.rehash(keys.length * 2);
+      keys = this.keys;
+      mask = keys.length - 1;
+      bucket = (Math.imul(row, 0x9e3779b1) >>> 0) & mask;
+      while (keys[bucket] !== EMPTY) bucket = (bucket + 1) & mask;
+    }
+    keys[bucket] = row;
+    this.values[bucket] = slot;
+    return slot;
+  }
+
+  private rehash(size: number): void {
+    const keys = new Int32Array(size);
+    const values = new Int32Array(size);
+    const mask = size - 1;
+    for (let slot = 0; slot < this.count - 1; slot++) {
+      const row = this.touched[slot]!;
+      let bucket = (Math.imul(row, 0x9e3779b1) >>> 0) & mask;
+      while (keys[bucket] !== EMPTY) bucket = (bucket + 1) & mask;
+      keys[bucket] = row;
+      values[bucket] = slot;
+    }
+    this.keys = keys;
+    this.values = values;
+  }
+
+  /** Forgets this step's rows: O(hash table size), which tracks the rows touched per step. */
   clear(): void {
-    const index = this.slotPlusOne;
-    if (index) for (let slot = 0; slot < this.count; slot++) index[this.touched[slot]!] = 0;
+    if (this.count > 0) this.keys.fill(EMPTY);
     this.count = 0;
   }
 
-  private grow(): void {
+  private growList(): void {
     const capacity = this.touched.length * 2;
     const touched = new Int32Array(capacity);
     touched.set(this.touched);

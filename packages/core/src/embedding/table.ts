@@ -106,14 +106,12 @@ export class EmbeddingTable {
   gatherInto(ids: Int32Array, out: Float32Array, outOffset: number): void {
     const dim = this.dim;
     const values = this.values;
+    const initialized = this.initialized;
     for (let i = 0; i < ids.length; i++) {
       const row = ids[i]!;
       const target = outOffset + i * dim;
-      if (row === 0) {
-        out.fill(0, target, target + dim);
-        continue;
-      }
-      this.ensureRow(row);
+      // Row 0 is never written, so it reads as zeros like any other row.
+      if ((initialized[row >>> 3]! & (1 << (row & 7))) === 0) this.ensureRow(row);
       const source = row * dim;
       for (let j = 0; j < dim; j++) out[target + j] = values[source + j]!;
     }

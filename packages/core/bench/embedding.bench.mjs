@@ -1,0 +1,186 @@
+// Benchmark: EmbeddingBank step time (lookup + applyGradients with lazy Adam) against vocabulary size.
+// A step is one batch of 1024 samples: the target item plus 3 behavior sequences of 50 items share the
+// `item` table (1024 * 151 ids), 19 other sparse fields share the `field` table (1024 * 19 ids); d = 16,
+// 174,080 ids per step. Ids are Zipf(1.1) or uniform over the rows, scattered over the table by a
+// fixed bijection (rank -> row) so hot rows are not neighbours in memory. A third law, Zipf over 10^4
+// ids only (scattered over the whole table), keeps the distinct rows per step equal at every size.
+// Cold: the measured steps as they come (rows first touched are initialised, their pages committed).
+// Warm: the same batches replayed, so only steady-state costs remain.
+// Run: pnpm --filter @dtrn/core bench   (or: node --expose-gc bench/embedding.bench.mjs)
+// Env: BENCH_VOCABS=10000,100000 BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_WARMUP=3 BENCH_DISTRIBUTIONS=zipf,uniform
+import { createRng } from '@dtrn/base';
+import { EmbeddingBank } from '../dist/index.js';
+
+const vocabularies = (process.env.BENCH_VOCABS ?? '10000,100000,1000000,10000000').split(',').map(Number);
+const distributions = (process.env.BENCH_DISTRIBUTIONS ?? 'zipf,zipf-1e4,uniform').split(',');
+const windows = Number(process.env.BENCH_WINDOWS ?? 5);
+const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
+const warmup = Number(process.env.BENCH_WARMUP ?? 3);
+const batch = 1024;
+const dim = 16;
+const itemIdsPerSample = 1 + 3 * 50;
+const fieldIdsPerSample = 19;
+const zipfExponent = 1.1;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Zipf(s) ranks in [1, n] by Devroye's rejection sampler for the zeta law, truncated by rejection. */
+function zipfSampler(rng, s, n) {
+  const b = 2 ** (s - 1);
+  return () => {
+    for (;;) {
+      const x = Math.floor((1 - rng.next()) ** (-1 / (s - 1)));
+      if (x > n) continue;
+      const t = (1 + 1 / x) ** (s - 1);
+      if ((rng.next() * x * (t - 1)) / (b - 1) <= t / b) return x;
+    }
+  };
+}
+
+/** A bijection of [1, rows) that scatters ranks over the table (an odd multiplier mod a prime-free walk). */
+function scatter(rows) {
+  const span = rows - 1;
+  let multiplier = 2654435761 % span;
+  const gcd = (a, b) => (b === 0 ? a : gcd(b, a % b));
+  while (multiplier < 2 || gcd(multiplier, span) !== 1) multiplier++;
+  return (rank) => 1 + Number((BigInt(rank - 1) * BigInt(multiplier)) % BigInt(span));
+}
+
+function makeIds(count, rows, distribution, rng) {
+  const ids = new Int32Array(count);
+  if (distribution === 'uniform') {
+    for (let i = 0; i < count; i++) ids[i] = 1 + rng.int(rows - 1);
+    return ids;
+  }
+  // zipf-1e4: the same Zipf law over only 10^4 ids, scattered over the whole table: the distinct rows
+  // per step stay the same at every vocabulary, so only the table size changes.
+  const support = distribution === 'zipf-1e4' ? Math.min(rows - 1, 10_000) : rows - 1;
+  const sample = zipfSampler(rng, zipfExponent, support);
+  const toRow = scatter(rows);
+  const rowOfRank = new Map();
+  for (let i = 0; i < count; i++) {
+    const rank = sample();
+    let row = rowOfRank.get(rank);
+    if (row === undefined) {
+      row = toRow(rank);
+      rowOfRank.set(rank, row);
+    }
+    ids[i] = row;
+  }
+  return ids;
+}
+
+function label(distribution) {
+  if (distribution === 'zipf') return `Zipf(${zipfExponent})`;
+  if (distribution === 'zipf-1e4') return `Zipf(${zipfExponent}) over 10^4 ids`;
+  return 'uniform';
+}
+
+function runCase(rows, distribution) {
+  const rng = createRng(`${rows}/${distribution}`);
+  const totalSteps = warmup + windows * stepsPerWindow;
+  const batches = Array.from({ length: totalSteps }, () => ({
+    item: makeIds(batch * itemIdsPerSample, rows, distribution, rng),
+    field: makeIds(batch * fieldIdsPerSample, rows, distribution, rng),
+  }));
+  const bank = new EmbeddingBank({
+    tables: [
+      { name: 'item', rows, dim },
+      { name: 'field', rows, dim },
+    ],
+    optimizer: { kind: 'adam', learningRate: 0.001 },
+    seed: 1,
+  });
+  const itemRows = new Float32Array(batch * itemIdsPerSample * dim);
+  const fieldRows = new Float32Array(batch * fieldIdsPerSample * dim);
+  // Stand-in gradients (the model's backward pass is not part of this benchmark).
+  const itemGradients = Float32Array.from({ length: itemRows.length }, () => rng.uniform(-1e-3, 1e-3));
+  const fieldGradients = Float32Array.from({ length: fieldRows.length }, () => rng.uniform(-1e-3, 1e-3));
+  let next = 0;
+  let distinct = 0;
+  let lookupTime = 0;
+  let applyTime = 0;
+  const step = () => {
+    const ids = batches[next++];
+    const t0 = performance.now();
+    bank.lookupInto('item', ids.item, itemRows);
+    bank.lookupInto('field', ids.field, fieldRows);
+    const t1 = performance.now();
+    const { touchedRows } = bank.applyGradients([
+      { table: 'item', ids: ids.item, gradients: itemGradients },
+      { table: 'field', ids: ids.field, gradients: fieldGradients },
+    ]);
+    const t2 = performance.now();
+    lookupTime += t1 - t0;
+    applyTime += t2 - t1;
+    distinct += touchedRows.item + touchedRows.field;
+  };
+  for (let s = 0; s < warmup; s++) step();
+  distinct = 0;
+  lookupTime = 0;
+  applyTime = 0;
+  const results = [];
+  for (let w = 0; w < windows; w++) {
+    const start = performance.now();
+    for (let s = 0; s < stepsPerWindow; s++) step();
+    results.push((performance.now() - start) / stepsPerWindow);
+  }
+  const measured = windows * stepsPerWindow;
+  const coldLookup = lookupTime / measured;
+  const coldApply = applyTime / measured;
+  const coldDistinct = distinct / measured;
+  // Warm: replay the measured batches. Their rows are initialised and their memory pages committed,
+  // as in a long run where the rows in use have been seen before; first-touch costs are excluded.
+  const warmResults = [];
+  for (let w = 0; w < windows; w++) {
+    next = warmup + w * stepsPerWindow;
+    const start = performance.now();
+    for (let s = 0; s < stepsPerWindow; s++) step();
+    warmResults.push((performance.now() - start) / stepsPerWindow);
+  }
+  const result = {
+    rows,
+    distribution,
+    warmStepMs: median(warmResults),
+    initializedRows: bank.tableInfo('item').initializedRows + bank.tableInfo('field').initializedRows,
+    stepMs: median(results),
+    lookupMs: coldLookup,
+    applyMs: coldApply,
+    distinctRows: Math.round(coldDistinct),
+    memoryGiB: bank.memoryBytes / 2 ** 30,
+    rssMiB: process.memoryUsage().rss / 2 ** 20,
+  };
+  return result;
+}
+
+console.log(
+  `EmbeddingBank step = lookup + applyGradients (lazy Adam), batch ${batch}, ${batch * (itemIdsPerSample + fieldIdsPerSample)} ids/step, d = ${dim}; median of ${windows} windows x ${stepsPerWindow} steps after ${warmup} warm-up steps`,
+);
+console.log(
+  '| ids | vocabulary | distinct rows / step | cold step ms | lookup ms | apply ms | warm step ms | warm µs per distinct row | rows initialised | allocated GiB | RSS MiB |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const byDistribution = new Map();
+for (const distribution of distributions) {
+  for (const rows of vocabularies) {
+    globalThis.gc?.();
+    const r = runCase(rows, distribution);
+    if (!byDistribution.has(distribution)) byDistribution.set(distribution, []);
+    byDistribution.get(distribution).push(r);
+    console.log(
+      `| ${label(distribution)} | ${rows.toExponential(0)} | ${r.distinctRows} | ${r.stepMs.toFixed(1)} | ${r.lookupMs.toFixed(1)} | ${r.applyMs.toFixed(1)} | ${r.warmStepMs.toFixed(1)} | ${((r.warmStepMs * 1000) / r.distinctRows).toFixed(2)} | ${r.initializedRows} | ${r.memoryGiB.toFixed(2)} | ${r.rssMiB.toFixed(0)} |`,
+    );
+  }
+}
+for (const [distribution, results] of byDistribution) {
+  const first = results[0];
+  const last = results.at(-1);
+  if (results.length > 1) {
+    console.log(
+      `${distribution}: at ${last.rows.toExponential(0)} / ${first.rows.toExponential(0)}: cold step ${(last.stepMs / first.stepMs).toFixed(2)}x, warm step ${(last.warmStepMs / first.warmStepMs).toFixed(2)}x, distinct rows ${(last.distinctRows / first.distinctRows).toFixed(2)}x`,
+    );
+  }
+}
