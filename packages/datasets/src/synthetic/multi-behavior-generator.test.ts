@@ -1,6 +1,6 @@
 import { isConfigError } from '@dtrn/base';
 import { describe, expect, it } from 'vitest';
-import { validateDataset } from '../data/index.js';
+import { validateDataset } from '../data/validate-dataset.js';
 import { resolveMultiBehaviorArgs } from './multi-behavior-args.js';
 import { generateMultiBehaviorData, type SyntheticDataset } from './multi-behavior-generator.js';
 import { SYNTHETIC_SPARSE_FIELDS } from './multi-behavior-schema.js';
@@ -193,6 +193,54 @@ describe('generateMultiBehaviorData: label model', () => {
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     expect(matching.length).toBeGreaterThan(500);
     expect(mean(matching)).toBeGreaterThan(mean(other) + 0.2);
+  });
+
+  it('derives the sequence term from observable columns only (learnable in principle)', () => {
+    const dataset = tiny('sequence-conflict');
+    const {
+      sequenceLength: L,
+      clickMemory,
+      conversionMemory,
+      sequenceTaskSpecificity: kappa,
+    } = dataset.synthetic.args;
+    const [categories, brands, prices] = dataset.sequences[0]!.sideFields;
+    const [targetCategory, targetBrand, targetPrice] = (
+      ['target_category', 'target_brand', 'target_price'] as const
+    ).map((name) => sparseColumn(dataset, name));
+    const standardize = (values: number[]) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+      return values.map((value) => (value - mean) / std);
+    };
+    const categoryMatch: number[] = [];
+    const brandPriceMatch: number[] = [];
+    for (let row = 0; row < dataset.size; row++) {
+      let [a, aWeight, b, bWeight] = [0, 0, 0, 0];
+      for (let p = L - 1; p >= 0 && dataset.sequences[0]!.items[row * L + p] !== 0; p--) {
+        const rank = L - 1 - p;
+        const at = row * L + p;
+        const shortWeight = Math.exp(-rank / clickMemory);
+        const longWeight = Math.exp(-rank / conversionMemory);
+        a += categories![at] === targetCategory![row] ? shortWeight : 0;
+        aWeight += shortWeight;
+        b +=
+          longWeight *
+          ((brands![at] === targetBrand![row] ? 0.5 : 0) + (prices![at] === targetPrice![row] ? 0.5 : 0));
+        bWeight += longWeight;
+      }
+      categoryMatch.push(aWeight > 0 ? a / aWeight : 0);
+      brandPriceMatch.push(bWeight > 0 ? b / bWeight : 0);
+    }
+    const [standardA, standardB] = [standardize(categoryMatch), standardize(brandPriceMatch)];
+    const click = standardize(
+      standardA.map((a, row) => ((1 + kappa) / 2) * a + ((1 - kappa) / 2) * standardB[row]!),
+    );
+    const published = dataset.extras!['score-sequence/click']!;
+    const largestError = click.reduce(
+      (worst, value, row) => Math.max(worst, Math.abs(value - published[row]!)),
+      0,
+    );
+    expect(largestError).toBeLessThan(1e-5);
   });
 
   it('draws conversion on every row in independent mode', () => {
