@@ -1,6 +1,9 @@
 /** Helpers for this folder's tests (Node only; not exported by the package). */
 import { createHash } from 'node:crypto';
 import type { InMemoryDataset } from '../types.js';
+import { generateMultiBehaviorData, type SyntheticDataset } from './multi-behavior-generator.js';
+import { SYNTHETIC_SPARSE_FIELDS } from './multi-behavior-schema.js';
+import { type SyntheticSetting, syntheticPreset } from './presets.js';
 
 /**
  * Exact AUC by ranks (Mann-Whitney U with tied scores sharing their average rank): the share of
@@ -69,4 +72,34 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
     varB += (b[i]! - meanB) ** 2;
   }
   return cov / Math.sqrt(varA * varB);
+}
+
+/** Tiny presets, generated once per test file. */
+const generated = new Map<string, SyntheticDataset>();
+export function tiny(setting: SyntheticSetting): SyntheticDataset {
+  let dataset = generated.get(setting);
+  if (!dataset) {
+    dataset = generateMultiBehaviorData(syntheticPreset(setting, 'tiny'));
+    generated.set(setting, dataset);
+  }
+  return dataset;
+}
+
+export function sparseColumn(
+  dataset: SyntheticDataset,
+  name: (typeof SYNTHETIC_SPARSE_FIELDS)[number],
+): Int32Array {
+  return dataset.sparse[SYNTHETIC_SPARSE_FIELDS.indexOf(name)]!;
+}
+
+/** Positive rate of `labels` over the rows where `mask` is 1 (all rows without a mask). */
+export function rate(labels: Float32Array, mask?: Float32Array): number {
+  let positives = 0;
+  let count = 0;
+  labels.forEach((label, row) => {
+    if (mask && mask[row] === 0) return;
+    positives += label;
+    count++;
+  });
+  return positives / count;
 }
