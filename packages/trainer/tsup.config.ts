@@ -1,3 +1,3 @@
 import { libraryConfig } from '@dtrn/tooling/tsup';
 
-export default libraryConfig({ index: 'src/index.ts', node: 'src/node.ts' });
+export default libraryConfig({ index: 'src/index.ts', node: 'src/node.ts', testing: 'src/testing/index.ts' });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { decodeTree, encodeTree } from './tree-codec.js';
+
+describe('tree codec', () => {
+  it('round-trips nested objects with every typed array type and non-finite numbers', () => {
+    const tree = {
+      dense: { 'shared/kernel': { shape: [2, 3], values: new Float32Array([1.5, -2, 3e-8, 0, 7, Math.PI]) } },
+      sparse: {
+        tables: [
+          {
+            rows: new Int32Array([0, 5, -3]),
+            step: 12,
+            slots: [new Float64Array([1 / 3]), new Uint8Array([1, 2, 3])],
+          },
+        ],
+        counts: new Uint32Array([4294967295]),
+        small: [new Int16Array([-2]), new Uint16Array([65535]), new Int8Array([-128])],
+      },
+      meta: { name: 'x', flag: true, nothing: null, odd: [Number.NaN, Number.POSITIVE_INFINITY, -0.5] },
+    };
+    const encoded = encodeTree(tree);
+    expect(encoded.data.length % 1).toBe(0);
+    const decoded = decodeTree(encoded.manifest, encoded.data) as typeof tree;
+    expect(decoded).toEqual(tree);
+    expect(decoded.dense['shared/kernel'].values).toBeInstanceOf(Float32Array);
+    expect(decoded.sparse.counts).toBeInstanceOf(Uint32Array);
+    // decoded arrays own their memory (changing them leaves the blob alone)
+    decoded.sparse.tables[0]!.rows[0] = 99;
+    expect((decodeTree(encoded.manifest, encoded.data) as typeof tree).sparse.tables[0]!.rows[0]).toBe(0);
+  });
+
+  it('writes little-endian float32 at 8-byte aligned offsets', () => {
+    const encoded = encodeTree({ a: new Uint8Array([7]), b: new Float32Array([1]) });
+    const manifest = JSON.parse(encoded.manifest);
+    expect(manifest.b).toEqual({ $array: 'float32', offset: 8, length: 1 });
+    expect(Array.from(encoded.data.subarray(8, 12))).toEqual([0, 0, 0x80, 0x3f]); // 1.0f
+  });
+
+  it('rejects reserved keys, unsupported values and corrupt references', () => {
+    expect(() => encodeTree({ $array: 1 })).toThrow('state.$array: keys starting with "$" are reserved');
+    expect(() => encodeTree({ when: new Date(0) })).toThrow('field state.when: cannot encode this value');
+    expect(() => encodeTree({ big: new BigInt64Array(1) })).toThrow('cannot encode this typed array');
+    const encoded = encodeTree({ v: new Float32Array(4) });
+    expect(() => decodeTree(encoded.manifest, encoded.data.subarray(0, 8))).toThrow(
+      'array reference outside the binary data',
+    );
+    expect(() => decodeTree('{', encoded.data)).toThrow('state manifest is not valid JSON');
+  });
+});

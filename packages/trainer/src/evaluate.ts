@@ -1,0 +1,105 @@
+/**
+ * Evaluation of a multi-task model: per task AUC over the task's sample space, GAUC by the batch's
+ * groups (users), and logloss, with `@dtrn/metrics`. Optionally returns every prediction (for
+ * paired bootstrap confidence intervals between models).
+ */
+import { assertKnownKeys, optionalBoolean, optionalNumber } from '@dtrn/base';
+import type { MultiTaskModel } from '@dtrn/core';
+import type { Batch, InMemoryDataset } from '@dtrn/datasets';
+import { MultiTaskAccumulator, type MultiTaskReport } from '@dtrn/metrics';
+import * as tf from '@tensorflow/tfjs-core';
+import { datasetBatches, isTrainingBatches, type TrainingBatches } from './batching.js';
+
+export interface EvaluateOptions {
+  /** Samples per forward pass. Default 4096; range: integer >= 1. */
+  readonly batchSize?: number;
+  /** Also return every probability, per task, in data order. Default false. */
+  readonly returnPredictions?: boolean;
+}
+
+export const DEFAULT_EVALUATE = Object.freeze({ batchSize: 4096, returnPredictions: false });
+
+export interface EvaluationResult {
+  readonly report: MultiTaskReport;
+  /** Rows evaluated. */
+  readonly sampleCount: number;
+  /**
+   * Per task, the predicted probability of every row in data order (also rows outside the task's
+   * sample space: select them with the data's masks). Only with `returnPredictions`.
+   */
+  readonly predictions?: readonly Float32Array[];
+}
+
+/** Evaluation data: a dataset, random-access batches (epoch 0 is used), or any iterable of batches. */
+export type EvaluationData = InMemoryDataset | Batch | TrainingBatches | Iterable<Batch>;
+
+function* batchesOf(data: EvaluationData, batchSize: number): Generator<Batch> {
+  if (isTrainingBatches(data)) {
+    for (let index = 0; index < data.batchesPerEpoch; index++) yield data.batch(0, index);
+  } else if (Symbol.iterator in data) {
+    yield* data as Iterable<Batch>;
+  } else {
+    const source = datasetBatches(data as Batch, { batchSize, shuffle: false });
+    for (let index = 0; index < source.batchesPerEpoch; index++) yield source.batch(0, index);
+  }
+}
+
+/** Probabilities sigmoid(logit_k) of one batch, per task. */
+export function predictBatch(model: MultiTaskModel<Batch>, batch: Batch): Float32Array[] {
+  const prepared = model.prepare(batch, { training: false });
+  try {
+    return tf.tidy(
+      () =>
+        model
+          .forward(prepared, { training: false })
+          .map((logits) => tf.sigmoid(logits).dataSync().slice() as Float32Array), // [B]
+    );
+  } finally {
+    prepared.dispose();
+  }
+}
+
+export function evaluate(
+  model: MultiTaskModel<Batch>,
+  data: EvaluationData,
+  options: EvaluateOptions = {},
+): EvaluationResult {
+  assertKnownKeys(options, ['batchSize', 'returnPredictions'], 'EvaluateOptions');
+  const batchSize = optionalNumber(
+    options.batchSize,
+    DEFAULT_EVALUATE.batchSize,
+    { integer: true, min: 1 },
+    'EvaluateOptions.batchSize',
+  );
+  const keep = optionalBoolean(options.returnPredictions, false, 'EvaluateOptions.returnPredictions');
+  const accumulator = new MultiTaskAccumulator(model.taskNames);
+  const kept: Float32Array[][] = model.taskNames.map(() => []);
+  let sampleCount = 0;
+  for (const batch of batchesOf(data, batchSize)) {
+    const probabilities = predictBatch(model, batch);
+    accumulator.add({
+      labels: batch.labels,
+      probs: probabilities,
+      masks: batch.sampleMasks,
+      ...(batch.groups ? { groups: batch.groups } : {}),
+    });
+    if (keep) {
+      probabilities.forEach((values, task) => {
+        kept[task]!.push(values);
+      });
+    }
+    sampleCount += batch.size;
+  }
+  const report = accumulator.report();
+  if (!keep) return { report, sampleCount };
+  const predictions = kept.map((parts) => {
+    const all = new Float32Array(sampleCount);
+    let offset = 0;
+    for (const part of parts) {
+      all.set(part, offset);
+      offset += part.length;
+    }
+    return all;
+  });
+  return { report, sampleCount, predictions };
+}

@@ -1,0 +1,169 @@
+/**
+ * One training step: prepare the batch, differentiate the balanced loss with respect to the
+ * embedding inputs and the dense variables, check every task loss is finite, then hand the
+ * embedding gradients to the model (sparse row updates) and the dense ones to the optimizer.
+ */
+import type { MultiTaskModel, PreparedBatch } from '@dtrn/core';
+import type { Batch } from '@dtrn/datasets';
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no op gradients; tfjs-layers (a peer dependency) registers all of them
+// on import, in its Node and browser builds (tfjs-core's dist/register_all_gradients cannot be
+// imported from plain Node ESM). Kept as a bare import in this used module so bundles keep it.
+import '@tensorflow/tfjs-layers';
+import type { LossBalancer } from './balancers/balancer.js';
+import type { DenseAdam } from './dense-adam.js';
+import { NonFiniteLossError } from './errors.js';
+import {
+  createTaskTargets,
+  disposeTargets,
+  maskedTaskLoss,
+  maskedTaskLosses,
+  type TaskTarget,
+} from './loss.js';
+import type { TrainingVariables } from './training-variables.js';
+
+export interface StepContext {
+  readonly model: MultiTaskModel<Batch>;
+  readonly balancer: LossBalancer;
+  readonly variables: TrainingVariables;
+  /** Optimizer over `variables.dense` followed by `balancer.variables`. */
+  readonly optimizer: DenseAdam;
+}
+
+/** Where the step is, for error messages. */
+export interface StepLocation {
+  readonly step: number;
+  readonly epoch: number;
+  readonly batchIndex: number;
+}
+
+export interface StepResult {
+  /** L_k of the batch, per task. */
+  readonly taskLosses: number[];
+  /** The balanced objective. */
+  readonly objective: number;
+}
+
+type Gradients = (tf.Tensor | null)[];
+
+function checkFinite(model: MultiTaskModel<Batch>, losses: ArrayLike<number>, location: StepLocation): void {
+  for (let task = 0; task < losses.length; task++) {
+    const value = losses[task]!;
+    if (!Number.isFinite(value)) {
+      throw new NonFiniteLossError({ ...location, task: model.taskNames[task] ?? `#${task}`, value });
+    }
+  }
+}
+
+function combinedGradients(
+  context: StepContext,
+  prepared: PreparedBatch,
+  targets: TaskTarget[],
+  seed: number,
+) {
+  const { model, balancer, variables } = context;
+  const options = { training: true, seed };
+  let stacked: tf.Tensor | undefined;
+  const { value, grads } = tf.engine().gradients(
+    () => {
+      const losses = maskedTaskLosses(model.forward(prepared, options), targets);
+      stacked = tf.keep(tf.stack(losses)); // [K]
+      return balancer.combineLosses(losses);
+    },
+    [...prepared.sparseInputs, ...variables.dense, ...balancer.variables],
+    undefined,
+    true,
+  );
+  const taskLosses = Array.from(stacked!.dataSync());
+  const objective = value.dataSync()[0]!;
+  tf.dispose([value, stacked!]);
+  return { taskLosses, objective, gradients: grads.map((g) => g ?? null) as Gradients };
+}
+
+function perTaskGradients(
+  context: StepContext,
+  prepared: PreparedBatch,
+  targets: TaskTarget[],
+  seed: number,
+) {
+  const { model, variables } = context;
+  const options = { training: true, seed };
+  const inputs = [...prepared.sparseInputs, ...variables.dense];
+  const taskGradients: Gradients[] = [];
+  const taskLosses: number[] = [];
+  try {
+    for (let task = 0; task < model.taskNames.length; task++) {
+      const { value, grads } = tf
+        .engine()
+        .gradients(
+          () => maskedTaskLoss(model.forward(prepared, options)[task]!, targets[task]!),
+          inputs,
+          undefined,
+          true,
+        );
+      taskLosses.push(value.dataSync()[0]!);
+      value.dispose();
+      taskGradients.push(grads.map((g) => g ?? null));
+    }
+  } catch (error) {
+    for (const gradients of taskGradients) tf.dispose(gradients.filter((g): g is tf.Tensor => g !== null));
+    throw error;
+  }
+  return { inputs, taskLosses, taskGradients };
+}
+
+/** Runs one step; throws NonFiniteLossError (before any update) when a task loss is NaN or infinite. */
+export function trainStep(
+  context: StepContext,
+  batch: Batch,
+  location: StepLocation,
+  seed: number,
+): StepResult {
+  const { model, balancer, variables, optimizer } = context;
+  const options = { training: true, seed };
+  const prepared = model.prepare(batch, options);
+  const targets = createTaskTargets(batch.labels, batch.sampleMasks, batch.size);
+  const owned: tf.Tensor[] = [];
+  const track = (gradients: Gradients) => {
+    for (const g of gradients) if (g) owned.push(g);
+    return gradients;
+  };
+  try {
+    const sparseCount = prepared.sparseInputs.length;
+    let gradients: Gradients;
+    let result: StepResult;
+    if (balancer.gradientMode === 'combined') {
+      const step = combinedGradients(context, prepared, targets, seed);
+      track(step.gradients);
+      checkFinite(model, step.taskLosses, location);
+      gradients = step.gradients;
+      result = { taskLosses: step.taskLosses, objective: step.objective };
+    } else {
+      const step = perTaskGradients(context, prepared, targets, seed);
+      for (const taskGradients of step.taskGradients) track(taskGradients);
+      checkFinite(model, step.taskLosses, location);
+      gradients = track(
+        balancer.combineGradients({
+          inputs: step.inputs,
+          taskGradients: step.taskGradients,
+          sharedInputs: variables.sharedInputIndices(sparseCount),
+          sharedDenseInputs: variables.sharedDenseInputIndices(sparseCount),
+          taskLosses: step.taskLosses,
+          seed,
+        }),
+      );
+      result = { taskLosses: step.taskLosses, objective: balancer.objective(step.taskLosses) };
+    }
+    const sparseGradients = prepared.sparseInputs.map(
+      (input, index) => gradients[index] ?? owned[owned.push(tf.zerosLike(input)) - 1]!,
+    );
+    if (sparseCount > 0) prepared.applySparseGradients(sparseGradients);
+    const denseCount = variables.dense.length + balancer.variables.length;
+    optimizer.apply(Array.from({ length: denseCount }, (_, index) => gradients[sparseCount + index] ?? null));
+    return result;
+  } finally {
+    tf.dispose(owned);
+    disposeTargets(targets);
+    prepared.dispose();
+  }
+}
