@@ -22,7 +22,6 @@ export {
   type LeakageReport,
 } from './find-leaky-features.js';
 export { type Column, type ColumnDtype, type ColumnRef, listColumns } from './map-columns.js';
-export { IS_LITTLE_ENDIAN, murmur3x86_32 } from './murmur3.js';
 export { compareRawIdKeys, type RawId, rawIdKey } from './raw-id.js';
 export { sampleMasksFor } from './sample-masks.js';
 export { type SchemaSummary, summarizeSchema } from './schema-summary.js';
@@ -31,6 +30,7 @@ export {
   type DecodeShardOptions,
   decodeShard,
   encodeShard,
+  planShard,
   SHARD_COLUMN_ALIGNMENT,
   SHARD_FORMAT,
   SHARD_FORMAT_VERSION,
@@ -66,3 +66,4 @@ export {
   type VocabularyParts,
 } from './vocabulary.js';
 export { DEFAULT_VOCABULARY_ARGS, type VocabularyArgs, VocabularyBuilder } from './vocabulary-builder.js';
+export { IS_LITTLE_ENDIAN, xxhash32 } from './xxhash32.js';

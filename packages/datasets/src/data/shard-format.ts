@@ -10,8 +10,8 @@ import { ConfigError, DataError } from '@dtrn/base';
 import type { DatasetSchema, InMemoryDataset } from '../types.js';
 import { createEmptyDataset } from './create-dataset.js';
 import { type Column, type ColumnDtype, listColumns, mapColumns } from './map-columns.js';
-import { IS_LITTLE_ENDIAN, murmur3x86_32 } from './murmur3.js';
 import { sampleMasksFor } from './sample-masks.js';
+import { IS_LITTLE_ENDIAN, xxhash32 } from './xxhash32.js';
 
 export const SHARD_FORMAT = 'dtrn-shards';
 export const SHARD_FORMAT_VERSION = 1;
@@ -24,11 +24,13 @@ export interface ShardColumnSpec {
   readonly width: number;
 }
 
-/** Where a column sits inside one shard file. */
+/** Where a column sits inside one shard file, and its checksum. */
 export interface ShardColumnEntry {
   readonly path: string;
   readonly byteOffset: number;
   readonly byteLength: number;
+  /** xxHash32 (seed 0) of the column's bytes, 8 lowercase hex digits. */
+  readonly checksum: string;
 }
 
 export interface ShardEntry {
@@ -37,8 +39,6 @@ export interface ShardEntry {
   readonly rows: number;
   /** Size of the file in bytes. */
   readonly byteLength: number;
-  /** MurmurHash3 x86_32 (seed 0) of the whole file, 8 lowercase hex digits. */
-  readonly checksum: string;
   /** One entry per manifest column, same order. */
   readonly columns: readonly ShardColumnEntry[];
 }
@@ -77,51 +77,97 @@ export function shardColumnsOf(dataset: InMemoryDataset): ShardColumnSpec[] {
 }
 
 export function checksumHex(bytes: Uint8Array): string {
-  return murmur3x86_32(bytes).toString(16).padStart(8, '0');
+  return xxhash32(bytes).toString(16).padStart(8, '0');
+}
+
+/**
+ * The layout of one shard for all rows of `dataset`: its manifest entry (the `file` left empty)
+ * and the file's content as pieces (column bytes as views, zero padding between), ready for a
+ * gathered write without copying.
+ */
+export function planShard(dataset: InMemoryDataset): { pieces: Uint8Array[]; entry: ShardEntry } {
+  assertLittleEndian();
+  const refs = listColumns(dataset).filter((ref) => !ref.path.startsWith('mask/'));
+  const columns: ShardColumnEntry[] = [];
+  const pieces: Uint8Array[] = [];
+  let offset = 0;
+  for (const { path, column } of refs) {
+    const padding = (SHARD_COLUMN_ALIGNMENT - (offset % SHARD_COLUMN_ALIGNMENT)) % SHARD_COLUMN_ALIGNMENT;
+    if (padding > 0) pieces.push(new Uint8Array(padding));
+    offset += padding;
+    const source = new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
+    pieces.push(source);
+    columns.push({ path, byteOffset: offset, byteLength: column.byteLength, checksum: checksumHex(source) });
+    offset += column.byteLength;
+  }
+  return { pieces, entry: { file: '', rows: dataset.size, byteLength: offset, columns } };
 }
 
 /** Encodes all rows of `dataset` as one shard file's bytes (the entry's `file` is left empty). */
 export function encodeShard(dataset: InMemoryDataset): { bytes: Uint8Array; entry: ShardEntry } {
-  assertLittleEndian();
-  const refs = listColumns(dataset).filter((ref) => !ref.path.startsWith('mask/'));
-  const columns: ShardColumnEntry[] = [];
+  const { pieces, entry } = planShard(dataset);
+  const bytes = new Uint8Array(entry.byteLength);
   let offset = 0;
-  for (const ref of refs) {
-    offset = Math.ceil(offset / SHARD_COLUMN_ALIGNMENT) * SHARD_COLUMN_ALIGNMENT;
-    columns.push({ path: ref.path, byteOffset: offset, byteLength: ref.column.byteLength });
-    offset += ref.column.byteLength;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.byteLength;
   }
-  const bytes = new Uint8Array(offset);
-  refs.forEach((ref, index) => {
-    const { column } = ref;
-    bytes.set(
-      new Uint8Array(column.buffer, column.byteOffset, column.byteLength),
-      columns[index]!.byteOffset,
-    );
-  });
-  return {
-    bytes,
-    entry: {
-      file: '',
-      rows: dataset.size,
-      byteLength: bytes.byteLength,
-      checksum: checksumHex(bytes),
-      columns,
-    },
-  };
+  return { bytes, entry };
 }
 
 export interface DecodeShardOptions {
-  /** Verify the file checksum. Default true. */
+  /** Verify every column checksum. Default true. */
   readonly verifyChecksum?: boolean;
   /** File name for error messages. Default the entry's file. */
   readonly file?: string;
 }
 
 /**
+ * Checks that the entry's column `index` is where the manifest's column spec says it must be
+ * (path, exact length for `entry.rows`, 8-byte alignment, inside the file); returns its typed-array
+ * constructor. Throws a DataError naming the file and column otherwise.
+ */
+export function checkColumnLayout(
+  entry: ShardEntry,
+  manifest: ShardManifest,
+  index: number,
+  file: string,
+): typeof Int32Array | typeof Float32Array | typeof Float64Array {
+  const spec = manifest.columns[index]!;
+  const placed = entry.columns[index];
+  const expectedLength = entry.rows * spec.width * BYTES_PER_ELEMENT[spec.dtype];
+  if (
+    !placed ||
+    placed.path !== spec.path ||
+    placed.byteLength !== expectedLength ||
+    placed.byteOffset % SHARD_COLUMN_ALIGNMENT !== 0 ||
+    placed.byteOffset + placed.byteLength > entry.byteLength
+  ) {
+    throw new DataError(`shard column "${spec.path}" has an invalid layout`, {
+      where: { file, field: spec.path },
+      expected: `${expectedLength} bytes at an 8-byte aligned offset within ${entry.byteLength} bytes`,
+      found: placed ?? 'no entry',
+    });
+  }
+  return ARRAY_OF[spec.dtype];
+}
+
+/** Throws a DataError naming the file and column when `bytes` do not match the column checksum. */
+export function verifyColumnChecksum(bytes: Uint8Array, placed: ShardColumnEntry, file: string): void {
+  const checksum = checksumHex(bytes);
+  if (checksum !== placed.checksum) {
+    throw new DataError(`shard column "${placed.path}" checksum mismatch (corrupted or overwritten?)`, {
+      where: { file, field: placed.path },
+      expected: placed.checksum,
+      found: checksum,
+    });
+  }
+}
+
+/**
  * Decodes one shard file's bytes into a dataset. Columns are zero-copy views into `bytes` when it
  * is 8-byte aligned (else one aligned copy is made). Throws a DataError naming the file for a wrong
- * size, checksum, or column layout.
+ * size, column layout or checksum.
  */
 export function decodeShard(
   bytes: Uint8Array,
@@ -138,42 +184,18 @@ export function decodeShard(
       found: `${bytes.byteLength} bytes`,
     });
   }
-  if (options.verifyChecksum !== false) {
-    const checksum = checksumHex(bytes);
-    if (checksum !== entry.checksum) {
-      throw new DataError('shard file checksum mismatch (corrupted or overwritten?)', {
-        where: { file },
-        expected: entry.checksum,
-        found: checksum,
-      });
-    }
-  }
   const source = bytes.byteOffset % SHARD_COLUMN_ALIGNMENT === 0 ? bytes : copyAligned(bytes);
   const views = new Map<string, Column>();
   manifest.columns.forEach((spec, index) => {
-    const placed = entry.columns[index];
-    const expectedLength = entry.rows * spec.width * BYTES_PER_ELEMENT[spec.dtype];
-    if (
-      !placed ||
-      placed.path !== spec.path ||
-      placed.byteLength !== expectedLength ||
-      placed.byteOffset % SHARD_COLUMN_ALIGNMENT !== 0 ||
-      placed.byteOffset + placed.byteLength > source.byteLength
-    ) {
-      throw new DataError(`shard column "${spec.path}" has an invalid layout`, {
-        where: { file, field: spec.path },
-        expected: `${expectedLength} bytes at an 8-byte aligned offset within ${source.byteLength} bytes`,
-        found: placed ?? 'no entry',
-      });
+    const kind = checkColumnLayout(entry, manifest, index, file);
+    const placed = entry.columns[index]!;
+    const start = source.byteOffset + placed.byteOffset;
+    if (options.verifyChecksum !== false) {
+      verifyColumnChecksum(new Uint8Array(source.buffer, start, placed.byteLength), placed, file);
     }
-    const kind = ARRAY_OF[spec.dtype];
     views.set(
       spec.path,
-      new kind(
-        source.buffer as ArrayBuffer,
-        source.byteOffset + placed.byteOffset,
-        placed.byteLength / kind.BYTES_PER_ELEMENT,
-      ),
+      new kind(source.buffer as ArrayBuffer, start, placed.byteLength / kind.BYTES_PER_ELEMENT),
     );
   });
   return fromColumns(manifest, entry.rows, views);

@@ -26,7 +26,7 @@ const MANIFEST_KEYS = [
 const SHARD_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function validateShardEntry(raw: unknown, where: string, columns: number): ShardEntry {
-  const object = checkObject(raw, ['file', 'rows', 'byteLength', 'checksum', 'columns'], where);
+  const object = checkObject(raw, ['file', 'rows', 'byteLength', 'columns'], where);
   const file = checkString(requireKey(object, 'file', where), `${where}.file`, { pattern: SHARD_FILE });
   const rows = checkNumber(requireKey(object, 'rows', where), { integer: true, min: 0 }, `${where}.rows`);
   const byteLength = checkNumber(
@@ -34,9 +34,6 @@ function validateShardEntry(raw: unknown, where: string, columns: number): Shard
     { integer: true, min: 0 },
     `${where}.byteLength`,
   );
-  const checksum = checkString(requireKey(object, 'checksum', where), `${where}.checksum`, {
-    pattern: /^[0-9a-f]{8}$/,
-  });
   const entries = checkArray(requireKey(object, 'columns', where), `${where}.columns`, { allowEmpty: true });
   if (entries.length !== columns) {
     throw new ConfigError(`${where}.columns must list every manifest column`, {
@@ -46,7 +43,7 @@ function validateShardEntry(raw: unknown, where: string, columns: number): Shard
   }
   const placed = entries.map((item, index): ShardColumnEntry => {
     const path = `${where}.columns[${index}]`;
-    const column = checkObject(item, ['path', 'byteOffset', 'byteLength'], path);
+    const column = checkObject(item, ['path', 'byteOffset', 'byteLength', 'checksum'], path);
     return {
       path: checkString(requireKey(column, 'path', path), `${path}.path`),
       byteOffset: checkNumber(
@@ -59,9 +56,12 @@ function validateShardEntry(raw: unknown, where: string, columns: number): Shard
         { integer: true, min: 0 },
         `${path}.byteLength`,
       ),
+      checksum: checkString(requireKey(column, 'checksum', path), `${path}.checksum`, {
+        pattern: /^[0-9a-f]{8}$/,
+      }),
     };
   });
-  return { file, rows, byteLength, checksum, columns: placed };
+  return { file, rows, byteLength, columns: placed };
 }
 
 /**

@@ -15,14 +15,16 @@ import { sampleMasksFor } from './sample-masks.js';
 import { checkObject } from './schema-checks.js';
 import {
   assertLittleEndian,
+  checkColumnLayout,
   decodeShard,
-  encodeShard,
+  planShard,
   SHARD_FORMAT,
   SHARD_FORMAT_VERSION,
   type ShardEntry,
   type ShardManifest,
   shardColumnsOf,
   templateOptions,
+  verifyColumnChecksum,
 } from './shard-format.js';
 import { validateShardManifest } from './shard-manifest.js';
 import { sliceRows } from './take-rows.js';
@@ -49,7 +51,7 @@ export const DEFAULT_WRITE_SHARDS_ARGS = Object.freeze({
 });
 
 export interface ReadShardsOptions {
-  /** Verify each file's checksum. Default true. */
+  /** Verify every column checksum. Default true. */
   readonly verifyChecksums?: boolean;
 }
 
@@ -62,10 +64,28 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
+/** Writes `pieces` (or a string) to a temporary name, then renames it to `path`. */
+async function writeAtomically(path: string, data: readonly Uint8Array[] | string): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await writeFile(temporary, data);
+    if (typeof data === 'string') await writeFile(temporary, data);
+    else {
+      const handle = await open(temporary, 'w');
+      try {
+        // Gathered write of the column views: no copy into one buffer. Short writes are retried.
+        let pending = data.filter((piece) => piece.byteLength > 0);
+        while (pending.length > 0) {
+          let { bytesWritten } = await handle.writev(pending.slice(0, 512));
+          while (pending.length > 0 && bytesWritten >= pending[0]!.byteLength) {
+            bytesWritten -= pending[0]!.byteLength;
+            pending = pending.slice(1);
+          }
+          if (bytesWritten > 0) pending = [pending[0]!.subarray(bytesWritten), ...pending.slice(1)];
+        }
+      } finally {
+        await handle.close();
+      }
+    }
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
@@ -107,9 +127,9 @@ export async function writeShards(
   const shards: ShardEntry[] = [];
   for (let start = 0, index = 0; start < dataset.size || index === 0; start += rowsPerShard, index++) {
     const end = Math.min(dataset.size, start + rowsPerShard);
-    const { bytes, entry } = encodeShard(sliceRows(dataset, start, end));
+    const { pieces, entry } = planShard(sliceRows(dataset, start, end));
     const file = `shard-${String(index).padStart(5, '0')}-${writeId}.bin`;
-    await writeAtomically(join(dir, file), bytes);
+    await writeAtomically(join(dir, file), pieces);
     shards.push({ ...entry, file });
     if (dataset.size === 0) break;
   }
@@ -152,46 +172,52 @@ export async function readShardManifest(dir: string): Promise<ShardManifest> {
   return validateShardManifest(parsed, path);
 }
 
-/** Reads one shard file fully into a fresh (8-byte aligned) buffer, checking its size first. */
-async function readShardBytes(path: string, entry: ShardEntry): Promise<Uint8Array> {
-  let handle: Awaited<ReturnType<typeof open>>;
+type FileHandle = Awaited<ReturnType<typeof open>>;
+
+/** Opens a shard file and checks its size against the manifest (DataError naming the file). */
+async function openShard(path: string, entry: ShardEntry): Promise<FileHandle> {
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
     throw new DataError('cannot open shard file', { where: { file: path }, cause: error });
   }
-  try {
-    const { size } = await handle.stat();
-    if (size !== entry.byteLength) {
-      throw new DataError('shard file has the wrong size (truncated or overwritten?)', {
-        where: { file: path },
-        expected: `${entry.byteLength} bytes (from the manifest)`,
-        found: `${size} bytes`,
-      });
-    }
-    const bytes = new Uint8Array(new ArrayBuffer(size));
-    let offset = 0;
-    while (offset < size) {
-      const { bytesRead } = await handle.read(bytes, offset, size - offset, offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
-    }
-    if (offset !== size) {
+  const { size } = await handle.stat();
+  if (size !== entry.byteLength) {
+    await handle.close();
+    throw new DataError('shard file has the wrong size (truncated or overwritten?)', {
+      where: { file: path },
+      expected: `${entry.byteLength} bytes (from the manifest)`,
+      found: `${size} bytes`,
+    });
+  }
+  return handle;
+}
+
+/** Fills `target` from `position` of the file (looping over short reads). */
+async function readFully(
+  handle: FileHandle,
+  target: Uint8Array,
+  position: number,
+  path: string,
+): Promise<void> {
+  let done = 0;
+  while (done < target.byteLength) {
+    const { bytesRead } = await handle.read(target, done, target.byteLength - done, position + done);
+    if (bytesRead === 0) {
       throw new DataError('shard file ended early', {
         where: { file: path },
-        expected: `${size} bytes`,
-        found: offset,
+        expected: `${target.byteLength} bytes at offset ${position}`,
+        found: done,
       });
     }
-    return bytes;
-  } finally {
-    await handle.close();
+    done += bytesRead;
   }
 }
 
 /**
- * Streams a shard set: yields one dataset per shard file (columns are views into that file's
- * buffer), after validating the manifest. Memory stays at one shard at a time.
+ * Streams a shard set: yields one dataset per shard file (columns are views into a buffer holding
+ * that file), after validating the manifest. Memory stays at about one shard at a time.
  */
 export async function* iterateShards(
   dir: string,
@@ -201,11 +227,21 @@ export async function* iterateShards(
   const verifyChecksum = optionalBoolean(options.verifyChecksums, true, 'ReadShardsOptions.verifyChecksums');
   for (const entry of manifest.shards) {
     const path = join(dir, entry.file);
-    yield decodeShard(await readShardBytes(path, entry), entry, manifest, { verifyChecksum, file: path });
+    const handle = await openShard(path, entry);
+    const bytes = new Uint8Array(new ArrayBuffer(entry.byteLength));
+    try {
+      await readFully(handle, bytes, 0, path);
+    } finally {
+      await handle.close();
+    }
+    yield decodeShard(bytes, entry, manifest, { verifyChecksum, file: path });
   }
 }
 
-/** Reads a whole shard set into one dataset (columns allocated once, shards copied in). */
+/**
+ * Reads a whole shard set into one dataset: columns are allocated once and every stored column is
+ * read straight into its place (no intermediate buffer), then its checksum is verified there.
+ */
 export async function readShards(dir: string, options: ReadShardsOptions = {}): Promise<InMemoryDataset> {
   const manifest = await readShardManifest(dir);
   const verifyChecksum = optionalBoolean(options.verifyChecksums, true, 'ReadShardsOptions.verifyChecksums');
@@ -214,13 +250,19 @@ export async function readShards(dir: string, options: ReadShardsOptions = {}): 
   let row = 0;
   for (const entry of manifest.shards) {
     const path = join(dir, entry.file);
-    const part = decodeShard(await readShardBytes(path, entry), entry, manifest, {
-      verifyChecksum,
-      file: path,
-    });
-    const sources = listColumns(part).filter((ref) => !ref.path.startsWith('mask/'));
-    for (const [index, target] of targets.entries()) {
-      target.column.set(sources[index]!.column, row * target.width);
+    const handle = await openShard(path, entry);
+    try {
+      for (const [index, target] of targets.entries()) {
+        checkColumnLayout(entry, manifest, index, path);
+        const placed = entry.columns[index]!;
+        const { column, width } = target;
+        const start = column.byteOffset + row * width * column.BYTES_PER_ELEMENT;
+        const bytes = new Uint8Array(column.buffer, start, placed.byteLength);
+        await readFully(handle, bytes, placed.byteOffset, path);
+        if (verifyChecksum) verifyColumnChecksum(bytes, placed, path);
+      }
+    } finally {
+      await handle.close();
     }
     row += entry.rows;
   }
