@@ -1,5 +1,6 @@
 import { isConfigError } from '@dtrn/base';
 import { describe, expect, it } from 'vitest';
+import { findLeakyFeatures } from '../data/find-leaky-features.js';
 import { validateDataset } from '../data/validate-dataset.js';
 import { resolveMultiBehaviorArgs } from './multi-behavior-args.js';
 import { generateMultiBehaviorData } from './multi-behavior-generator.js';
@@ -25,6 +26,12 @@ describe('generateMultiBehaviorData: layout', () => {
       syntheticPreset('control', 'tiny', { taskMode: 'independent', numSamples: 500 }),
     );
     expect(validateDataset(independent)).toBe(independent);
+  });
+
+  it('has no feature that determines a label (leakage check)', () => {
+    const report = findLeakyFeatures(dataset);
+    expect(report.findings.length).toBe(schema.sparseFields.length * schema.tasks.length);
+    expect(report.leaky).toEqual([]);
   });
 
   it('keeps every id inside its id space, with row 0 reserved for padding', () => {
