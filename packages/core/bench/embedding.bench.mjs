@@ -5,7 +5,8 @@
 // fixed bijection (rank -> row) so hot rows are not neighbours in memory. A third law, Zipf over 10^4
 // ids only (scattered over the whole table), keeps the distinct rows per step equal at every size.
 // Cold: the measured steps as they come (rows first touched are initialised, their pages committed).
-// Warm: the same batches replayed, so only steady-state costs remain.
+// Warm: the same batches replayed, so only steady-state costs remain. CPU ms (process.cpuUsage) is less
+// sensitive than wall time to other processes sharing the machine. lookup/apply ms are means (cold).
 // Run: pnpm --filter @dtrn/core bench   (or: node --expose-gc bench/embedding.bench.mjs)
 // Env: BENCH_VOCABS=10000,100000 BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_WARMUP=3 BENCH_DISTRIBUTIONS=zipf,uniform
 import { createRng } from '@dtrn/base';
@@ -135,16 +136,21 @@ function runCase(rows, distribution) {
   // Warm: replay the measured batches. Their rows are initialised and their memory pages committed,
   // as in a long run where the rows in use have been seen before; first-touch costs are excluded.
   const warmResults = [];
+  const warmCpu = [];
   for (let w = 0; w < windows; w++) {
     next = warmup + w * stepsPerWindow;
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     for (let s = 0; s < stepsPerWindow; s++) step();
+    const cpu = process.cpuUsage(cpuStart);
     warmResults.push((performance.now() - start) / stepsPerWindow);
+    warmCpu.push((cpu.user + cpu.system) / 1000 / stepsPerWindow);
   }
   const result = {
     rows,
     distribution,
     warmStepMs: median(warmResults),
+    warmCpuMs: median(warmCpu),
     initializedRows: bank.tableInfo('item').initializedRows + bank.tableInfo('field').initializedRows,
     stepMs: median(results),
     lookupMs: coldLookup,
@@ -160,9 +166,9 @@ console.log(
   `EmbeddingBank step = lookup + applyGradients (lazy Adam), batch ${batch}, ${batch * (itemIdsPerSample + fieldIdsPerSample)} ids/step, d = ${dim}; median of ${windows} windows x ${stepsPerWindow} steps after ${warmup} warm-up steps`,
 );
 console.log(
-  '| ids | vocabulary | distinct rows / step | cold step ms | lookup ms | apply ms | warm step ms | warm µs per distinct row | rows initialised | allocated GiB | RSS MiB |',
+  '| ids | vocabulary | distinct rows / step | cold step ms | lookup ms | apply ms | warm step ms | warm CPU ms | warm CPU µs per distinct row | rows initialised | allocated GiB | RSS MiB |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const byDistribution = new Map();
 for (const distribution of distributions) {
   for (const rows of vocabularies) {
@@ -171,7 +177,7 @@ for (const distribution of distributions) {
     if (!byDistribution.has(distribution)) byDistribution.set(distribution, []);
     byDistribution.get(distribution).push(r);
     console.log(
-      `| ${label(distribution)} | ${rows.toExponential(0)} | ${r.distinctRows} | ${r.stepMs.toFixed(1)} | ${r.lookupMs.toFixed(1)} | ${r.applyMs.toFixed(1)} | ${r.warmStepMs.toFixed(1)} | ${((r.warmStepMs * 1000) / r.distinctRows).toFixed(2)} | ${r.initializedRows} | ${r.memoryGiB.toFixed(2)} | ${r.rssMiB.toFixed(0)} |`,
+      `| ${label(distribution)} | ${rows.toExponential(0)} | ${r.distinctRows} | ${r.stepMs.toFixed(1)} | ${r.lookupMs.toFixed(1)} | ${r.applyMs.toFixed(1)} | ${r.warmStepMs.toFixed(1)} | ${r.warmCpuMs.toFixed(1)} | ${((r.warmCpuMs * 1000) / r.distinctRows).toFixed(2)} | ${r.initializedRows} | ${r.memoryGiB.toFixed(2)} | ${r.rssMiB.toFixed(0)} |`,
     );
   }
 }
@@ -180,7 +186,7 @@ for (const [distribution, results] of byDistribution) {
   const last = results.at(-1);
   if (results.length > 1) {
     console.log(
-      `${distribution}: at ${last.rows.toExponential(0)} / ${first.rows.toExponential(0)}: cold step ${(last.stepMs / first.stepMs).toFixed(2)}x, warm step ${(last.warmStepMs / first.warmStepMs).toFixed(2)}x, distinct rows ${(last.distinctRows / first.distinctRows).toFixed(2)}x`,
+      `${distribution}: at ${last.rows.toExponential(0)} / ${first.rows.toExponential(0)}: cold step ${(last.stepMs / first.stepMs).toFixed(2)}x, warm step ${(last.warmStepMs / first.warmStepMs).toFixed(2)}x, warm CPU ${(last.warmCpuMs / first.warmCpuMs).toFixed(2)}x, distinct rows ${(last.distinctRows / first.distinctRows).toFixed(2)}x`,
     );
   }
 }

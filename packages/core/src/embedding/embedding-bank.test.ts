@@ -32,6 +32,18 @@ describe('EmbeddingBank lookup and initialisation', () => {
     expect(Array.from(out.subarray(4))).toEqual(Array.from(bank.lookup('category', ids(4))));
   });
 
+  it('gathers batches with thousands of distinct, repeated rows', () => {
+    const bank = new EmbeddingBank({ tables: [{ name: 'big', rows: 6000, dim: 3 }], seed: 4 });
+    const many = Int32Array.from({ length: 9000 }, (_, i) => (i * 7919) % 6000); // 6000 distinct, with 0
+    const rows = bank.lookup('big', many);
+    const all = bank.getWeights('big');
+    many.forEach((row, i) => {
+      expect(Array.from(rows.subarray(i * 3, i * 3 + 3))).toEqual(
+        Array.from(all.subarray(row * 3, row * 3 + 3)),
+      );
+    });
+  });
+
   it('initialises rows lazily, identically for equal seeds and in any touch order', () => {
     const a = smallBank(5);
     const b = smallBank(5);

@@ -9,6 +9,7 @@
  */
 import type { EmbeddingInitializerArgs, EmbeddingTableSpec, ResolvedSparseOptimizer } from './config.js';
 import { initializeRow } from './row-initializer.js';
+import { RowSlotMap } from './row-slot-map.js';
 
 /** Names of the per-row optimizer slots, in storage order. */
 export function slotNames(optimizer: ResolvedSparseOptimizer): readonly string[] {
@@ -35,6 +36,9 @@ export class EmbeddingTable {
   /** Bit r set once row r holds its initial (or a later) value. Row 0 counts as initialised. */
   readonly initialized: Uint8Array;
   private initializedCount = 1;
+  /** Distinct rows of the current gather and their values (scratch, sized to a batch). */
+  private readonly gatherSlots = new RowSlotMap();
+  private gatherBuffer: Float32Array;
 
   constructor(
     spec: EmbeddingTableSpec,
@@ -51,6 +55,7 @@ export class EmbeddingTable {
     this.slots = slotNames(optimizer).map(() => allocateFloat32(length, shared));
     this.initialized = allocateBytes(Math.ceil(spec.rows / 8), shared);
     this.initialized[0] = 1;
+    this.gatherBuffer = new Float32Array(2048 * spec.dim);
   }
 
   /** Rows initialised so far (padding included). */
@@ -102,18 +107,41 @@ export class EmbeddingTable {
   /**
    * Copies the rows of `ids` into `out` starting at `outOffset` (ids.length * dim values),
    * initialising untouched rows first. Ids must be validated by the caller.
+   *
+   * Each distinct row is read from the table once, into a compact buffer, and every occurrence is
+   * copied from there: a batch reads each scattered row of a huge table (a cache and TLB miss) once
+   * instead of once per occurrence.
    */
   gatherInto(ids: Int32Array, out: Float32Array, outOffset: number): void {
     const dim = this.dim;
     const values = this.values;
     const initialized = this.initialized;
+    const slots = this.gatherSlots;
+    slots.clear();
     for (let i = 0; i < ids.length; i++) {
       const row = ids[i]!;
       const target = outOffset + i * dim;
-      // Row 0 is never written, so it reads as zeros like any other row.
-      if ((initialized[row >>> 3]! & (1 << (row & 7))) === 0) this.ensureRow(row);
-      const source = row * dim;
-      for (let j = 0; j < dim; j++) out[target + j] = values[source + j]!;
+      if (row === 0) {
+        out.fill(0, target, target + dim);
+        continue;
+      }
+      const before = slots.count;
+      const source = slots.slotOf(row) * dim;
+      if (slots.count !== before) {
+        if (source + dim > this.gatherBuffer.length) this.growGatherBuffer();
+        if ((initialized[row >>> 3]! & (1 << (row & 7))) === 0) this.ensureRow(row);
+        const buffer = this.gatherBuffer;
+        const from = row * dim;
+        for (let j = 0; j < dim; j++) buffer[source + j] = values[from + j]!;
+      }
+      const buffer = this.gatherBuffer;
+      for (let j = 0; j < dim; j++) out[target + j] = buffer[source + j]!;
     }
+  }
+
+  private growGatherBuffer(): void {
+    const grown = new Float32Array(this.gatherBuffer.length * 2);
+    grown.set(this.gatherBuffer);
+    this.gatherBuffer = grown;
   }
 }
