@@ -1,0 +1,74 @@
+/**
+ * Pooling of encoded sequences into one interest vector per (replica, sequence):
+ * - `target-attention-din`: DIN-style MLP scorer over [h, t, h - t, h * t], masked softmax over L;
+ * - `target-attention-dot`: scores h . t / sqrt(d), masked softmax over L;
+ * - `mean`: masked mean.
+ * An all-padding sequence yields exactly zero (and zero gradients), never NaN.
+ */
+import { type DenseParams, denseForward, mlpForward } from '@dtrn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { PoolingKind } from './args.js';
+
+export interface PoolingInputs {
+  /** Encoded sequences, [R, G, B, L, d] (R replicas of G behaviors). */
+  readonly encoded: tf.Tensor;
+  /** 1 = valid, 0 = padding; [G, B, L]. */
+  readonly mask: tf.Tensor;
+  /** Target item, [B, d]. */
+  readonly target: tf.Tensor;
+}
+
+/**
+ * DIN scores without materialising [h, t, h - t, h * t]: with the first kernel split by rows into
+ * (W_h, W_t, W_d, W_p), the first layer is h (W_h + W_d) + (h * t) W_p + t (W_t - W_d) + b, where
+ * the t term is computed once per sample instead of once per (replica, behavior, position).
+ */
+function dinScores(encoded: tf.Tensor, target: tf.Tensor, layers: readonly DenseParams[]): tf.Tensor {
+  const [replicas, groups, batch, length, d] = encoded.shape as [number, number, number, number, number];
+  const first = layers[0]!;
+  const units = first.kernel.shape[1]!;
+  const rows = (index: number) => tf.slice(first.kernel, [index * d, 0], [d, units]); // [d, u]
+  const [wHistory, wTarget, wDifference, wProduct] = [0, 1, 2, 3].map(rows) as [
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+  ];
+  const targetFive = tf.reshape(target, [1, 1, batch, 1, d]); // [1, 1, B, 1, d]
+  const sequenceSide = tf.concat([encoded, tf.mul(encoded, targetFive)], 4); // [R, G, B, L, 2d]
+  const sequenceKernel = tf.concat([tf.add(wHistory, wDifference), wProduct], 0); // [2d, u]
+  const sequenceTerm = denseForward(sequenceSide, { kernel: sequenceKernel }); // [R, G, B, L, u]
+  const targetTerm = denseForward(target, { kernel: tf.sub(wTarget, wDifference), bias: first.bias }); // [B, u]
+  const hidden = tf.relu(tf.add(sequenceTerm, tf.reshape(targetTerm, [1, 1, batch, 1, units]))); // [R, G, B, L, u]
+  const scores = mlpForward(hidden, layers.slice(1), { activation: 'relu', outputActivation: 'linear' }); // [R, G, B, L, 1]
+  return tf.reshape(scores, [replicas, groups, batch, length]); // [R, G, B, L]
+}
+
+/** Pooled interests [R, G, B, d]. Tidy-wrapped. */
+export function poolSequences(
+  kind: PoolingKind,
+  inputs: PoolingInputs,
+  scorer: readonly DenseParams[],
+): tf.Tensor {
+  return tf.tidy(() => {
+    const { encoded, mask, target } = inputs;
+    const [, groups, batch, length, d] = encoded.shape as [number, number, number, number, number];
+    const maskFour = tf.reshape(mask, [1, groups, batch, length]); // [1, G, B, L]
+    if (kind === 'mean') {
+      const summed = tf.sum(tf.mul(encoded, tf.expandDims(maskFour, 4)), 3); // [R, G, B, d]
+      const counts = tf.maximum(tf.sum(maskFour, 3, true), 1); // [1, G, B, 1]
+      return tf.div(summed, counts); // [R, G, B, d]
+    }
+    const scores =
+      kind === 'target-attention-dot'
+        ? tf.mul(
+            tf.sum(tf.mul(encoded, tf.reshape(target, [1, 1, batch, 1, d])), 4), // [R, G, B, L]
+            1 / Math.sqrt(d),
+          )
+        : dinScores(encoded, target, scorer); // [R, G, B, L]
+    const weights = tf.softmax(tf.add(scores, tf.mul(tf.sub(maskFour, 1), 1e9))); // [R, G, B, L]
+    const pooled = tf.sum(tf.mul(encoded, tf.expandDims(weights, 4)), 3); // [R, G, B, d]
+    const anyValid = tf.cast(tf.greater(tf.sum(maskFour, 3, true), 0), 'float32'); // [1, G, B, 1]
+    return tf.mul(pooled, anyValid); // [R, G, B, d]
+  });
+}
