@@ -23,7 +23,7 @@ import {
   type EmbeddingBankState,
   tableArrays,
 } from './state.js';
-import { EmbeddingTable, slotNames } from './table.js';
+import { checkRowIds, EmbeddingTable, slotNames } from './table.js';
 
 /** Row gradients of one looked-up input: `gradients[i * dim + j]` belongs to `ids[i]`. */
 export interface EmbeddingUpdate {
@@ -128,7 +128,7 @@ export class EmbeddingBank {
   /** The rows of `ids`, row-major ([ids.length * dim]); id 0 (padding) gives zeros. */
   lookup(table: string, ids: Int32Array): Float32Array {
     const t = this.table(table, 'lookup');
-    this.checkIds(t, ids, 'lookup');
+    checkRowIds(t, ids, 'lookup');
     const out = new Float32Array(ids.length * t.dim);
     t.gatherInto(ids, out, 0);
     return out;
@@ -137,7 +137,7 @@ export class EmbeddingBank {
   /** Like `lookup`, writing into `out` from `outOffset` (no allocation). */
   lookupInto(table: string, ids: Int32Array, out: Float32Array, outOffset = 0): void {
     const t = this.table(table, 'lookupInto');
-    this.checkIds(t, ids, 'lookupInto');
+    checkRowIds(t, ids, 'lookupInto');
     if (!Number.isInteger(outOffset) || outOffset < 0 || outOffset + ids.length * t.dim > out.length) {
       throw new ShapeError(`EmbeddingBank.lookupInto(${table}): out is too short`, {
         expected: `at least ${outOffset} + ${ids.length} * ${t.dim} elements`,
@@ -172,7 +172,7 @@ export class EmbeddingBank {
   applyGradients(updates: readonly EmbeddingUpdate[]): ApplyGradientsResult {
     updates.forEach((update, u) => {
       const t = this.table(update.table, `applyGradients (update ${u})`);
-      this.checkIds(t, update.ids, `applyGradients (update ${u})`);
+      checkRowIds(t, update.ids, `applyGradients (update ${u})`);
       if (update.gradients.length !== update.ids.length * t.dim) {
         throw new ShapeError(`EmbeddingBank.applyGradients: update ${u} (${t.name}) has the wrong length`, {
           expected: `ids.length * dim = ${update.ids.length} * ${t.dim} gradients`,
@@ -296,24 +296,5 @@ export class EmbeddingBank {
       });
     }
     return t;
-  }
-
-  private checkIds(t: EmbeddingTable, ids: Int32Array, method: string): void {
-    if (!(ids instanceof Int32Array)) {
-      throw new DataError(`EmbeddingBank.${method}: ids of table ${t.name} must be an Int32Array`, {
-        found: ids,
-      });
-    }
-    const rows = t.rows;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      if (id < 0 || id >= rows) {
-        throw new DataError(`EmbeddingBank.${method}: id out of range`, {
-          where: { field: t.name, index: i },
-          expected: `a row in [0, ${rows})`,
-          found: id,
-        });
-      }
-    }
   }
 }

@@ -7,6 +7,7 @@
  * such memory page by page on first write, so a 10^7-row table costs resident memory only for the
  * pages its touched rows live on. Row 0 is padding: always zeros, never initialised nor updated.
  */
+import { DataError } from '@dtrn/base';
 import type { EmbeddingInitializerArgs, EmbeddingTableSpec, ResolvedSparseOptimizer } from './config.js';
 import { initializeRow } from './row-initializer.js';
 import { RowSlotMap } from './row-slot-map.js';
@@ -143,5 +144,25 @@ export class EmbeddingTable {
     const grown = new Float32Array(this.gatherBuffer.length * 2);
     grown.set(this.gatherBuffer);
     this.gatherBuffer = grown;
+  }
+}
+
+/** Throws a DataError naming table, position and id unless every id is a row of `table`. */
+export function checkRowIds(table: EmbeddingTable, ids: Int32Array, method: string): void {
+  if (!(ids instanceof Int32Array)) {
+    throw new DataError(`EmbeddingBank.${method}: ids of table ${table.name} must be an Int32Array`, {
+      found: ids,
+    });
+  }
+  const rows = table.rows;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 0 || id >= rows) {
+      throw new DataError(`EmbeddingBank.${method}: id out of range`, {
+        where: { field: table.name, index: i },
+        expected: `a row in [0, ${rows})`,
+        found: id,
+      });
+    }
   }
 }
