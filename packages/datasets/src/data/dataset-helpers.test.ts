@@ -143,6 +143,25 @@ describe('validateDataset', () => {
     expect(() => validateDataset({ ...tinyDataset(4), groups: new Int32Array(4) })).toThrow(
       'groups differ from the group field "user_id"',
     );
+    expect(() => validateDataset(broken((d) => (d.timestamps![5] = Number.POSITIVE_INFINITY)))).toThrow(
+      'field timestamps, index 5: non-finite value in timestamps',
+    );
+    expect(() =>
+      validateDataset({ ...tinyDataset(4), extras: { 'oracle/click': new Float32Array(2) } }),
+    ).toThrow('dataset column extra/oracle/click has the wrong length');
+    expect(() =>
+      validateDataset({ ...tinyDataset(4), sampleMasks: [new Float32Array(4), new Float32Array(4)] }),
+    ).toThrow('mask/click: task "click" is defined on all rows and has no mask');
+    const shortSequence = tinyDataset(4);
+    expect(() =>
+      validateDataset({
+        ...shortSequence,
+        sequences: [{ ...shortSequence.sequences[0]!, maxLength: 5 }, shortSequence.sequences[1]!],
+      }),
+    ).toThrow('sequence/clicks: maxLength differs from the schema (expected 4, found 5)');
+    expect(() => validateDataset(broken((d) => (d.sequences[1]!.items[2] = 20)))).toThrow(
+      'id out of range in sequence/carts/item',
+    );
     expect(() => validateDataset({ ...tinyDataset(4), sparse: [] })).toThrow(
       'dataset has the wrong number of sparse columns (expected 3 (from the schema), found 0)',
     );
