@@ -5,10 +5,10 @@
  */
 import { assertKnownKeys, optionalBoolean, optionalNumber } from '@dtrn/base';
 import type { MultiTaskModel } from '@dtrn/core';
-import type { Batch, InMemoryDataset } from '@dtrn/datasets';
+import { type Batch, batches, type InMemoryDataset } from '@dtrn/datasets';
 import { MultiTaskAccumulator, type MultiTaskReport } from '@dtrn/metrics';
 import * as tf from '@tensorflow/tfjs-core';
-import { datasetBatches, isTrainingBatches, type TrainingBatches } from './batching.js';
+import { isTrainingBatches, type TrainingBatches } from './batching.js';
 
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 4096; range: integer >= 1. */
@@ -30,18 +30,13 @@ export interface EvaluationResult {
   readonly predictions?: readonly Float32Array[];
 }
 
-/** Evaluation data: a dataset, random-access batches (epoch 0 is used), or any iterable of batches. */
-export type EvaluationData = InMemoryDataset | Batch | TrainingBatches | Iterable<Batch>;
+/** Evaluation data: a dataset (read in row order), training batches (epoch 0), or any iterable of batches. */
+export type EvaluationData = InMemoryDataset | TrainingBatches | Iterable<Batch>;
 
-function* batchesOf(data: EvaluationData, batchSize: number): Generator<Batch> {
-  if (isTrainingBatches(data)) {
-    for (let index = 0; index < data.batchesPerEpoch; index++) yield data.batch(0, index);
-  } else if (Symbol.iterator in data) {
-    yield* data as Iterable<Batch>;
-  } else {
-    const source = datasetBatches(data as Batch, { batchSize, shuffle: false });
-    for (let index = 0; index < source.batchesPerEpoch; index++) yield source.batch(0, index);
-  }
+function batchesOf(data: EvaluationData, batchSize: number): Iterable<Batch> {
+  if (isTrainingBatches(data)) return data.epoch(0, 0);
+  if (Symbol.iterator in data) return data as Iterable<Batch>;
+  return batches(data as InMemoryDataset, { batchSize }); // zero-copy views in row order
 }
 
 /** Probabilities sigmoid(logit_k) of one batch, per task. */

@@ -176,7 +176,7 @@ export async function fit(
     let lastYield = nowSeconds();
 
     training: while (!stoppedEarly && epoch < settings.epochs) {
-      while (batchIndex < batchesPerEpoch) {
+      for (const batch of source.epoch(epoch, batchIndex)) {
         if (options.signal?.aborted) {
           stoppedReason = 'aborted';
           break training;
@@ -185,7 +185,6 @@ export async function fit(
           stoppedReason = 'maxSteps';
           break training;
         }
-        const batch = source.batch(epoch, batchIndex);
         const started = nowSeconds();
         const result = trainStep(
           context,
@@ -225,6 +224,12 @@ export async function fit(
         }
       }
 
+      if (batchIndex !== batchesPerEpoch) {
+        throw new DataError('the training batches ended early', {
+          expected: `${batchesPerEpoch} batches in epoch ${epoch}`,
+          found: batchIndex,
+        });
+      }
       const validation = validationData
         ? evaluate(model, validationData, { batchSize: settings.evaluationBatchSize }).report
         : null;

@@ -20,7 +20,6 @@ export { UncertaintyBalancer } from './balancers/uncertainty.js';
 export {
   type DatasetBatchesOptions,
   datasetBatches,
-  gatherBatch,
   isTrainingBatches,
   type TrainingBatches,
 } from './batching.js';
