@@ -8,6 +8,22 @@
  * variables, the trainer differentiates its loss with respect to `prepared.sparseInputs` and the
  * dense variables, hands the sparse gradients back with `applySparseGradients`, and updates the
  * dense variables with its own optimizer.
+ *
+ * What `@dtrn/trainer` relies on (its README has the details):
+ * - `forward` is a function of `prepared`, `options` and the variables only. Balancers that need
+ *   per-task gradients (GradNorm, PCGrad) call it once per task on the same `prepared` with the same
+ *   `options.seed`, so its randomness (dropout) must come from that seed alone.
+ * - Gradients are taken with one backward pass with respect to `[...prepared.sparseInputs,
+ *   ...variableGroups.shared, ...variableGroups.perTask.flat()]`; a variable the losses do not reach
+ *   gets no update. Op gradients are registered by the trainer (it imports tfjs-layers).
+ * - `applySparseGradients` is called at most once per prepared batch, and only after every task
+ *   loss was checked finite (a NaN step updates nothing).
+ * - `getState` returns copies (the trainer keeps one as the best epoch's weights) under names that
+ *   do not depend on the instance, so a state restores into a fresh model built from the same
+ *   config (resume). The sparse part is any tree of plain objects, arrays, numbers, strings,
+ *   booleans, null and typed arrays (checkpoints encode it generically).
+ * - Sparse-optimizer settings and L2 on touched rows are the model's (its EmbeddingBank's), not the
+ *   trainer's.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
@@ -36,7 +52,12 @@ export interface PreparedBatch {
   dispose(): void;
 }
 
-/** Dense trainable variables split for loss balancers (GradNorm, PCGrad): shared and task-owned. */
+/**
+ * Dense trainable variables split for loss balancers (GradNorm, PCGrad): shared and task-owned.
+ * Every float32 variable any task loss depends on, each exactly once; `perTask` has one list per
+ * task (empty lists allowed). Their order is part of the optimizer state in checkpoints: keep it
+ * stable for a given config.
+ */
 export interface VariableGroups {
   /** Variables every task's loss depends on (embedding-side dense weights, experts, bottoms...). */
   readonly shared: readonly tf.Variable[];
@@ -62,7 +83,7 @@ export interface ModelInspection {
 
 /** Serializable training state of a model: dense weights and sparse embedding state. */
 export interface ModelState {
-  /** Dense weights by stable name. */
+  /** Dense weights by stable name (the same for every instance built from the same config). */
   readonly dense: Readonly<
     Record<string, { readonly shape: readonly number[]; readonly values: Float32Array }>
   >;

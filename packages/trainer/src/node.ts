@@ -1,1 +1,20 @@
-export {};
+// Node-only entry point of @dtrn/trainer: checkpoints on the local file system. (Data-parallel
+// worker training will live here too.)
+import { FileStorage } from '@dtrn/core/node';
+import type { CheckpointArgs } from './fit-options.js';
+
+export interface FileCheckpointOptions {
+  /** Also checkpoint every N global steps (0: epoch ends and stops only). Default 0. */
+  readonly everySteps?: number;
+  /** Checkpoints kept. Default 1. */
+  readonly keep?: number;
+}
+
+/**
+ * `FitOptions.checkpoint` for a directory on disk: `fit(model, train, validation,
+ * { checkpoint: fileCheckpoints('runs/mmoe/checkpoints'), resume: 'ifExists' })`. Files are written
+ * atomically (temporary name, then rename); the directory is created on first write.
+ */
+export function fileCheckpoints(directory: string, options: FileCheckpointOptions = {}): CheckpointArgs {
+  return { storage: new FileStorage(directory), directory: '.', ...options };
+}
