@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@dtrn/base';
-import { createEmptyDataset, sampleMasksFor, validateSchema } from '../dist/index.js';
-import { iterateShards, readShards, writeShards } from '../dist/node.js';
+import { createEmptyDataset, sampleMasksFor, sliceRows, validateSchema } from '../dist/index.js';
+import { iterateShards, readShards, ShardWriter, writeShards } from '../dist/node.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 500_000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
@@ -96,6 +96,13 @@ try {
   });
   await time('writeShards (validate: true)', bytes, async () => {
     manifest = await writeShards(dataset, dir, { rowsPerShard, overwrite: true });
+  });
+  await time('ShardWriter.append of 4096-row batches', bytes, async () => {
+    const writer = await ShardWriter.open(dir, schema, { rowsPerShard, overwrite: true, validate: false });
+    for (let start = 0; start < rows; start += 4096) {
+      await writer.append(sliceRows(dataset, start, Math.min(rows, start + 4096)));
+    }
+    manifest = await writer.close();
   });
   await time('readShards (checksums verified)', bytes, async () => {
     const read = await readShards(dir);

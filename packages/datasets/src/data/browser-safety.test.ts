@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const NODE_ONLY = new Set(['node.ts', 'shards-node.ts']);
+const NODE_ONLY = new Set(['node.ts', 'shard-files-node.ts', 'shard-reader-node.ts', 'shard-writer-node.ts']);
 const here = new URL('.', import.meta.url);
 
 /** Relative imports of a source file, and whether it imports a Node built-in. */
@@ -32,6 +32,6 @@ describe('browser-safe entry', () => {
       (name) => !seen.has(name) && !NODE_ONLY.has(name) && name !== 'test-fixtures.ts',
     );
     expect(unreachable).toEqual([]);
-    expect(importsOf('shards-node.ts').builtins).toContain('node:fs/promises');
+    expect(importsOf('shard-files-node.ts').builtins).toContain('node:fs/promises');
   });
 });

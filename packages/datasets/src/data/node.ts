@@ -1,11 +1,14 @@
 // Node-only data API: shard files on disk (uses node:fs). The browser-safe API is in ./index.ts.
+export { MANIFEST_FILE } from './shard-files-node.js';
 export {
-  DEFAULT_WRITE_SHARDS_ARGS,
   iterateShards,
-  MANIFEST_FILE,
   type ReadShardsOptions,
   readShardManifest,
   readShards,
+} from './shard-reader-node.js';
+export {
+  DEFAULT_WRITE_SHARDS_ARGS,
+  ShardWriter,
   type WriteShardsArgs,
   writeShards,
-} from './shards-node.js';
+} from './shard-writer-node.js';

@@ -7,8 +7,9 @@ import type { InMemoryDataset } from '../types.js';
 import { concatDatasets } from './concat-datasets.js';
 import { listColumns } from './map-columns.js';
 import { decodeShard, encodeShard, type ShardManifest, shardColumnsOf } from './shard-format.js';
-import { iterateShards, readShardManifest, readShards, writeShards } from './shards-node.js';
-import { sliceRows } from './take-rows.js';
+import { iterateShards, readShardManifest, readShards } from './shard-reader-node.js';
+import { ShardWriter, writeShards } from './shard-writer-node.js';
+import { sliceRows, takeRows } from './take-rows.js';
 import { tinyDataset } from './test-fixtures.js';
 import { validateDataset } from './validate-dataset.js';
 import { xxhash32 } from './xxhash32.js';
@@ -106,8 +107,54 @@ describe('writeShards / readShards / iterateShards', () => {
     const dir = await scratch();
     const empty = sliceRows(tinyDataset(3), 0, 0);
     const manifest = await writeShards(empty, dir);
-    expect(manifest.shards).toHaveLength(1);
-    expect((await readShards(dir)).size).toBe(0);
+    expect(manifest.shards).toHaveLength(0);
+    expect(manifest.columns.map((column) => column.path)).toContain('extra/oracle/click');
+    const read = await readShards(dir);
+    expect(read.size).toBe(0);
+    expect(read.timestamps).toBeInstanceOf(Float64Array);
+  });
+
+  it('ShardWriter streams appends of any size into full shards, copying what it keeps', async () => {
+    const dir = await scratch();
+    const ds = tinyDataset(30);
+    const writer = await ShardWriter.open(dir, ds.schema, { rowsPerShard: 7, metadata: { split: 'train' } });
+    const chunks = [
+      [0, 3],
+      [3, 13],
+      [13, 14],
+      [14, 30],
+    ] as const;
+    for (const [start, end] of chunks) {
+      const chunk = takeRows(
+        ds,
+        Array.from({ length: end - start }, (_, i) => start + i),
+      );
+      await writer.append(chunk);
+      (chunk.labels[0] as Float32Array).fill(0); // the caller reuses its arrays
+      chunk.sparse[1]!.fill(0);
+    }
+    expect(writer.rows).toBe(30);
+    const manifest = await writer.close();
+    expect(manifest.shards.map((shard) => shard.rows)).toEqual([7, 7, 7, 7, 2]);
+    expect(manifest.metadata).toEqual({ split: 'train' });
+    expect(columnsOf(await readShards(dir))).toEqual(columnsOf(ds));
+    await expect(writer.append(ds)).rejects.toThrow('ShardWriter.append: the writer is closed');
+
+    const other = await scratch();
+    const strict = await ShardWriter.open(other, ds.schema, { rowsPerShard: 1 });
+    await strict.append(sliceRows(ds, 0, 2));
+    expect((await readdir(other)).length).toBe(2);
+    const { timestamps: _t, ...untimed } = sliceRows(ds, 2, 4);
+    await expect(strict.append(untimed)).rejects.toThrow(
+      'the dataset has different columns than the first one',
+    );
+    const { schema: _s, ...rest } = ds;
+    const renamed = { ...rest, schema: { ...ds.schema, groupField: 'item_id' } };
+    await expect(strict.append(renamed)).rejects.toThrow(
+      'the dataset has a different schema than the writer',
+    );
+    await strict.abort();
+    expect(await readdir(other)).toEqual([]);
   });
 
   it('refuses to overwrite unless asked, and then removes the old shard files', async () => {
