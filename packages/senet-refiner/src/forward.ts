@@ -13,11 +13,11 @@ import type { ExcitationActivation } from './args.js';
 import {
   checkInputForm,
   checkSenetInputShapes,
-  fieldMatrices,
   type SenetRefinerInputs,
   senetInputShapes,
 } from './inputs.js';
 import type { SenetRefinerParams } from './params.js';
+import { taskFields } from './task-fields.js';
 
 /**
  * How the K excitation MLPs run: `perTask`, a loop of 2-D dense layers (core's `matMul2d`, whose
@@ -50,13 +50,6 @@ export function applyExcitationGate(logits: tf.Tensor, activation: ExcitationAct
     case 'relu':
       return tf.relu(logits); // [0, inf)
   }
-}
-
-function squeezeField(fields: tf.Tensor, mode: 'mean' | 'flatten'): tf.Tensor {
-  const [, numFields, embeddingDim] = fields.shape as [number, number, number];
-  return mode === 'mean'
-    ? tf.mean(fields, 2) // [B, N]
-    : tf.reshape(fields, [-1, numFields * embeddingDim]); // [B, N*d]
 }
 
 /** Excitation logits per task with a loop of 2-D dense layers. */
@@ -104,17 +97,14 @@ export function senetRefinerForward(
     EXCITATION_STRATEGIES,
     'SenetRefinerForwardOptions.strategy',
   );
-  const { squeeze, excitationActivation, numFields, embeddingDim } = params.args;
+  const { squeeze, excitationActivation } = params.args;
   return tf.tidy(() => {
-    const matrices = fieldMatrices(inputs); // K x [B, N, d]
-    const squeezed = matrices.map((fields) => squeezeField(fields, squeeze)); // K x [B, S]
+    const fields = taskFields(inputs, squeeze);
+    const squeezed = fields.squeezed; // K x [B, S]
     const logits =
       strategy === 'batched' ? excitationBatched(params, squeezed) : excitationPerTask(params, squeezed); // K x [B, N]
     const fieldWeights = logits.map((l) => applyExcitationGate(l, excitationActivation)); // K x [B, N]
-    const bottoms = matrices.map((fields, task) => {
-      const refined = tf.mul(fields, tf.expandDims(fieldWeights[task]!, 2)); // [B, N, d]
-      return tf.reshape(refined, [-1, numFields * embeddingDim]); // [B, N*d]
-    });
+    const bottoms = fieldWeights.map((weights, task) => fields.reweight(task, weights)); // K x [B, N*d]
     return { bottoms, fieldWeights };
   });
 }

@@ -7,7 +7,7 @@
  *   field matrix is E^k = concat(shared, stack(interests[k])) along the field axis, so N = F + M.
  */
 import { ConfigError, checkLength, checkShape, type ShapeBindings, ShapeError } from '@dtrn/core';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedSenetRefinerArgs } from './args.js';
 
 /** K field matrices [B, N, d], one per task. */
@@ -83,19 +83,6 @@ export function checkSenetInputShapes(
 export function senetInputShapes(inputs: SenetRefinerInputs): SenetInputShapes {
   if ('fields' in inputs) return { fields: inputs.fields.map((t) => t.shape) };
   return { shared: inputs.shared.shape, interests: inputs.interests.map((row) => row.map((t) => t.shape)) };
-}
-
-/**
- * Task k's field matrix E^k [B, N, d]: the input itself for the `fields` form, else
- * concat(shared, stack(interests[k])) along the field axis. Call inside `tf.tidy`.
- */
-export function fieldMatrices(inputs: SenetRefinerInputs): tf.Tensor[] {
-  if ('fields' in inputs) return [...inputs.fields];
-  return inputs.interests.map((taskInterests) => {
-    if (taskInterests.length === 0) return inputs.shared; // [B, F, d], M = 0
-    const stacked = tf.stack([...taskInterests], 1); // [B, M, d]
-    return tf.concat([inputs.shared, stacked], 1); // [B, F + M, d]
-  });
 }
 
 /**
