@@ -1,4 +1,8 @@
 // Browser-safe entry point: no Node built-ins may be imported from here.
+
+export * from './data/index.js';
+export * from './loaders/index.js';
+export * from './synthetic/index.js';
 export type {
   Batch,
   BehaviorSpec,
@@ -14,6 +18,3 @@ export type {
   SparseFieldSpec,
   TaskSpec,
 } from './types.js';
-export * from './data/index.js';
-export * from './loaders/index.js';
-export * from './synthetic/index.js';
