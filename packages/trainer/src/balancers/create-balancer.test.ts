@@ -1,4 +1,5 @@
 import { isConfigError } from '@dtrn/base';
+import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
@@ -37,27 +38,34 @@ describe('createBalancer', () => {
     }
   });
 
-  it('fixed weights: L = sum_k w_k L_k', () => {
+  it('fixed weights: L = sum_k w_k L_k', async () => {
     const balancer = createBalancer({ method: 'fixed', weights: [2, 0.5] }, tasks);
-    const losses = [tf.scalar(0.3), tf.scalar(0.8)];
-    const total = balancer.combineLosses(losses as tf.Scalar[]);
-    expect(total.dataSync()[0]).toBeCloseTo(2 * 0.3 + 0.5 * 0.8, 6);
+    await expectNoLeakedTensors(() => {
+      const losses = [tf.scalar(0.3), tf.scalar(0.8)];
+      const total = balancer.combineLosses(losses as tf.Scalar[]);
+      expect(total.dataSync()[0]).toBeCloseTo(2 * 0.3 + 0.5 * 0.8, 6);
+      tf.dispose([...losses, total]);
+    });
     expect(balancer.objective([0.3, 0.8])).toBeCloseTo(1.0, 12);
-    tf.dispose([...losses, total]);
   });
 
-  it('uncertainty: L = sum_k exp(-s_k) L_k + s_k, and its gradient in s_k is 1 - exp(-s_k) L_k', () => {
+  it('uncertainty: L = sum_k exp(-s_k) L_k + s_k, and its gradient in s_k is 1 - exp(-s_k) L_k', async () => {
+    const before = tf.memory().numTensors;
     const balancer = new UncertaintyBalancer(2, 0.5);
+    expect(tf.memory().numTensors).toBe(before + 2); // its two variables, nothing else
     const losses = [tf.scalar(0.3), tf.scalar(2)] as tf.Scalar[];
     const total = balancer.combineLosses(losses);
     expect(total.dataSync()[0]).toBeCloseTo(Math.exp(-0.5) * 2.3 + 1, 5);
-    const { grads } = tf.engine().gradients(() => balancer.combineLosses(losses), [...balancer.variables]);
+    const { value, grads } = tf
+      .engine()
+      .gradients(() => balancer.combineLosses(losses), [...balancer.variables]);
     expect(grads[0]!.dataSync()[0]).toBeCloseTo(1 - Math.exp(-0.5) * 0.3, 5);
     expect(grads[1]!.dataSync()[0]).toBeCloseTo(1 - Math.exp(-0.5) * 2, 5);
     balancer.setState({ logVariances: [0.25, -1] });
     expect(balancer.logVariances()).toEqual([0.25, -1]);
     expect(balancer.taskWeights()[1]).toBeCloseTo(Math.E, 5);
-    tf.dispose([...losses, total, ...grads]);
+    tf.dispose([...losses, total, value, ...grads]);
     balancer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
