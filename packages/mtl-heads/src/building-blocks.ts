@@ -108,39 +108,19 @@ export function towerForward(
 }
 
 /**
- * Runs a group of experts on one input and stacks their outputs: [N, in] -> [N, E, H]. The first
- * layers of all experts run as one product with concatenated kernels ([in, E*H1]), which is faster
- * than E small ones; deeper layers run per expert.
+ * Runs a group of experts on one input: [N, in] -> E x [N, H]. Experts stay a list: on wasm,
+ * splitting a fused [N, E*H] product or stacking to [N, E, H] (and the Unpack in its gradient)
+ * cost as much as the products themselves (bench/mtl-heads.bench.mjs, README).
  */
 export function expertsForward(
   x: tf.Tensor,
   experts: readonly (readonly DenseParams[])[],
   options: StackOptions,
   name: string,
-): tf.Tensor {
-  return tf.tidy(() => {
-    const firstLayers = experts.map((layers) => layers[0]!);
-    const firstUnits = firstLayers.map((layer) => layer.kernel.shape[1]!);
-    const fusedKernel = tf.concat(
-      firstLayers.map((layer) => layer.kernel),
-      1,
-    ); // [in, E*H1]
-    const fusedBias = tf.concat(
-      firstLayers.map((layer) => layer.bias!),
-      0,
-    ); // [E*H1]
-    const deeper = experts[0]!.length > 1;
-    let hidden = denseForward(x, { kernel: fusedKernel, bias: fusedBias }, options.activation); // [N, E*H1]
-    if (deeper && options.training && options.dropoutRate > 0) {
-      hidden = tf.dropout(hidden, options.dropoutRate, undefined, stackSeed(options, `${name}/0`));
-    }
-    // (tf.split into one part has a broken gradient in tfjs 4.22: SplitV's gradient concats a non-array.)
-    const parts = experts.length === 1 ? [hidden] : tf.split(hidden, firstUnits, 1); // E x [N, H1]
-    const outputs = parts.map((part, expert) =>
-      deeper ? hiddenStackForward(part, experts[expert]!.slice(1), options, `${name}/${expert}`) : part,
-    ); // E x [N, H]
-    return tf.stack(outputs, 1); // [N, E, H]
-  });
+): tf.Tensor[] {
+  return tf.tidy(() =>
+    experts.map((layers, expert) => hiddenStackForward(x, layers, options, `${name}/${expert}`)),
+  ); // E x [N, H]
 }
 
 /** Linear softmax gate without bias: [N, in] @ [in, E] -> softmax -> [N, E]. */
@@ -148,59 +128,12 @@ export function gateForward(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.softmax(denseForward(x, { kernel }))); // [N, E]
 }
 
-/** Gated mixture: sum_e gate[:, e] * experts[:, e, :]; [N, E, H] and [N, E] -> [N, H]. */
-export function mixExperts(stackedExperts: tf.Tensor, gate: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.sum(tf.mul(stackedExperts, tf.expandDims(gate, 2)), 1)); // [N, H]
-}
-
-/** A group of experts and the input they read. */
-export interface ExpertGroup {
-  readonly input: tf.Tensor;
-  readonly experts: readonly (readonly DenseParams[])[];
-  /** Name for dropout seeds. */
-  readonly name: string;
-}
-
-/**
- * Runs several expert groups; groups that read the same tensor run as one fused group (e.g. PLE's
- * task and shared experts when a baseline passes one input everywhere). Returns [N, E_g, H] per
- * group, or null for a group without experts.
- */
-export function expertGroupsForward(
-  groups: readonly ExpertGroup[],
-  options: StackOptions,
-): (tf.Tensor | null)[] {
+/** Gated mixture: sum_e gate[:, e] * expert_e; E x [N, H] and [N, E] -> [N, H]. */
+export function mixExperts(experts: readonly tf.Tensor[], gate: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const results: (tf.Tensor | null)[] = groups.map(() => null);
-    const done = new Set<number>();
-    groups.forEach((group, index) => {
-      if (done.has(index) || group.experts.length === 0) return;
-      const members = groups
-        .map((other, otherIndex) => ({ other, otherIndex }))
-        .filter(
-          ({ other, otherIndex }) =>
-            !done.has(otherIndex) && other.input === group.input && other.experts.length > 0,
-        );
-      for (const { otherIndex } of members) done.add(otherIndex);
-      const fusedName = members.map(({ other }) => other.name).join('+');
-      const stacked = expertsForward(
-        group.input,
-        members.flatMap(({ other }) => other.experts),
-        options,
-        fusedName,
-      ); // [N, sum E_g, H]
-      const parts =
-        members.length === 1
-          ? [stacked]
-          : tf.split(
-              stacked,
-              members.map(({ other }) => other.experts.length),
-              1,
-            ); // per group [N, E_g, H]
-      members.forEach(({ otherIndex }, position) => {
-        results[otherIndex] = parts[position]!;
-      });
-    });
-    return results as tf.Tensor[];
+    // (tf.split into one part has a broken gradient in tfjs 4.22: SplitV's gradient concats a non-array.)
+    const columns = experts.length === 1 ? [gate] : tf.split(gate, experts.length, 1); // E x [N, 1]
+    const weighted = experts.map((expert, index) => tf.mul(expert, columns[index]!)); // E x [N, H]
+    return weighted.length === 1 ? weighted[0]! : tf.addN(weighted); // [N, H]
   });
 }

@@ -33,33 +33,23 @@ export function checkHeadInputs(inputs: MtlHeadInputs, args: MtlHeadBaseArgs, wh
 
 /**
  * Applies `module` to every task input and returns one result per task. Task inputs that are the
- * same tensor (baselines pass one tensor K times) are computed once; distinct inputs are stacked
- * along the batch axis and run as one batch (one large product instead of K small ones).
+ * same tensor (baselines pass one tensor K times) are computed once. Distinct inputs run one by
+ * one: stacking them into one batch and splitting the result was slower on wasm (its Slice
+ * kernel costs about as much as the products saved).
  */
-export function applyPerTaskInput(
+export function applyPerTaskInput<T extends tf.TensorContainer>(
   taskInputs: readonly tf.Tensor[],
-  module: (x: tf.Tensor) => tf.Tensor,
-): tf.Tensor[] {
+  module: (x: tf.Tensor) => T,
+): T[] {
   return tf.tidy(() => {
-    const distinct: tf.Tensor[] = [];
-    const slot = taskInputs.map((x) => {
-      const index = distinct.indexOf(x);
-      if (index >= 0) return index;
-      distinct.push(x);
-      return distinct.length - 1;
+    const computed = new Map<tf.Tensor, T>();
+    return taskInputs.map((x) => {
+      let output = computed.get(x);
+      if (output === undefined) {
+        output = module(x);
+        computed.set(x, output);
+      }
+      return output;
     });
-    if (distinct.length === 1) {
-      const output = module(distinct[0]!);
-      return taskInputs.map(() => output);
-    }
-    const batch = distinct[0]!.shape[0]!;
-    const stacked = tf.concat(distinct, 0); // [U*B, D]
-    const output = module(stacked); // [U*B, ...]
-    const parts = tf.split(
-      output,
-      distinct.map(() => batch),
-      0,
-    ); // U x [B, ...]
-    return slot.map((index) => parts[index]!);
   });
 }

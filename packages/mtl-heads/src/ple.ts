@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   declareExperts,
   declareTowers,
-  expertGroupsForward,
+  expertsForward,
   gateForward,
   mixExperts,
   towerForward,
@@ -179,31 +179,24 @@ export function pleForward(
     const gates: tf.Tensor[] = [];
     params.levels.forEach((level, levelIndex) => {
       const prefix = `level/${levelIndex}`;
-      const experts = expertGroupsForward(
-        [
-          ...taskInputs.map((input, task) => ({
-            input,
-            experts: level.taskExperts[task]!,
-            name: `${prefix}/task/${task}/expert`,
-          })),
-          { input: sharedInput, experts: level.sharedExperts, name: `${prefix}/shared/expert` },
-        ],
+      const taskExperts = taskInputs.map((input, task) =>
+        expertsForward(input, level.taskExperts[task]!, stack, `${prefix}/task/${task}/expert`),
+      ); // K x numTask x [B, H]
+      const sharedExperts = expertsForward(
+        sharedInput,
+        level.sharedExperts,
         stack,
-      ); // K+1 x ([B, E_g, H] or null)
-      const sharedExperts = experts[args.numTasks] ?? null; // [B, numShared, H]
-      const pool = (parts: (tf.Tensor | null)[]) => {
-        const present = parts.filter((part): part is tf.Tensor => part !== null);
-        return present.length === 1 ? present[0]! : tf.concat(present, 1); // [B, E, H]
-      };
+        `${prefix}/shared/expert`,
+      ); // numShared x [B, H]
       const nextTaskInputs = taskInputs.map((input, task) => {
         const gate = gateForward(input, level.taskGates[task]!); // [B, numTask + numShared]
         gates.push(gate);
-        return mixExperts(pool([experts[task] ?? null, sharedExperts]), gate); // [B, H]
+        return mixExperts([...taskExperts[task]!, ...sharedExperts], gate); // [B, H]
       });
       if (level.sharedGate) {
         const gate = gateForward(sharedInput, level.sharedGate); // [B, K*numTask + numShared]
         gates.push(gate);
-        sharedInput = mixExperts(pool(experts), gate); // [B, H]
+        sharedInput = mixExperts([...taskExperts.flat(), ...sharedExperts], gate); // [B, H]
       }
       taskInputs = nextTaskInputs;
     });
