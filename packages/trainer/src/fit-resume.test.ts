@@ -133,6 +133,9 @@ describe('checkpoints and resume', () => {
       maxSteps: 3,
     });
     expect(fresh.resumedFromStep).toBeNull();
+    await expect(fit(model, train, null, { ...base, earlyStopping: false, checkpoint })).rejects.toThrow(
+      'FitOptions.checkpoint.directory "runs/d" already holds a run\'s checkpoints',
+    );
     await expect(
       fit(model, train, null, {
         ...base,

@@ -12,6 +12,7 @@ import { createBalancer } from './balancers/create-balancer.js';
 import { datasetBatches, isTrainingBatches, type TrainingBatches } from './batching.js';
 import {
   type CheckpointContents,
+  latestCheckpointName,
   readLatestCheckpoint,
   writeCheckpoint,
 } from './checkpoint/checkpoint-store.js';
@@ -146,6 +147,19 @@ export async function fit(
   };
 
   try {
+    if (settings.checkpoint && settings.resume === false) {
+      const { storage, directory } = settings.checkpoint;
+      const existing = await latestCheckpointName(storage, directory);
+      if (existing !== null) {
+        throw new ConfigError(
+          `FitOptions.checkpoint.directory "${directory}" already holds a run's checkpoints`,
+          {
+            expected: "resume: true (or 'ifExists') to continue it, or an empty directory for a new run",
+            found: existing,
+          },
+        );
+      }
+    }
     if (settings.checkpoint && settings.resume !== false) {
       const { storage, directory } = settings.checkpoint;
       const saved = await readLatestCheckpoint<TrainerState>(storage, directory);

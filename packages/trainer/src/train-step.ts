@@ -3,7 +3,7 @@
  * embedding inputs and the dense variables, check every task loss is finite, then hand the
  * embedding gradients to the model (sparse row updates) and the dense ones to the optimizer.
  */
-import type { MultiTaskModel, PreparedBatch } from '@dtrn/core';
+import { type MultiTaskModel, type PreparedBatch, ShapeError } from '@dtrn/core';
 import type { Batch } from '@dtrn/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no op gradients; tfjs-layers (a peer dependency) registers all of them
@@ -120,6 +120,15 @@ export function trainStep(
   seed: number,
 ): StepResult {
   const { model, balancer, variables, optimizer } = context;
+  if (batch.labels.length !== model.taskNames.length) {
+    throw new ShapeError(
+      `batch ${location.batchIndex} of epoch ${location.epoch} has labels for the wrong number of tasks`,
+      {
+        expected: `${model.taskNames.length} (${model.taskNames.join(', ')})`,
+        found: batch.labels.length,
+      },
+    );
+  }
   const options = { training: true, seed };
   const prepared = model.prepare(batch, options);
   const targets = createTaskTargets(batch.labels, batch.sampleMasks, batch.size);
