@@ -1,8 +1,22 @@
 export {
+  declareExperts,
+  declareMlp,
+  declareTowers,
+  expertsForward,
+  gateForward,
+  hiddenStackForward,
+  mixExperts,
+  type StackOptions,
+  stackSeed,
+  towerForward,
+} from './building-blocks.js';
+export {
   COMMON_ARG_KEYS,
   DEFAULT_MTL_HEAD_COMMON_ARGS,
   type MtlHeadCommonArgs,
   type ResolvedMtlHeadCommonArgs,
+  resolveCommonArgs,
+  resolveUnits,
 } from './common-args.js';
 export type {
   HeadWeightSpec,
@@ -17,8 +31,9 @@ export type {
   WeightCreator,
   WeightOwner,
 } from './contract.js';
-export { allHeadVariables, defineHead, type HeadEssentials } from './define-head.js';
+export { allHeadVariables, declare, defineHead, type HeadEssentials } from './define-head.js';
 export { type ExpertUtilisation, expertUtilisation } from './expert-utilisation.js';
+export { applyPerTaskInput, checkHeadInputs } from './inputs.js';
 export {
   createMmoeParams,
   DEFAULT_MMOE_ARGS,

@@ -4,8 +4,7 @@
  * `y_k = h_k(f(x^k))` [our choice].
  */
 
-import type { DenseParams } from '@dtrn/core';
-import { mlpParameterCount } from '@dtrn/core';
+import { type DenseParams, mlpParameterCount } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { declareMlp, declareTowers, hiddenStackForward, towerForward } from './building-blocks.js';
 import {
