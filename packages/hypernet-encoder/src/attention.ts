@@ -54,11 +54,17 @@ export function maskedSelfAttention(
     const replicas = rows / sequences;
     const heads = options.numHeads;
     const headDim = d / heads;
-    const qkv = denseForward(x, block.queryKeyValue); // [RN, L, 3d]
-    const [query, key, value] = tf.split(qkv, 3, 2); // 3 x [RN, L, d]
-    const q = splitHeads(tf.mul(query!, 1 / Math.sqrt(headDim)), heads); // [RN*h, L, dh]
-    const k = splitHeads(key!, heads); // [RN*h, L, dh]
-    const v = splitHeads(value!, heads); // [RN*h, L, dh]
+    // One fused product, split as 2-D rows: on wasm, SplitV (and Concat in its gradient) is fast for
+    // rank-2 tensors and pathologically slow for higher ranks.
+    const qkv = tf.reshape(denseForward(x, block.queryKeyValue), [rows * length, 3 * d]); // [RN*L, 3d]
+    const [query, key, value] = tf.split(qkv, 3, 1).map((part) => tf.reshape(part, [rows, length, d])) as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+    ]; // 3 x [RN, L, d]
+    const q = splitHeads(tf.mul(query, 1 / Math.sqrt(headDim)), heads); // [RN*h, L, dh]
+    const k = splitHeads(key, heads); // [RN*h, L, dh]
+    const v = splitHeads(value, heads); // [RN*h, L, dh]
     const scores = tf.matMul(q, k, false, true); // [RN*h, L, L]
     const biased = tf.add(
       tf.reshape(scores, [replicas, sequences, heads * length, length]), // [R, N, h*L, L]

@@ -35,9 +35,20 @@ function dinScores(encoded: tf.Tensor, target: tf.Tensor, layers: readonly Dense
     tf.Tensor,
   ];
   const targetFive = tf.reshape(target, [1, 1, batch, 1, d]); // [1, 1, B, 1, d]
-  const sequenceSide = tf.concat([encoded, tf.mul(encoded, targetFive)], 4); // [R, G, B, L, 2d]
+  // Concatenated as 2-D rows: the gradient splits it again (SplitV), which on wasm is fast for
+  // rank-2 tensors and pathologically slow for rank 5 (seconds at B = 1024).
+  const sequenceSide = tf.concat(
+    [tf.reshape(encoded, [-1, d]), tf.reshape(tf.mul(encoded, targetFive), [-1, d])],
+    1,
+  ); // [R*G*B*L, 2d]
   const sequenceKernel = tf.concat([tf.add(wHistory, wDifference), wProduct], 0); // [2d, u]
-  const sequenceTerm = denseForward(sequenceSide, { kernel: sequenceKernel }); // [R, G, B, L, u]
+  const sequenceTerm = tf.reshape(denseForward(sequenceSide, { kernel: sequenceKernel }), [
+    replicas,
+    groups,
+    batch,
+    length,
+    units,
+  ]); // [R, G, B, L, u]
   const targetTerm = denseForward(target, { kernel: tf.sub(wTarget, wDifference), bias: first.bias }); // [B, u]
   const hidden = tf.relu(tf.add(sequenceTerm, tf.reshape(targetTerm, [1, 1, batch, 1, units]))); // [R, G, B, L, u]
   const scores = mlpForward(hidden, layers.slice(1), { activation: 'relu', outputActivation: 'linear' }); // [R, G, B, L, 1]
