@@ -1,1 +1,35 @@
-export {};
+// Browser-safe entry point: no Node built-ins may be imported from here.
+export { createModel } from './create-model.js';
+export { DtrnModel } from './dtrn-model.js';
+export { type ElementPart, type FeatureLayout, planFeatures } from './feature-layout.js';
+export {
+  DEFAULT_LOAD_MODEL_OPTIONS,
+  type LoadedModel,
+  type LoadModelOptions,
+  loadModel,
+} from './load-model.js';
+export {
+  BOTTOM_KINDS,
+  type BottomKind,
+  DEFAULT_MODEL_ARGS,
+  MODEL_ARG_KEYS,
+  type ModelArgs,
+  type ModelEmbeddingArgs,
+  modelArgsToJson,
+  type ResolvedModelArgs,
+  resolveModelArgs,
+  SEQUENCE_ENCODERS,
+  type SequenceEncoderKind,
+} from './model-args.js';
+export { MODEL_PRESET_NAMES, MODEL_PRESETS, type ModelPresetName, modelPreset } from './presets.js';
+export type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
+export { type SaveModelOptions, saveModel } from './save-model.js';
+export {
+  MODEL_LIBRARY_VERSION,
+  SAVED_MODEL_FORMAT,
+  SAVED_MODEL_VERSION,
+  type SavedFileEntry,
+  type SavedModelManifest,
+  type SavedWeightEntry,
+} from './saved-model-format.js';
+export { SingleTaskModels } from './single-task-model.js';

@@ -1,0 +1,214 @@
+/**
+ * The bottom of a model: field embeddings [B, F, d], interests from the behavior sequences, and
+ * the K task inputs plus the shared input the head reads (all [B, N*d], N = F + M).
+ *
+ * - `shared`: u[m] from the unconditioned encoder (or a masked mean); x = flatten(fields, u);
+ *   every task input and the shared input are x.
+ * - `dtrn`: TIM gives u[k][m]; TRM gives x^k; shared input = flatten(fields, mean_k u[k]).
+ * - `dtrn-no-tim`: unconditioned u[m]; TRM over (fields, u) for every task; shared = flatten(fields, u).
+ * - `dtrn-no-trm`: TIM; x^k = flatten(fields, u[k]); shared input as in `dtrn`.
+ */
+import { deriveSeed } from '@dtrn/base';
+import { seededInitializer } from '@dtrn/core';
+import {
+  createHypernetEncoderParams,
+  type HypernetEncoderParams,
+  hypernetEncoderForward,
+  hypernetEncoderParameterCount,
+  hypernetEncoderVariables,
+  resolveHypernetEncoderArgs,
+} from '@dtrn/hypernet-encoder';
+import {
+  createSenetRefinerParams,
+  resolveSenetRefinerArgs,
+  type SenetRefinerParams,
+  senetExcitationPrefix,
+  senetRefinerForward,
+  senetRefinerParameterCount,
+  senetRefinerVariables,
+} from '@dtrn/senet-refiner';
+import * as tf from '@tensorflow/tfjs-core';
+import type { FeatureLayout } from './feature-layout.js';
+import { type ResolvedModelArgs, usesRefiner, usesTaskInterests } from './model-args.js';
+import type { ModelInputs } from './prepare-batch.js';
+
+export interface BottomParams {
+  readonly numTasks: number;
+  /** [Fd, d]: one learned vector per dense field, or null. */
+  readonly denseFieldVectors: tf.Variable | null;
+  readonly encoder: HypernetEncoderParams | null;
+  readonly refiner: SenetRefinerParams<tf.Variable> | null;
+}
+
+export interface BottomOutputs {
+  /** K x [B, N*d]. */
+  readonly taskInputs: tf.Tensor[];
+  /** [B, N*d]. */
+  readonly sharedInput: tf.Tensor;
+  /** K x [B, N] TRM field weights when the bottom has TRM, otherwise empty. */
+  readonly fieldWeights: tf.Tensor[];
+}
+
+export interface NamedVariable {
+  readonly name: string;
+  readonly variable: tf.Variable;
+  /** 'shared' or the task index. */
+  readonly owner: 'shared' | number;
+}
+
+export function createBottomParams(
+  layout: FeatureLayout,
+  args: ResolvedModelArgs,
+  numTasks: number,
+): BottomParams {
+  const d = layout.embeddingDim;
+  const M = layout.behaviors.length;
+  let denseFieldVectors: tf.Variable | null = null;
+  if (layout.denseFields.length > 0) {
+    const init = seededInitializer(
+      'glorotUniform',
+      deriveSeed(args.seed, 'dense-fields'),
+      'dense_fields/embedding',
+    );
+    const initial = init.apply([layout.denseFields.length, d]);
+    denseFieldVectors = tf.variable(initial, true);
+    initial.dispose();
+  }
+  let encoder: HypernetEncoderParams | null = null;
+  if (M > 0 && args.sequenceEncoder === 'transformer') {
+    const conditioned = usesTaskInterests(args.bottom);
+    const encoderArgs = resolveHypernetEncoderArgs({
+      ...args.encoder,
+      numTasks: conditioned ? numTasks : 1,
+      numBehaviors: M,
+      embeddingDim: d,
+      maxSequenceLength: Math.max(...layout.behaviors.map((b) => b.maxLength)),
+      unconditioned: !conditioned,
+      seed: (args.encoder.seed as number | undefined) ?? deriveSeed(args.seed, 'encoder'),
+    });
+    encoder = createHypernetEncoderParams(encoderArgs);
+  }
+  let refiner: SenetRefinerParams<tf.Variable> | null = null;
+  if (usesRefiner(args.bottom)) {
+    const refinerArgs = resolveSenetRefinerArgs({
+      ...args.refiner,
+      numTasks,
+      numFields: layout.fieldNames.length,
+      embeddingDim: d,
+      seed: (args.refiner.seed as number | undefined) ?? deriveSeed(args.seed, 'refiner'),
+    });
+    refiner = createSenetRefinerParams(refinerArgs);
+  }
+  return { numTasks, denseFieldVectors, encoder, refiner };
+}
+
+/** Every bottom variable with a stable name and its owner, in a fixed order. */
+export function bottomVariables(params: BottomParams): NamedVariable[] {
+  const out: NamedVariable[] = [];
+  if (params.denseFieldVectors) {
+    out.push({ name: 'dense_fields/embedding', variable: params.denseFieldVectors, owner: 'shared' });
+  }
+  if (params.encoder) {
+    for (const [name, variable] of Object.entries(hypernetEncoderVariables(params.encoder))) {
+      out.push({ name: `encoder/${name}`, variable, owner: 'shared' });
+    }
+  }
+  if (params.refiner) {
+    const variables = senetRefinerVariables(params.refiner);
+    for (let task = 0; task < params.numTasks; task++) {
+      const prefix = `${senetExcitationPrefix(task)}/`;
+      for (const [name, variable] of Object.entries(variables)) {
+        if (name.startsWith(prefix)) out.push({ name: `refiner/${name}`, variable, owner: task });
+      }
+    }
+  }
+  return out;
+}
+
+/** Closed-form parameter count of the bottom's dense weights. */
+export function bottomParameterCount(params: BottomParams, layout: FeatureLayout): number {
+  let total = layout.denseFields.length * layout.embeddingDim;
+  if (params.encoder) total += hypernetEncoderParameterCount(params.encoder.args);
+  if (params.refiner) total += senetRefinerParameterCount(params.refiner.args);
+  return total;
+}
+
+/** Masked mean over the sequence: [B, L, d], [B, L] -> [B, d]; an empty sequence gives zeros. */
+function maskedMean(sequence: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  const weights = tf.expandDims(mask, 2); // [B, L, 1]
+  const total = tf.sum(tf.mul(sequence, weights), 1); // [B, d]
+  const count = tf.maximum(tf.sum(mask, 1, true), 1); // [B, 1]
+  return tf.div(total, count); // [B, d]
+}
+
+/** F field embeddings as [B, F, d]. */
+function fieldMatrix(params: BottomParams, inputs: ModelInputs): tf.Tensor | null {
+  const parts: tf.Tensor[] = [];
+  if (inputs.fields) parts.push(inputs.fields); // [B, Fs, d]
+  if (inputs.target) parts.push(tf.expandDims(inputs.target, 1)); // [B, 1, d]
+  if (inputs.dense && params.denseFieldVectors) {
+    parts.push(tf.mul(tf.expandDims(inputs.dense, 2), tf.expandDims(params.denseFieldVectors, 0))); // [B, Fd, d]
+  }
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? parts[0]! : tf.concat(parts, 1); // [B, F, d]
+}
+
+/** Interests u[k][m] ([B, d]); one row (k = 0) when they are task-agnostic. */
+function interests(
+  params: BottomParams,
+  inputs: ModelInputs,
+  training: boolean,
+  seed: number | undefined,
+): tf.Tensor[][] {
+  if (inputs.sequences.length === 0) return [[]];
+  if (!params.encoder) return [inputs.sequences.map((sequence, m) => maskedMean(sequence, inputs.masks[m]!))];
+  return hypernetEncoderForward(
+    params.encoder,
+    { sequences: inputs.sequences, masks: inputs.masks, target: inputs.target! },
+    { training, ...(seed === undefined ? {} : { dropoutSeed: deriveSeed(seed, 'encoder') }) },
+  );
+}
+
+/** flatten(concat(fields, stack(u))) -> [B, N*d]. */
+function flattenFields(fields: tf.Tensor | null, u: readonly tf.Tensor[], size: number): tf.Tensor {
+  const parts: tf.Tensor[] = [];
+  if (fields) parts.push(fields); // [B, F, d]
+  if (u.length > 0) parts.push(tf.stack(u as tf.Tensor[], 1)); // [B, M, d]
+  const all = parts.length === 1 ? parts[0]! : tf.concat(parts, 1); // [B, N, d]
+  return tf.reshape(all, [size, -1]); // [B, N*d]
+}
+
+export function bottomForward(
+  params: BottomParams,
+  args: ResolvedModelArgs,
+  inputs: ModelInputs,
+  options: { training: boolean; seed?: number | undefined },
+): BottomOutputs {
+  return tf.tidy((): BottomOutputs & tf.TensorContainerObject => {
+    const K = params.numTasks;
+    const B = inputs.size;
+    const fields = fieldMatrix(params, inputs); // [B, F, d]
+    const u = interests(params, inputs, options.training, options.seed); // K (or 1) x M x [B, d]
+    const taskSpecific = usesTaskInterests(args.bottom);
+    const meanInterests =
+      taskSpecific && K > 1
+        ? u[0]!.map((_, m) => tf.div(tf.addN(u.map((row) => row[m]!)), K)) // M x [B, d]
+        : u[0]!;
+    const sharedInput = flattenFields(fields, meanInterests, B); // [B, N*d]
+    if (args.bottom === 'shared') {
+      return { taskInputs: Array.from({ length: K }, () => sharedInput), sharedInput, fieldWeights: [] };
+    }
+    if (args.bottom === 'dtrn-no-trm') {
+      const taskInputs = u.map((row) => flattenFields(fields, row, B)); // K x [B, N*d]
+      return { taskInputs, sharedInput, fieldWeights: [] };
+    }
+    const perTask = taskSpecific ? u : Array.from({ length: K }, () => u[0]!);
+    let refinerInputs: Parameters<typeof senetRefinerForward>[1];
+    if (fields && perTask[0]!.length > 0) refinerInputs = { shared: fields, interests: perTask };
+    else if (fields)
+      refinerInputs = { fields: perTask.map(() => fields) }; // K x [B, F, d]
+    else refinerInputs = { fields: perTask.map((row) => tf.stack(row as tf.Tensor[], 1)) }; // K x [B, M, d]
+    const refined = senetRefinerForward(params.refiner!, refinerInputs, { training: options.training });
+    return { taskInputs: refined.bottoms, sharedInput, fieldWeights: refined.fieldWeights };
+  });
+}

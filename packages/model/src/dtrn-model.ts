@@ -1,0 +1,232 @@
+/**
+ * One multi-task model: sparse embeddings (EmbeddingBank), a bottom (baseline, DTRN or an
+ * ablation) and any registered head, emitting one logit per task.
+ */
+import { ConfigError, deriveSeed } from '@dtrn/base';
+import {
+  EmbeddingBank,
+  type ForwardOptions,
+  type ModelInspection,
+  type ModelState,
+  type PreparedBatch,
+  ShapeError,
+  type VariableGroups,
+} from '@dtrn/core';
+import type { Batch, DatasetSchema } from '@dtrn/datasets';
+import { type AnyMtlHeadDefinition, expertUtilisation, getHead, type MtlHeadBaseArgs } from '@dtrn/mtl-heads';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type BottomParams,
+  bottomForward,
+  bottomParameterCount,
+  bottomVariables,
+  createBottomParams,
+  type NamedVariable,
+} from './bottom.js';
+import { type FeatureLayout, planFeatures } from './feature-layout.js';
+import type { ResolvedModelArgs } from './model-args.js';
+import { type ModelPreparedBatch, prepareBatch } from './prepare-batch.js';
+import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
+import { assignDenseState, checkDenseState, readDenseState } from './state.js';
+
+interface DetailedOutputs {
+  readonly logits: tf.Tensor[];
+  readonly gates: ReturnType<AnyMtlHeadDefinition['forward']>['gates'];
+  readonly fieldWeights: tf.Tensor[];
+}
+
+export class DtrnModel implements RecommenderModel {
+  readonly taskNames: readonly string[];
+  readonly variableGroups: VariableGroups;
+  readonly fieldNames: readonly string[];
+  readonly layout: FeatureLayout;
+  private readonly bank: EmbeddingBank | null;
+  private readonly bottom: BottomParams;
+  private readonly head: AnyMtlHeadDefinition;
+  private readonly headArgs: MtlHeadBaseArgs;
+  private readonly headParams: unknown;
+  private readonly weights: NamedVariable[];
+  private readonly prepared = new WeakMap<PreparedBatch, ModelPreparedBatch>();
+  private disposed = false;
+
+  /** Use `createModel`; this constructor takes already resolved args and a validated schema. */
+  constructor(
+    readonly schema: DatasetSchema,
+    readonly args: ResolvedModelArgs,
+  ) {
+    this.taskNames = schema.tasks.map((task) => task.name);
+    const K = this.taskNames.length;
+    this.layout = planFeatures(schema, args);
+    this.fieldNames = this.layout.fieldNames;
+    this.bank =
+      this.layout.tables.length === 0
+        ? null
+        : new EmbeddingBank({
+            ...args.embeddings,
+            tables: this.layout.tables,
+            seed: deriveSeed(args.seed, 'embeddings'),
+          } as never);
+    this.head = getHead(args.head);
+    this.headArgs = this.head.resolveArgs({
+      ...args.headArgs,
+      numTasks: K,
+      inputDim: this.fieldNames.length * args.embeddingDim,
+      seed: deriveSeed(args.seed, 'head'),
+    });
+    const created: tf.Variable[] = [];
+    try {
+      this.bottom = createBottomParams(this.layout, args, K);
+      this.weights = bottomVariables(this.bottom);
+      created.push(...this.weights.map((w) => w.variable));
+      this.headParams = this.head.createParams(this.headArgs);
+      const headVariables = this.head.variables(this.headParams);
+      for (const [name, variable] of Object.entries(headVariables.shared)) {
+        this.weights.push({ name: `head/${name}`, variable, owner: 'shared' });
+      }
+      headVariables.perTask.forEach((record, task) => {
+        for (const [name, variable] of Object.entries(record)) {
+          this.weights.push({ name: `head/${name}`, variable, owner: task });
+        }
+      });
+    } catch (error) {
+      tf.dispose(created);
+      throw error;
+    }
+    this.variableGroups = {
+      shared: this.weights.filter((w) => w.owner === 'shared').map((w) => w.variable),
+      perTask: this.taskNames.map((_, task) =>
+        this.weights.filter((w) => w.owner === task).map((w) => w.variable),
+      ),
+    };
+  }
+
+  prepare(batch: Batch, _options?: ForwardOptions): PreparedBatch {
+    this.assertAlive('prepare');
+    const prepared = prepareBatch(this.bank, this.layout, batch, 'DtrnModel.prepare');
+    this.prepared.set(prepared, prepared);
+    return prepared;
+  }
+
+  forward(prepared: PreparedBatch, options: ForwardOptions): tf.Tensor[] {
+    const outputs = this.forwardDetailed(prepared, options, false);
+    tf.dispose(outputs.fieldWeights);
+    return outputs.logits;
+  }
+
+  /** Logits, gate weights (with `returnGates`) and TRM field weights; the caller disposes all. */
+  forwardDetailed(prepared: PreparedBatch, options: ForwardOptions, returnGates: boolean): DetailedOutputs {
+    this.assertAlive('forward');
+    const own = this.prepared.get(prepared);
+    if (!own) {
+      throw new ConfigError('DtrnModel.forward: the prepared batch was not made by this model', {
+        expected: "the result of this model's prepare(batch)",
+      });
+    }
+    const seed = options.seed;
+    return tf.tidy(() => {
+      const bottom = bottomForward(this.bottom, this.args, own.inputs, { training: options.training, seed });
+      const head = this.head.forward(
+        this.headParams,
+        { taskInputs: bottom.taskInputs, sharedInput: bottom.sharedInput },
+        this.headArgs,
+        {
+          training: options.training,
+          returnGates,
+          ...(seed === undefined ? {} : { seed: deriveSeed(seed, 'head') }),
+        },
+      );
+      return { logits: head.logits, gates: head.gates, fieldWeights: bottom.fieldWeights } as never;
+    });
+  }
+
+  inspect(prepared: PreparedBatch): ModelInspection {
+    const outputs = this.forwardDetailed(prepared, { training: false }, true);
+    try {
+      const gates = expertUtilisation(outputs.gates).map((gate) => ({
+        gate: gate.name,
+        task: gate.task,
+        expertWeights: gate.meanWeights,
+      }));
+      const fieldWeights = outputs.fieldWeights.map((weights, task) => ({
+        task,
+        fields: [...this.fieldNames],
+        weights: Array.from(tf.tidy(() => tf.mean(weights, 0)).dataSync()), // [N]
+      }));
+      return { gates, ...(fieldWeights.length > 0 ? { fieldWeights } : {}) };
+    } finally {
+      tf.dispose([...outputs.logits, ...outputs.gates.map((g) => g.weights), ...outputs.fieldWeights]);
+    }
+  }
+
+  predict(batch: Batch): Float32Array[] {
+    const prepared = this.prepare(batch, { training: false });
+    try {
+      const logits = this.forward(prepared, { training: false });
+      return logits.map((logit) => {
+        const probabilities = tf.tidy(() => tf.reshape(tf.sigmoid(logit), [-1])); // [B]
+        const values = probabilities.dataSync() as Float32Array;
+        tf.dispose([probabilities, logit]);
+        return values;
+      });
+    } finally {
+      prepared.dispose();
+    }
+  }
+
+  parameterBreakdown(): ParameterBreakdown {
+    const bottom = bottomParameterCount(this.bottom, this.layout);
+    const head = this.head.parameterCount(this.headArgs);
+    return { bottom, head, dense: bottom + head, embedding: this.bank?.parameterCount ?? 0 };
+  }
+
+  parameterCount(): { readonly dense: number; readonly embedding: number } {
+    const { dense, embedding } = this.parameterBreakdown();
+    return { dense, embedding };
+  }
+
+  namedWeights(): readonly { readonly name: string; readonly variable: tf.Variable }[] {
+    return this.weights.map(({ name, variable }) => ({ name, variable }));
+  }
+
+  embeddingTables(): readonly EmbeddingTableAccess[] {
+    const bank = this.bank;
+    if (!bank) return [];
+    return this.layout.tables.map((table) => ({
+      name: table.name,
+      rows: table.rows,
+      dim: table.dim,
+      read: () => bank.getWeights(table.name),
+      write: (values: Float32Array) => bank.setWeights(table.name, values),
+    }));
+  }
+
+  getState(): ModelState {
+    this.assertAlive('getState');
+    return { dense: readDenseState(this.weights), sparse: this.bank ? this.bank.getState() : null };
+  }
+
+  setState(state: ModelState): void {
+    this.assertAlive('setState');
+    if (!state || typeof state !== 'object') {
+      throw new ShapeError('DtrnModel.setState: invalid state', {
+        expected: '{ dense, sparse }',
+        found: state,
+      });
+    }
+    checkDenseState(this.weights, state.dense, 'DtrnModel.setState');
+    if (this.bank) this.bank.setState(state.sparse as ReturnType<EmbeddingBank['getState']>);
+    assignDenseState(this.weights, state.dense);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose(this.weights.map((w) => w.variable));
+  }
+
+  private assertAlive(method: string): void {
+    if (this.disposed) {
+      throw new ConfigError(`DtrnModel.${method}: the model was disposed`, { expected: 'a live model' });
+    }
+  }
+}

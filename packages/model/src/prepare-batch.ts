@@ -1,0 +1,205 @@
+/**
+ * `prepare(batch)`: gathers the batch's embedding rows (plain typed-array code) into input tensors,
+ * builds the sequence masks, and returns a PreparedBatch whose `sparseInputs` are the gathered
+ * tensors and whose `applySparseGradients` turns their gradients into one optimizer step of the
+ * EmbeddingBank over every table.
+ */
+import { ConfigError, checkShape, type EmbeddingBank, type PreparedBatch, ShapeError } from '@dtrn/core';
+import type { Batch } from '@dtrn/datasets';
+import * as tf from '@tensorflow/tfjs-core';
+import type { FeatureLayout } from './feature-layout.js';
+import { type GatherPart, gatherRows, scatterRowGradients } from './row-gather.js';
+
+/** The tensors a forward pass reads. */
+export interface ModelInputs {
+  readonly size: number;
+  /** [B, Fs, d] standalone sparse fields, or null when there are none. */
+  readonly fields: tf.Tensor | null;
+  /** [B, d] target element, or null without sequences. */
+  readonly target: tf.Tensor | null;
+  /** Per behavior, [B, L_m, d]. */
+  readonly sequences: readonly tf.Tensor[];
+  /** Per behavior, [B, L_m] float32, 1 where the item is not padding. */
+  readonly masks: readonly tf.Tensor[];
+  /** [B, Fd] dense values, or null when there are no dense fields. */
+  readonly dense: tf.Tensor | null;
+}
+
+interface GatheredInput {
+  readonly tensor: tf.Tensor;
+  readonly width: number;
+  readonly parts: readonly GatherPart[];
+}
+
+function checkBatch(batch: Batch, layout: FeatureLayout, where: string): void {
+  if (!batch || !Number.isInteger(batch.size) || batch.size < 1) {
+    throw new ShapeError(`${where}: batch.size is invalid`, {
+      expected: 'an integer >= 1',
+      found: batch?.size,
+    });
+  }
+  const B = batch.size;
+  const column = (array: ArrayLike<number> | undefined, length: number, name: string) => {
+    if (!array || array.length !== length) {
+      throw new ShapeError(`${where}: ${name} has the wrong length`, {
+        expected: `${length}`,
+        found: array ? array.length : 'nothing',
+      });
+    }
+  };
+  for (const field of layout.standaloneFields)
+    column(batch.sparse[field.sparseIndex], B, `sparse[${field.sparseIndex}] (${field.name})`);
+  for (const index of layout.target?.sparseIndices ?? [])
+    if (index !== null) column(batch.sparse[index], B, `sparse[${index}]`);
+  for (const field of layout.denseFields)
+    column(batch.dense[field.denseIndex], B, `dense[${field.denseIndex}] (${field.name})`);
+  layout.behaviors.forEach((behavior, m) => {
+    const sequence = batch.sequences[m];
+    column(sequence?.items, B * behavior.maxLength, `sequences[${m}].items (${behavior.name})`);
+    for (let s = 1; s < layout.elementParts.length; s++) {
+      column(sequence!.sideFields[s - 1], B * behavior.maxLength, `sequences[${m}].sideFields[${s - 1}]`);
+    }
+  });
+}
+
+function gathered(
+  bank: EmbeddingBank,
+  rows: number,
+  width: number,
+  shape: number[],
+  parts: GatherPart[],
+): GatheredInput {
+  const values = gatherRows(bank, rows, width, parts);
+  return { tensor: tf.tensor(values, shape, 'float32'), width, parts };
+}
+
+/** Masks: 1 where the item id is not padding. */
+function sequenceMask(items: Int32Array, batchSize: number, length: number): tf.Tensor {
+  const mask = new Float32Array(items.length);
+  for (let i = 0; i < items.length; i++) mask[i] = items[i] === 0 ? 0 : 1;
+  return tf.tensor2d(mask, [batchSize, length]); // [B, L]
+}
+
+export interface ModelPreparedBatch extends PreparedBatch {
+  readonly inputs: ModelInputs;
+}
+
+/** Builds the prepared batch of `batch` (ids are copied, so the caller may reuse its buffers). */
+export function prepareBatch(
+  bank: EmbeddingBank | null,
+  layout: FeatureLayout,
+  batch: Batch,
+  where: string,
+): ModelPreparedBatch {
+  checkBatch(batch, layout, where);
+  const B = batch.size;
+  const d = layout.embeddingDim;
+  const inputs: GatheredInput[] = [];
+  const owned: tf.Tensor[] = [];
+  try {
+    let fields: tf.Tensor | null = null;
+    const Fs = layout.standaloneFields.length;
+    if (Fs > 0) {
+      const parts = layout.standaloneFields.map((field, f) => ({
+        table: field.table,
+        ids: batch.sparse[field.sparseIndex]!.slice(),
+        rowStride: Fs,
+        rowOffset: f,
+        column: 0,
+        width: d,
+      }));
+      const input = gathered(bank!, B * Fs, d, [B, Fs, d], parts); // [B, Fs, d]
+      inputs.push(input);
+      fields = input.tensor;
+    }
+    let target: tf.Tensor | null = null;
+    if (layout.target) {
+      const parts: GatherPart[] = [];
+      layout.target.sparseIndices.forEach((index, p) => {
+        const part = layout.elementParts[p]!;
+        if (index === null) return;
+        parts.push({
+          table: part.table,
+          ids: batch.sparse[index]!.slice(),
+          rowStride: 1,
+          rowOffset: 0,
+          column: part.offset,
+          width: part.width,
+        });
+      });
+      const input = gathered(bank!, B, d, [B, d], parts); // [B, d]
+      inputs.push(input);
+      target = input.tensor;
+    }
+    const sequences: tf.Tensor[] = [];
+    const masks: tf.Tensor[] = [];
+    layout.behaviors.forEach((behavior, m) => {
+      const L = behavior.maxLength;
+      const columns = batch.sequences[m]!;
+      const parts = layout.elementParts.map((part, p) => ({
+        table: part.table,
+        ids: (p === 0 ? columns.items : columns.sideFields[p - 1]!).slice(),
+        rowStride: 1,
+        rowOffset: 0,
+        column: part.offset,
+        width: part.width,
+      }));
+      const input = gathered(bank!, B * L, d, [B, L, d], parts); // [B, L, d]
+      inputs.push(input);
+      sequences.push(input.tensor);
+      const mask = sequenceMask(columns.items, B, L); // [B, L]
+      owned.push(mask);
+      masks.push(mask);
+    });
+    let dense: tf.Tensor | null = null;
+    if (layout.denseFields.length > 0) {
+      const Fd = layout.denseFields.length;
+      const values = new Float32Array(B * Fd);
+      layout.denseFields.forEach((field, j) => {
+        const column = batch.dense[field.denseIndex]!;
+        for (let b = 0; b < B; b++) values[b * Fd + j] = column[b]!;
+      });
+      dense = tf.tensor2d(values, [B, Fd]); // [B, Fd]
+      owned.push(dense);
+    }
+    const sparseInputs = inputs.map((input) => input.tensor);
+    let applied = false;
+    let disposed = false;
+    return {
+      size: B,
+      sparseInputs,
+      inputs: { size: B, fields, target, sequences, masks, dense },
+      applySparseGradients(gradients: readonly tf.Tensor[]): void {
+        if (disposed)
+          throw new ConfigError(`${where}: applySparseGradients after dispose`, {
+            expected: 'a live prepared batch',
+          });
+        if (applied) {
+          throw new ConfigError(`${where}: applySparseGradients was already called for this batch`, {
+            expected: 'at most one call per prepared batch',
+          });
+        }
+        if (gradients.length !== inputs.length) {
+          throw new ShapeError(`${where}: applySparseGradients got the wrong number of gradients`, {
+            expected: `${inputs.length} (one per sparse input)`,
+            found: gradients.length,
+          });
+        }
+        const updates = inputs.flatMap((input, i) => {
+          checkShape(gradients[i]!.shape, input.tensor.shape, `${where}: sparse gradient ${i}`);
+          return scatterRowGradients(gradients[i]!.dataSync() as Float32Array, input.width, input.parts);
+        });
+        applied = true;
+        if (bank && updates.length > 0) bank.applyGradients(updates);
+      },
+      dispose(): void {
+        if (disposed) return;
+        disposed = true;
+        tf.dispose([...sparseInputs, ...owned]);
+      },
+    };
+  } catch (error) {
+    tf.dispose([...inputs.map((input) => input.tensor), ...owned]);
+    throw error;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * K independent single-task models (each with its own embeddings, bottom and a head with
+ * numTasks 1) wrapped as one multi-task model: the reference for negative transfer. Every variable
+ * belongs to exactly one task, so `variableGroups.shared` is empty.
+ */
+import { ConfigError, deriveSeed } from '@dtrn/base';
+import type { ForwardOptions, ModelInspection, ModelState, PreparedBatch, VariableGroups } from '@dtrn/core';
+import type { Batch, DatasetSchema } from '@dtrn/datasets';
+import type * as tf from '@tensorflow/tfjs-core';
+import { DtrnModel } from './dtrn-model.js';
+import type { ResolvedModelArgs } from './model-args.js';
+import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
+
+interface CombinedPrepared extends PreparedBatch {
+  readonly parts: readonly PreparedBatch[];
+}
+
+export class SingleTaskModels implements RecommenderModel {
+  readonly taskNames: readonly string[];
+  readonly variableGroups: VariableGroups;
+  readonly fieldNames: readonly string[];
+  /** One model per task, in task order. */
+  readonly models: readonly DtrnModel[];
+  private readonly prepared = new WeakMap<PreparedBatch, CombinedPrepared>();
+
+  constructor(
+    readonly schema: DatasetSchema,
+    readonly args: ResolvedModelArgs,
+  ) {
+    this.taskNames = schema.tasks.map((task) => task.name);
+    const models: DtrnModel[] = [];
+    try {
+      schema.tasks.forEach((task, k) => {
+        const taskSchema: DatasetSchema = { ...schema, tasks: [{ name: task.name }] };
+        models.push(
+          new DtrnModel(taskSchema, { ...args, singleTask: false, seed: deriveSeed(args.seed, 'task', k) }),
+        );
+      });
+    } catch (error) {
+      for (const model of models) model.dispose();
+      throw error;
+    }
+    this.models = models;
+    this.fieldNames = models[0]!.fieldNames;
+    this.variableGroups = {
+      shared: [],
+      perTask: models.map((model) => [
+        ...model.variableGroups.shared,
+        ...model.variableGroups.perTask.flat(),
+      ]),
+    };
+  }
+
+  prepare(batch: Batch, options: ForwardOptions): PreparedBatch {
+    const parts: PreparedBatch[] = [];
+    try {
+      for (const model of this.models) parts.push(model.prepare(batch, options));
+    } catch (error) {
+      for (const part of parts) part.dispose();
+      throw error;
+    }
+    const counts = parts.map((part) => part.sparseInputs.length);
+    const combined: CombinedPrepared = {
+      size: batch.size,
+      parts,
+      sparseInputs: parts.flatMap((part) => part.sparseInputs),
+      applySparseGradients(gradients: readonly tf.Tensor[]): void {
+        let offset = 0;
+        parts.forEach((part, k) => {
+          part.applySparseGradients(gradients.slice(offset, offset + counts[k]!));
+          offset += counts[k]!;
+        });
+      },
+      dispose(): void {
+        for (const part of parts) part.dispose();
+      },
+    };
+    this.prepared.set(combined, combined);
+    return combined;
+  }
+
+  private own(prepared: PreparedBatch): CombinedPrepared {
+    const own = this.prepared.get(prepared);
+    if (!own) {
+      throw new ConfigError('SingleTaskModels.forward: the prepared batch was not made by this model', {
+        expected: "the result of this model's prepare(batch)",
+      });
+    }
+    return own;
+  }
+
+  forward(prepared: PreparedBatch, options: ForwardOptions): tf.Tensor[] {
+    const own = this.own(prepared);
+    return this.models.map((model, k) => model.forward(own.parts[k]!, options)[0]!);
+  }
+
+  inspect(prepared: PreparedBatch): ModelInspection {
+    const own = this.own(prepared);
+    const gates = this.models.flatMap((model, k) =>
+      (model.inspect(own.parts[k]!).gates ?? []).map((gate) => ({
+        ...gate,
+        gate: `${this.taskNames[k]}/${gate.gate}`,
+        task: k,
+      })),
+    );
+    return { gates };
+  }
+
+  predict(batch: Batch): Float32Array[] {
+    return this.models.map((model) => model.predict(batch)[0]!);
+  }
+
+  parameterBreakdown(): ParameterBreakdown {
+    const sum = (key: keyof ParameterBreakdown) =>
+      this.models.reduce((total, model) => total + model.parameterBreakdown()[key], 0);
+    return { bottom: sum('bottom'), head: sum('head'), dense: sum('dense'), embedding: sum('embedding') };
+  }
+
+  parameterCount(): { readonly dense: number; readonly embedding: number } {
+    const { dense, embedding } = this.parameterBreakdown();
+    return { dense, embedding };
+  }
+
+  namedWeights(): readonly { readonly name: string; readonly variable: tf.Variable }[] {
+    return this.models.flatMap((model, k) =>
+      model
+        .namedWeights()
+        .map(({ name, variable }) => ({ name: `task/${this.taskNames[k]}/${name}`, variable })),
+    );
+  }
+
+  embeddingTables(): readonly EmbeddingTableAccess[] {
+    return this.models.flatMap((model, k) =>
+      model.embeddingTables().map((table) => ({ ...table, name: `${this.taskNames[k]}/${table.name}` })),
+    );
+  }
+
+  getState(): ModelState {
+    const dense: Record<string, ModelState['dense'][string]> = {};
+    const sparse: unknown[] = [];
+    this.models.forEach((model, k) => {
+      const state = model.getState();
+      for (const [name, entry] of Object.entries(state.dense))
+        dense[`task/${this.taskNames[k]}/${name}`] = entry;
+      sparse.push(state.sparse);
+    });
+    return { dense, sparse: { tasks: sparse } };
+  }
+
+  setState(state: ModelState): void {
+    const tasks = (state?.sparse as { tasks?: unknown[] } | undefined)?.tasks;
+    if (!Array.isArray(tasks) || tasks.length !== this.models.length) {
+      throw new ConfigError('SingleTaskModels.setState: state.sparse.tasks does not fit', {
+        expected: `an array of ${this.models.length} task states`,
+        found: tasks,
+      });
+    }
+    const states = this.models.map((_, k) => {
+      const prefix = `task/${this.taskNames[k]}/`;
+      const dense: Record<string, ModelState['dense'][string]> = {};
+      for (const [name, entry] of Object.entries(state.dense))
+        if (name.startsWith(prefix)) dense[name.slice(prefix.length)] = entry;
+      return { dense, sparse: tasks[k] };
+    });
+    const known = states.reduce((n, s) => n + Object.keys(s.dense).length, 0);
+    if (known !== Object.keys(state.dense).length) {
+      throw new ConfigError('SingleTaskModels.setState: state.dense has weights of no task', {
+        expected: `names starting with task/<${this.taskNames.join('|')}>/`,
+        found: Object.keys(state.dense).length - known,
+      });
+    }
+    for (const [k, model] of this.models.entries()) model.setState(states[k]!);
+  }
+
+  dispose(): void {
+    for (const model of this.models) model.dispose();
+  }
+}
