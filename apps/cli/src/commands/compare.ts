@@ -1,0 +1,96 @@
+/** `dtrn compare`: the paper-style comparison (see src/compare/run-compare.ts). */
+import { Command } from 'commander';
+import { runCompare } from '../compare/run-compare.js';
+import { COMPARE_PRESET_NAMES, comparePreset } from '../config/compare-presets.js';
+import { deepMerge, readConfigFile } from '../config/load-config.js';
+import type { CompareConfigInput } from '../config/run-configs.js';
+import { interruptOnSigint } from '../runtime/interrupt.js';
+import {
+  addRunOptions,
+  addTrainingOptions,
+  type CliContext,
+  type CommonFlags,
+  dataPathOverride,
+  defaultOut,
+  integer,
+  reporterFor,
+  trainingFlags,
+} from './common-options.js';
+
+interface CompareFlags extends CommonFlags {
+  readonly seeds?: number;
+  readonly firstSeed?: number;
+  readonly models?: string;
+  readonly data?: string;
+  readonly [key: string]: unknown;
+}
+
+/** The comparison config from a preset, a config file and flags (flags win). */
+export async function compareConfigFromFlags(flags: CompareFlags): Promise<CompareConfigInput> {
+  const fromFile = flags.config ? await readConfigFile(flags.config) : {};
+  const base = flags.preset || !flags.config ? comparePreset(flags.preset ?? 'quick') : {};
+  const merged = deepMerge(base, fromFile) as Record<string, unknown>;
+  const withFlags = deepMerge(merged, {
+    seeds: flags.seeds,
+    firstSeed: flags.firstSeed,
+    models: flags.models
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+    training: trainingFlags(flags),
+  }) as Record<string, unknown>;
+  return { ...withFlags, data: dataPathOverride(withFlags.data, flags.data) } as CompareConfigInput;
+}
+
+export function compareCommand(context: CliContext): Command {
+  const command = new Command('compare')
+    .description(
+      'Train every model preset of a comparison on the same data with the same budget over N seeds; print and save the table, CIs and report.html.',
+    )
+    .option(
+      '--preset <name>',
+      `comparison preset: ${COMPARE_PRESET_NAMES.join(', ')} (default quick without --config)`,
+    )
+    .option('--seeds <n>', 'number of seeds (default 3)', integer('--seeds', 1))
+    .option('--first-seed <n>', 'first seed (seeds are consecutive)', integer('--first-seed', 0))
+    .option('--models <list>', "comma-separated model presets (overrides the preset's list)");
+  addTrainingOptions(addRunOptions(command));
+  command.addHelpText(
+    'after',
+    `
+Examples:
+  $ dtrn compare --preset quick                      # a few minutes: the pipeline end to end
+  $ dtrn compare --preset tiny --seeds 2 --out runs/tiny
+  $ dtrn compare --preset full-conflict --out runs/full-conflict     # hours on wasm
+  $ dtrn compare --preset otto --data ~/data/otto-train.jsonl --out runs/otto
+  $ dtrn compare --config my-comparison.yaml --jsonl > events.jsonl
+  $ dtrn compare --preset full-conflict --out runs/full-conflict --resume   # after Ctrl-C
+
+Writes config.json, environment.json, metrics.jsonl, results.json, results.md, report.html and
+checkpoints/ under --out. Ctrl-C stops after the current step with a checkpoint.`,
+  );
+  command.action(async (flags: CompareFlags) => {
+    const config = await compareConfigFromFlags(flags);
+    const progress = reporterFor(flags, context);
+    const catalog = await context.loadCatalog();
+    const interrupt = interruptOnSigint(() =>
+      progress.info('stopping after the current step (Ctrl-C again to quit at once)...'),
+    );
+    try {
+      const outcome = await runCompare({
+        config,
+        out: flags.out ?? defaultOut('compare', String(config.name ?? flags.preset ?? 'custom')),
+        catalog,
+        backend: flags.backend,
+        progress,
+        resume: flags.resume ?? false,
+        signal: interrupt.signal,
+        command: `dtrn ${process.argv.slice(2).join(' ')}`,
+      });
+      if (!outcome.results) context.exitCode = 130;
+    } finally {
+      interrupt.dispose();
+    }
+  });
+  return command;
+}

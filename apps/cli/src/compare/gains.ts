@@ -1,0 +1,116 @@
+/**
+ * Test scores per seed on each task's sample space, each DTRN variant's AUC gain over its base head
+ * and each model's AUC interval, all from pooled bootstraps (test rows resampled within each seed).
+ */
+import { deriveSeed } from '@dtrn/base';
+import type { InMemoryDataset } from '@dtrn/datasets';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import { pooledAucBootstrap, pooledPairedBootstrap } from './pooled-bootstrap.js';
+import type { GainInterval, ModelSummary } from './results-types.js';
+
+/** One seed's test labels and every model's probabilities, per task, on the task's sample space. */
+export type SeedScores = Map<
+  string,
+  { readonly labels: Float32Array; readonly scores: Map<string, Float32Array> }
+>;
+
+export interface BootstrapSettings {
+  readonly resamples: number;
+  readonly confidence: number;
+}
+
+/** The (variant, base) pairs among `models`: variants whose base is also in the comparison. */
+export function gainPairs(
+  models: readonly string[],
+  catalog: ModelCatalog,
+): { model: string; base: string }[] {
+  return models.flatMap((model) => {
+    const base = catalog.baseOf(model);
+    return base !== null && base !== model && models.includes(base) ? [{ model, base }] : [];
+  });
+}
+
+function restrict(values: Float32Array, mask: Float32Array | undefined): Float32Array {
+  if (!mask) return values;
+  const kept: number[] = [];
+  for (let i = 0; i < values.length; i++) if (mask[i] === 1) kept.push(values[i]!);
+  return Float32Array.from(kept);
+}
+
+export function seedScores(
+  test: InMemoryDataset,
+  predictions: ReadonlyMap<string, readonly Float32Array[]>,
+): SeedScores {
+  const scores: SeedScores = new Map();
+  test.schema.tasks.forEach((task, k) => {
+    const mask = test.sampleMasks[k];
+    const byModel = new Map<string, Float32Array>();
+    for (const [model, perTask] of predictions) byModel.set(model, restrict(perTask[k]!, mask));
+    scores.set(task.name, { labels: restrict(test.labels[k]!, mask), scores: byModel });
+  });
+  return scores;
+}
+
+export function computeGains(
+  perSeed: readonly SeedScores[],
+  models: readonly string[],
+  tasks: readonly string[],
+  catalog: ModelCatalog,
+  bootstrap: BootstrapSettings,
+  seed: number,
+): GainInterval[] {
+  return gainPairs(models, catalog).flatMap(({ model, base }) =>
+    tasks.map((task) => {
+      const interval = pooledPairedBootstrap(
+        perSeed.map((scores) => {
+          const entry = scores.get(task)!;
+          return { labels: entry.labels, base: entry.scores.get(base)!, variant: entry.scores.get(model)! };
+        }),
+        { ...bootstrap, seed: deriveSeed(seed, 'gain', model, task) },
+      );
+      const verdict: GainInterval['verdict'] =
+        interval.lower > 0 ? 'win' : interval.upper < 0 ? 'loss' : 'tie';
+      return {
+        model,
+        base,
+        task,
+        estimate: interval.estimate,
+        lower: interval.lower,
+        upper: interval.upper,
+        confidence: bootstrap.confidence,
+        probabilityPositive: interval.probabilityPositive,
+        perSeed: interval.perSeed,
+        verdict,
+      };
+    }),
+  );
+}
+
+/** Adds each model's pooled bootstrap AUC interval (mean over seeds) to the summary. */
+export function withAucIntervals(
+  summary: readonly ModelSummary[],
+  perSeed: readonly SeedScores[],
+  bootstrap: BootstrapSettings,
+  seed: number,
+): ModelSummary[] {
+  return summary.map((model) => ({
+    ...model,
+    tasks: model.tasks.map((task) => {
+      try {
+        const interval = pooledAucBootstrap(
+          perSeed.map((scores) => {
+            const entry = scores.get(task.task)!;
+            return { labels: entry.labels, scores: entry.scores.get(model.model)! };
+          }),
+          { ...bootstrap, seed: deriveSeed(seed, 'auc', model.model, task.task) },
+        );
+        return {
+          ...task,
+          aucInterval: { lower: interval.lower, upper: interval.upper, confidence: bootstrap.confidence },
+        };
+      } catch {
+        return { ...task, aucInterval: null }; // AUC undefined (one class in a seed's test split)
+      }
+    }),
+  }));
+}

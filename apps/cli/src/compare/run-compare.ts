@@ -1,0 +1,184 @@
+/**
+ * `dtrn compare`: every model preset on the same data with the same step budget, over N seeds.
+ * Per seed the data is generated (or loaded) once, so every model sees identical splits; each
+ * model trains with early stopping on validation and is evaluated once on test. Then: mean ± std
+ * per task and model, the pooled paired bootstrap CI of each variant's AUC gain over its base head,
+ * oracle AUCs and DATA.md's meaningfulness check on synthetic data, `results.json`, `results.md`
+ * and `report.html`.
+ */
+import type { BackendPreference } from '@dtrn/core';
+import type { ProgressEvent } from '@dtrn/trainer';
+import {
+  type CompareConfig,
+  type CompareConfigInput,
+  checkPerModelKeys,
+  compareConfigSchema,
+  overridesFor,
+} from '../config/run-configs.js';
+import { parseStrict } from '../config/strict-schema.js';
+import { checkDataSource, type LoadedData, loadData } from '../data/load-data.js';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import { type ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import { startRun } from '../runtime/start-run.js';
+import { runMeaningfulnessCheck } from './check-runner.js';
+import { computeGains, type SeedScores, seedScores, withAucIntervals } from './gains.js';
+import type { ModelRun, RunResults } from './results-types.js';
+import { RESULTS_FORMAT, RESULTS_VERSION } from './results-types.js';
+import { loadModelRun, saveModelRun } from './run-store.js';
+import { oracleAucs, summariseModels, summariseOracles } from './summarise.js';
+import { checkModelName, trainModel } from './train-model.js';
+import { writeResults } from './write-results.js';
+
+export interface RunCompareOptions {
+  /** The comparison (a preset's config or a parsed file), validated strictly here. */
+  readonly config: CompareConfigInput;
+  /** Run directory. */
+  readonly out: string;
+  readonly catalog: ModelCatalog;
+  readonly backend?: BackendPreference;
+  readonly progress?: ProgressMode | ProgressReporter;
+  /** Continue an interrupted run in `out` (finished models are kept, the current one resumes from its checkpoint). */
+  readonly resume?: boolean;
+  readonly signal?: AbortSignal;
+  /** The command line, for environment.json. */
+  readonly command?: string;
+  readonly progressEverySteps?: number;
+  readonly onProgress?: (event: ProgressEvent, model: string, seed: number) => void;
+}
+
+export interface RunOutcome {
+  /** null when the run was interrupted (checkpoints were written; `--resume` continues). */
+  readonly results: RunResults | null;
+  readonly directory: string;
+}
+
+export function reporterOf(progress: ProgressMode | ProgressReporter | undefined): ProgressReporter {
+  return progress instanceof ProgressReporter ? progress : new ProgressReporter(progress ?? 'quiet');
+}
+
+export function resolveCompareConfig(input: CompareConfigInput): CompareConfig {
+  const config = parseStrict(compareConfigSchema, input, 'compare config');
+  checkPerModelKeys(config);
+  checkDataSource(config.data);
+  return config;
+}
+
+export async function runCompare(options: RunCompareOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  const config = resolveCompareConfig(options.config);
+  const progress = reporterOf(options.progress);
+  const seeds = Array.from({ length: config.seeds }, (_, i) => config.firstSeed + i);
+  config.models.forEach((model, i) => {
+    checkModelName(options.catalog, model, `compare config.models[${i}]`);
+  });
+  const { run, backend } = await startRun({
+    out: options.out,
+    kind: 'compare',
+    config,
+    backend: options.backend ?? 'auto',
+    resume: options.resume ?? false,
+    seeds,
+    command: options.command ?? 'runCompare',
+    progress,
+  });
+  const runs: ModelRun[] = [];
+  const oraclesPerSeed: ReturnType<typeof oracleAucs>[] = [];
+  const scoresPerSeed: SeedScores[] = [];
+  let tasks: readonly string[] = [];
+  let dataDescription = '';
+  for (const seed of seeds) {
+    const data: LoadedData = await loadData(config.data, seed);
+    progress.info(
+      `seed ${seed}: ${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
+    );
+    tasks = data.schema.tasks.map((task) => task.name);
+    dataDescription = data.description.replace(/ \(seed \d+\)$/, '');
+    if (config.data.kind === 'synthetic') oraclesPerSeed.push(oracleAucs(data.test));
+    const predictionsByModel = new Map<string, readonly Float32Array[]>();
+    for (const model of config.models) {
+      const saved = options.resume ? await loadModelRun(run, model, seed, tasks.length) : null;
+      if (saved) {
+        progress.info(`${model} seed ${seed}: already finished, kept`);
+        runs.push(saved.record);
+        predictionsByModel.set(model, saved.predictions);
+        continue;
+      }
+      const trained = await trainModel({
+        catalog: options.catalog,
+        model,
+        seed,
+        data,
+        training: config.training,
+        modelOverrides: overridesFor(config, model),
+        run,
+        progress,
+        resume: options.resume ?? false,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.progressEverySteps ? { progressEverySteps: options.progressEverySteps } : {}),
+        ...(options.onProgress
+          ? { onProgress: (event: ProgressEvent) => options.onProgress?.(event, model, seed) }
+          : {}),
+      });
+      if (!trained.run || !trained.predictions) {
+        progress.info(
+          `interrupted: continue with the same command plus --resume (run directory ${run.path})`,
+        );
+        return { results: null, directory: run.path };
+      }
+      await saveModelRun(run, trained.run, trained.predictions);
+      runs.push(trained.run);
+      predictionsByModel.set(model, trained.predictions);
+    }
+    scoresPerSeed.push(seedScores(data.test, predictionsByModel));
+  }
+  const oracles = summariseOracles(oraclesPerSeed);
+  const summary = withAucIntervals(
+    summariseModels(config.models, tasks, runs),
+    scoresPerSeed,
+    config.bootstrap,
+    config.firstSeed,
+  );
+  const check = await runMeaningfulnessCheck({
+    config,
+    tasks,
+    summary,
+    oracles,
+    catalog: options.catalog,
+    run,
+    progress,
+    resume: options.resume ?? false,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (check === 'aborted') {
+    progress.info(`interrupted: continue with the same command plus --resume (run directory ${run.path})`);
+    return { results: null, directory: run.path };
+  }
+  const results: RunResults = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    kind: 'compare',
+    name: config.name,
+    description: config.description,
+    data: dataDescription,
+    createdAt: new Date().toISOString(),
+    backend,
+    tasks,
+    models: config.models,
+    seeds,
+    runs,
+    summary,
+    gains: computeGains(
+      scoresPerSeed,
+      config.models,
+      tasks,
+      options.catalog,
+      config.bootstrap,
+      config.firstSeed,
+    ),
+    oracles,
+    check,
+    seconds: (Date.now() - started) / 1000,
+  };
+  await writeResults(run, results, progress);
+  return { results, directory: run.path };
+}

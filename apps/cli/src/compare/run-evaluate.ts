@@ -1,0 +1,101 @@
+/**
+ * `dtrn evaluate`: re-evaluates a trained run (from `dtrn train`) on one split from its checkpoint
+ * (the best epoch's weights when early stopping tracked one), without training.
+ */
+import { DataError } from '@dtrn/base';
+import type { BackendPreference } from '@dtrn/core';
+import { formatReportTable, type MultiTaskReport } from '@dtrn/metrics';
+import { evaluate, readLatestCheckpoint } from '@dtrn/trainer';
+import type { TrainConfig } from '../config/run-configs.js';
+import { loadData } from '../data/load-data.js';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import { useBackend } from '../runtime/backend.js';
+import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
+import { reporterOf } from './run-compare.js';
+import { resolveTrainConfig } from './run-train.js';
+
+export const EVALUATION_SPLITS = ['test', 'validation', 'train'] as const;
+export type EvaluationSplit = (typeof EVALUATION_SPLITS)[number];
+
+export interface RunEvaluateOptions {
+  /** A run directory written by `dtrn train`. */
+  readonly run: string;
+  readonly split?: EvaluationSplit;
+  readonly catalog: ModelCatalog;
+  readonly backend?: BackendPreference;
+  readonly progress?: ProgressMode | ProgressReporter;
+}
+
+export interface EvaluationOutcome {
+  readonly model: string;
+  readonly split: EvaluationSplit;
+  readonly checkpointStep: number;
+  readonly usedBestWeights: boolean;
+  readonly report: MultiTaskReport;
+  readonly file: string;
+}
+
+export async function runEvaluate(options: RunEvaluateOptions): Promise<EvaluationOutcome> {
+  const run = new RunDirectory(options.run);
+  const progress = reporterOf(options.progress);
+  const split = options.split ?? 'test';
+  if (!(await run.exists(RUN_FILES.config))) {
+    throw new DataError('not a run directory (no config.json)', {
+      where: { file: run.path },
+      expected: 'a directory written by dtrn train',
+    });
+  }
+  const stored = await run.readJson<TrainConfig & { kind: string }>(RUN_FILES.config);
+  if (stored.kind !== 'train') {
+    throw new DataError(`dtrn evaluate reads runs of dtrn train, this one is a ${stored.kind} run`, {
+      where: { file: `${run.path}/${RUN_FILES.config}` },
+      expected: 'kind "train"',
+    });
+  }
+  const { kind: _kind, ...input } = stored;
+  const config = resolveTrainConfig(input);
+  const selection = await useBackend(options.backend ?? 'auto');
+  progress.info(`backend: ${selection.summary}`);
+  const checkpoint = await readLatestCheckpoint(
+    run.storage,
+    run.checkpointDirectory(config.model, config.seed),
+  );
+  if (!checkpoint) {
+    throw new DataError('the run has no checkpoint', {
+      where: { file: `${run.path}/${run.checkpointDirectory(config.model, config.seed)}` },
+      expected: 'a run that trained at least one epoch',
+    });
+  }
+  const data = await loadData(config.data, config.seed);
+  const model = options.catalog.create(config.model, data.schema, {
+    seed: config.seed,
+    overrides: config.modelOverrides,
+  });
+  try {
+    // The weights the run's results describe: the best epoch's when early stopping restored them.
+    const useBest = config.training.patience > 0 && checkpoint.bestModel !== null;
+    model.setState(useBest && checkpoint.bestModel ? checkpoint.bestModel : checkpoint.model);
+    const { report } = evaluate(model, data[split], { batchSize: config.training.evaluationBatchSize });
+    const outcome = {
+      model: config.model,
+      split,
+      checkpointStep: checkpoint.step,
+      usedBestWeights: useBest,
+      report,
+    };
+    const file = `evaluation-${split}.json`;
+    await run.writeJson(file, {
+      ...outcome,
+      backend: selection.summary,
+      createdAt: new Date().toISOString(),
+    });
+    progress.result(
+      `${config.model} on ${split} (checkpoint step ${checkpoint.step}${outcome.usedBestWeights ? ', best epoch weights' : ''})\n\n${formatReportTable(report)}`,
+    );
+    progress.json({ type: 'evaluation', ...outcome });
+    return { ...outcome, file: `${run.path}/${file}` };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * `dtrn train`: one model preset on one seed. Writes the same run directory and results.json shape
+ * as `compare` (one model, one seed), so `dtrn report` and `dtrn evaluate` work on it. Ctrl-C (or
+ * `signal`) stops after the current step with a checkpoint; `resume` continues bit for bit.
+ */
+import type { BackendPreference } from '@dtrn/core';
+import type { ProgressEvent } from '@dtrn/trainer';
+import { type TrainConfig, type TrainConfigInput, trainConfigSchema } from '../config/run-configs.js';
+import { parseStrict } from '../config/strict-schema.js';
+import { checkDataSource, loadData } from '../data/load-data.js';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import { startRun } from '../runtime/start-run.js';
+import { seedScores, withAucIntervals } from './gains.js';
+import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from './results-types.js';
+import { type RunOutcome, reporterOf } from './run-compare.js';
+import { saveModelRun } from './run-store.js';
+import { notApplicable, oracleAucs, summariseModels, summariseOracles } from './summarise.js';
+import { checkModelName, trainModel } from './train-model.js';
+import { writeResults } from './write-results.js';
+
+export interface RunTrainOptions {
+  readonly config: TrainConfigInput;
+  readonly out: string;
+  readonly catalog: ModelCatalog;
+  readonly backend?: BackendPreference;
+  readonly progress?: ProgressMode | ProgressReporter;
+  readonly resume?: boolean;
+  readonly signal?: AbortSignal;
+  readonly command?: string;
+  readonly progressEverySteps?: number;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export function resolveTrainConfig(input: TrainConfigInput): TrainConfig {
+  const config = parseStrict(trainConfigSchema, input, 'train config');
+  checkDataSource(config.data);
+  return config;
+}
+
+export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  const config = resolveTrainConfig(options.config);
+  checkModelName(options.catalog, config.model, 'train config.model');
+  const progress = reporterOf(options.progress);
+  const { run, backend } = await startRun({
+    out: options.out,
+    kind: 'train',
+    config,
+    backend: options.backend ?? 'auto',
+    resume: options.resume ?? false,
+    seeds: [config.seed],
+    command: options.command ?? 'runTrain',
+    progress,
+  });
+  const data = await loadData(config.data, config.seed);
+  progress.info(
+    `${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
+  );
+  const trained = await trainModel({
+    catalog: options.catalog,
+    model: config.model,
+    seed: config.seed,
+    data,
+    training: config.training,
+    modelOverrides: config.modelOverrides,
+    run,
+    progress,
+    resume: options.resume ?? false,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.progressEverySteps ? { progressEverySteps: options.progressEverySteps } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  if (!trained.run || !trained.predictions) {
+    progress.info(`interrupted: continue with the same command plus --resume (run directory ${run.path})`);
+    return { results: null, directory: run.path };
+  }
+  await saveModelRun(run, trained.run, trained.predictions);
+  const tasks = data.schema.tasks.map((task) => task.name);
+  const scores = [seedScores(data.test, new Map([[config.model, trained.predictions]]))];
+  const bootstrap = { resamples: 1000, confidence: 0.95 };
+  const results: RunResults = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    kind: 'train',
+    name: config.name,
+    description: `${config.model} trained on one seed`,
+    data: data.description,
+    createdAt: new Date().toISOString(),
+    backend,
+    tasks,
+    models: [config.model],
+    seeds: [config.seed],
+    runs: [trained.run],
+    summary: withAucIntervals(
+      summariseModels([config.model], tasks, [trained.run]),
+      scores,
+      bootstrap,
+      config.seed,
+    ),
+    gains: [],
+    oracles: config.data.kind === 'synthetic' ? summariseOracles([oracleAucs(data.test)]) : [],
+    check: notApplicable('single training run (the check belongs to dtrn compare)', 0.9),
+    seconds: (Date.now() - started) / 1000,
+  };
+  await writeResults(run, results, progress);
+  return { results, directory: run.path };
+}

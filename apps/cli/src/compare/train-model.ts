@@ -1,0 +1,171 @@
+/**
+ * Trains one model preset on one seed's splits with the run's training settings, evaluates it on
+ * the test split and inspects it (gate utilisation, TRM field weights). Shared by `train` and
+ * `compare`; checkpoints go under the run directory so Ctrl-C and `--resume` work for both.
+ */
+import { ConfigError, closestMatch } from '@dtrn/base';
+import type { ModelInspection, MultiTaskModel } from '@dtrn/core';
+import { type Batch, sliceRows } from '@dtrn/datasets';
+import { type EpochEndEvent, evaluate, type FitResult, fit, type ProgressEvent } from '@dtrn/trainer';
+import type { TrainingConfig } from '../config/training-config.js';
+import type { LoadedData } from '../data/load-data.js';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import type { ProgressReporter } from '../runtime/progress.js';
+import type { RunDirectory } from '../runtime/run-directory.js';
+import type { EpochSummary, ModelRun, TaskScores } from './results-types.js';
+
+/** Rows of the test split used to inspect gates and field weights. */
+const INSPECTION_ROWS = 2048;
+
+export interface TrainModelOptions {
+  readonly catalog: ModelCatalog;
+  readonly model: string;
+  readonly seed: number;
+  readonly data: LoadedData;
+  readonly training: TrainingConfig;
+  readonly modelOverrides: Readonly<Record<string, unknown>>;
+  readonly run: RunDirectory;
+  readonly progress: ProgressReporter;
+  readonly resume: boolean;
+  readonly signal?: AbortSignal;
+  /** Steps between progress events. Default 20. */
+  readonly progressEverySteps?: number;
+  /** Name of the checkpoint directory and metrics records. Default the model name. */
+  readonly runKey?: string;
+  /** Called on every progress event (after the display), e.g. to abort after N steps in tests. */
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface TrainedModel {
+  /** Undefined when training was aborted (a checkpoint was written; resume continues). */
+  readonly run?: ModelRun;
+  /** Per task, the test probability of every test row (for paired bootstrap CIs). */
+  readonly predictions?: readonly Float32Array[];
+  readonly fit: FitResult;
+}
+
+export function checkModelName(catalog: ModelCatalog, name: string, where: string): void {
+  if (catalog.names.includes(name)) return;
+  const closest = closestMatch(name, catalog.names);
+  throw new ConfigError(`${where}: unknown model "${name}"${closest ? `; did you mean "${closest}"?` : ''}`, {
+    expected: `one of ${catalog.names.join(', ')}`,
+  });
+}
+
+function inspect(model: MultiTaskModel<Batch>, data: LoadedData): ModelInspection | null {
+  if (!model.inspect || data.test.size === 0) return null;
+  const rows = sliceRows(data.test, 0, Math.min(INSPECTION_ROWS, data.test.size));
+  const prepared = model.prepare(rows, { training: false });
+  try {
+    return model.inspect(prepared);
+  } finally {
+    prepared.dispose();
+  }
+}
+
+function epochSummary(event: EpochEndEvent): EpochSummary {
+  return {
+    epoch: event.epoch,
+    steps: event.steps,
+    trainLossPerTask: event.trainLossPerTask,
+    validationAuc: event.validation ? event.validation.tasks.map((task) => task.auc) : [],
+    improved: event.improved,
+  };
+}
+
+export async function trainModel(options: TrainModelOptions): Promise<TrainedModel> {
+  const { catalog, data, training, run, progress, seed } = options;
+  checkModelName(catalog, options.model, 'models');
+  const runKey = options.runKey ?? options.model;
+  const label = `${runKey} seed ${seed}`;
+  const model = catalog.create(options.model, data.schema, { seed, overrides: options.modelOverrides });
+  try {
+    const display = progress.training(label, model.taskNames);
+    const history: EpochSummary[] = [];
+    const result = await fit(model, data.train, data.validation, {
+      epochs: training.epochs,
+      batchSize: training.batchSize,
+      evaluationBatchSize: training.evaluationBatchSize,
+      seed,
+      optimizer: { learningRate: training.learningRate },
+      balancing: training.balancing,
+      earlyStopping: training.patience > 0 ? { monitor: 'meanAuc', patience: training.patience } : false,
+      checkpoint: {
+        storage: run.storage,
+        directory: run.checkpointDirectory(runKey, seed),
+        everySteps: training.checkpointEverySteps,
+      },
+      resume: options.resume ? 'ifExists' : false,
+      ...(training.maxSteps !== undefined ? { maxSteps: training.maxSteps } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      progressEverySteps: options.progressEverySteps ?? 20,
+      onProgress: (event) => {
+        display.update(event);
+        options.onProgress?.(event);
+      },
+      onEpochEnd: async (event) => {
+        display.epochEnd(event);
+        history.push(epochSummary(event));
+        await run.appendMetric({
+          model: runKey,
+          seed,
+          epoch: event.epoch,
+          steps: event.steps,
+          trainLoss: event.trainLoss,
+          trainLossPerTask: Object.fromEntries(
+            model.taskNames.map((task, k) => [task, event.trainLossPerTask[k]]),
+          ),
+          validation: event.validation?.tasks ?? null,
+          monitorValue: event.monitorValue,
+          improved: event.improved,
+        });
+      },
+    });
+    if (result.stoppedReason === 'aborted') {
+      display.done(`stopped at step ${result.steps}; checkpoint ${result.lastCheckpoint ?? 'none'} written`);
+      return { fit: result };
+    }
+    const evaluation = evaluate(model, data.test, {
+      batchSize: training.evaluationBatchSize,
+      returnPredictions: true,
+    });
+    const test: TaskScores[] = evaluation.report.tasks.map((task) => ({
+      task: task.task,
+      count: task.count,
+      positives: task.positives,
+      auc: task.auc,
+      gauc: task.gauc,
+      logloss: task.logloss,
+    }));
+    // The history of a resumed run: epochs before the resume come from the trainer's own history.
+    const fullHistory: EpochSummary[] = result.history.map((record) => ({
+      epoch: record.epoch,
+      steps: record.steps,
+      trainLossPerTask: record.trainLossPerTask,
+      validationAuc: record.validation ? record.validation.tasks.map((task) => task.auc) : [],
+      improved: record.improved,
+    }));
+    display.done(
+      `done: ${result.steps} steps, ${result.stoppedReason}, test AUC ${test.map((t) => `${t.task} ${t.auc?.toFixed(4) ?? 'n/a'}`).join(' ')}`,
+    );
+    return {
+      fit: result,
+      predictions: evaluation.predictions ?? [],
+      run: {
+        model: options.model,
+        seed,
+        test,
+        history: fullHistory.length >= history.length ? fullHistory : history,
+        bestEpoch: result.bestEpoch,
+        stoppedReason: result.stoppedReason,
+        steps: result.steps,
+        seconds: result.seconds,
+        samplesPerSecond: result.samplesPerSecond,
+        parameters: model.parameterCount(),
+        inspection: inspect(model, data),
+      },
+    };
+  } finally {
+    model.dispose();
+  }
+}

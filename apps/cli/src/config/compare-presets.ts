@@ -1,0 +1,141 @@
+/**
+ * Named comparisons for `dtrn compare --preset <name>` (and the data/training part of
+ * `dtrn train --preset <name>`). Measured run times are in the app README.
+ */
+import { ConfigError, closestMatch } from '@dtrn/base';
+import type { SyntheticSetting } from '@dtrn/datasets';
+import type { CompareConfigInput } from './run-configs.js';
+
+/** The baselines, DTRN on each head and the two ablations (MODEL-SPEC). */
+export const FULL_MODEL_SET = [
+  'shared-bottom',
+  'mmoe',
+  'ple',
+  'dtrn-shared-bottom',
+  'dtrn-mmoe',
+  'dtrn-ple',
+  'dtrn-ple-no-tim',
+  'dtrn-ple-no-trm',
+] as const;
+
+/** DATA.md rule 2: at least 8 dimensions per sequence side field; d = 40 gives the 4 side fields 8 each. */
+const DEMO_MODEL = { embeddingDim: 40 };
+
+/**
+ * Per-model head sizes: Shared-Bottom style heads take `bottomUnits`/`towerUnits`, expert heads
+ * (MMoE, PLE) take `expertUnits`/`towerUnits`.
+ */
+function headSizes(
+  models: readonly string[],
+  sharedBottom: Record<string, unknown>,
+  experts: Record<string, unknown>,
+): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    models.map((model) => [
+      model,
+      { headArgs: model.endsWith('shared-bottom') || model === 'single-task' ? sharedBottom : experts },
+    ]),
+  );
+}
+
+const TINY_MODELS = ['shared-bottom', 'ple', 'dtrn-ple'];
+const QUICK_MODELS = ['shared-bottom', 'mmoe', 'ple', 'dtrn-ple'];
+
+function demoPreset(setting: SyntheticSetting): CompareConfigInput {
+  return {
+    name: setting,
+    description: `The ${setting} setting at demo size (500k rows): every model preset, early stopping on validation mean AUC.`,
+    data: { kind: 'synthetic', setting, size: 'demo' },
+    models: [...FULL_MODEL_SET],
+    seeds: 3,
+    training: { epochs: 8, batchSize: 2048, learningRate: 0.002, patience: 2, checkpointEverySteps: 500 },
+    modelOverrides: DEMO_MODEL,
+  };
+}
+
+function realDataPreset(kind: 'otto' | 'ali-ccp' | 'aliexpress', description: string): CompareConfigInput {
+  return {
+    name: kind,
+    description,
+    data: { kind, path: '' },
+    models: kind === 'aliexpress' ? ['shared-bottom', 'mmoe', 'ple'] : [...FULL_MODEL_SET],
+    seeds: 3,
+    training: { epochs: 5, batchSize: 2048, learningRate: 0.001, patience: 1, checkpointEverySteps: 1000 },
+    modelOverrides: { embeddingDim: 32 },
+  };
+}
+
+export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Object.freeze({
+  tiny: {
+    name: 'tiny',
+    description:
+      'CI smoke test: tiny synthetic data, short sequences, small models, two epochs. Shows the pipeline, not a result.',
+    data: {
+      kind: 'synthetic',
+      setting: 'control',
+      size: 'tiny',
+      generator: { sequenceLength: 10, numSamples: 2000 },
+    },
+    models: TINY_MODELS,
+    seeds: 2,
+    training: { epochs: 2, batchSize: 256, learningRate: 0.005, patience: 0 },
+    modelOverrides: { embeddingDim: 10, encoder: { feedForwardDim: 16 } },
+    perModel: headSizes(
+      TINY_MODELS,
+      { bottomUnits: [32], towerUnits: [8] },
+      { expertUnits: [16], towerUnits: [8] },
+    ),
+    bootstrap: { resamples: 200 },
+  },
+  quick: {
+    name: 'quick',
+    description:
+      'A few minutes on a 2-core machine: the full-conflict setting at a small size with the main presets. Shows the pipeline end to end, not a result.',
+    data: {
+      kind: 'synthetic',
+      setting: 'full-conflict',
+      size: 'small',
+      generator: { numSamples: 12000, sequenceLength: 20 },
+    },
+    models: QUICK_MODELS,
+    seeds: 3,
+    training: { epochs: 2, batchSize: 512, learningRate: 0.002, patience: 1 },
+    modelOverrides: { embeddingDim: 20, encoder: { feedForwardDim: 40 } },
+    perModel: headSizes(
+      QUICK_MODELS,
+      { bottomUnits: [128, 64], towerUnits: [32] },
+      { expertUnits: [64, 32], towerUnits: [32] },
+    ),
+    bootstrap: { resamples: 500 },
+  },
+  control: demoPreset('control'),
+  'gate-friendly': demoPreset('gate-friendly'),
+  'sequence-conflict': demoPreset('sequence-conflict'),
+  'full-conflict': demoPreset('full-conflict'),
+  otto: realDataPreset(
+    'otto',
+    'OTTO sessions (your downloaded JSON-lines file): click, cart and order, three behavior sequences.',
+  ),
+  'ali-ccp': realDataPreset(
+    'ali-ccp',
+    'Ali-CCP (your downloaded Tianchi files): click and conversion on clicks.',
+  ),
+  aliexpress: realDataPreset(
+    'aliexpress',
+    'AliExpress, one country (your downloaded files): click and conversion; no sequences, so only the heads are compared.',
+  ),
+});
+
+export const COMPARE_PRESET_NAMES = Object.keys(COMPARE_PRESETS);
+
+export function comparePreset(name: string): CompareConfigInput {
+  const preset = COMPARE_PRESETS[name];
+  if (preset) return structuredClone(preset);
+  const closest = closestMatch(name, COMPARE_PRESET_NAMES);
+  throw new ConfigError(
+    `--preset: unknown preset "${name}"${closest ? `; did you mean "${closest}"?` : ''}`,
+    {
+      expected: `one of ${COMPARE_PRESET_NAMES.join(', ')}`,
+    },
+  );
+}

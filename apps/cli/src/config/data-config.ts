@@ -1,0 +1,71 @@
+/**
+ * Where a run's data comes from: a synthetic preset (generated per seed), prepared shards, or one of
+ * the public data sets' raw files (which the user downloads; nothing is fetched).
+ */
+import { SYNTHETIC_SETTINGS, SYNTHETIC_SIZES } from '@dtrn/datasets';
+import * as z from 'zod';
+import { strictObject } from './strict-schema.js';
+
+const fraction = z.number().min(0).max(1);
+
+/** How rows are split into train / validation / test (synthetic data and shards written by `prepare`). */
+export const splitSchema = strictObject({
+  /** `user` (default: no user in two splits), `random` or `time`. */
+  by: z.enum(['user', 'random', 'time']).default('user'),
+  /** Train, validation and test shares, summing to 1. Default [0.8, 0.1, 0.1]. */
+  fractions: z.tuple([fraction, fraction, fraction]).default([0.8, 0.1, 0.1]),
+});
+
+export const syntheticDataSchema = strictObject({
+  kind: z.literal('synthetic'),
+  /** Conflict setting of the multi-behavior generator (DATA.md). */
+  setting: z.enum(SYNTHETIC_SETTINGS),
+  /** Generator size: tiny 5k rows, small 50k, demo 500k. */
+  size: z.enum(SYNTHETIC_SIZES),
+  /**
+   * Generator knobs over the preset (`MultiBehaviorArgs`, validated by @dtrn/datasets, which names
+   * the closest valid key). The seed is the run's seed, not a knob here.
+   */
+  generator: z.record(z.string(), z.unknown()).default({}),
+  split: splitSchema.default({ by: 'user', fractions: [0.8, 0.1, 0.1] }),
+});
+
+/** Shards written by `dtrn prepare` (a directory with `train/`, `validation/`, `test/`). */
+export const shardsDataSchema = strictObject({
+  kind: z.literal('shards'),
+  path: z.string().default(''),
+});
+
+/** OTTO JSON lines (one file, e.g. `otto-train.jsonl`). */
+export const ottoDataSchema = strictObject({
+  kind: z.literal('otto'),
+  path: z.string().default(''),
+  /** `OttoArgs` of @dtrn/datasets (negatives, lengths, split, minFrequency...). */
+  loader: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** Ali-CCP: a directory with `sample_skeleton_{train,test}.csv` and `common_features_{train,test}.csv`. */
+export const aliCcpDataSchema = strictObject({
+  kind: z.literal('ali-ccp'),
+  path: z.string().default(''),
+  loader: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** AliExpress: a country directory with `train.csv` and `test.csv`. */
+export const aliExpressDataSchema = strictObject({
+  kind: z.literal('aliexpress'),
+  path: z.string().default(''),
+  loader: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const dataSchema = z.discriminatedUnion('kind', [
+  syntheticDataSchema,
+  shardsDataSchema,
+  ottoDataSchema,
+  aliCcpDataSchema,
+  aliExpressDataSchema,
+]);
+
+export type DataConfig = z.output<typeof dataSchema>;
+export type SyntheticDataConfig = z.output<typeof syntheticDataSchema>;
+export const DATA_KINDS = ['synthetic', 'shards', 'otto', 'ali-ccp', 'aliexpress'] as const;

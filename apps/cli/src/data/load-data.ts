@@ -1,0 +1,148 @@
+/**
+ * Turns a data config into train / validation / test splits. Synthetic data is generated from the
+ * run's seed (the same seed gives the same rows and splits for every model of a comparison); real
+ * data sets are read from the user's downloaded files or from shards written by `dtrn prepare`.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '@dtrn/base';
+import {
+  type DatasetSchema,
+  fileSource,
+  generateMultiBehaviorData,
+  type InMemoryDataset,
+  loadAliCcp,
+  loadAliExpress,
+  loadOtto,
+  type MultiBehaviorArgs,
+  type ProgressCallback,
+  readShards,
+  splitDataset,
+  syntheticPreset,
+} from '@dtrn/datasets/node';
+import type { DataConfig } from '../config/data-config.js';
+
+export interface LoadedData {
+  readonly schema: DatasetSchema;
+  readonly train: InMemoryDataset;
+  readonly validation: InMemoryDataset;
+  readonly test: InMemoryDataset;
+  /** One line for logs and reports. */
+  readonly description: string;
+  /** Loader-specific provenance (row accounting, leakage report), JSON-able. */
+  readonly provenance: Record<string, unknown>;
+}
+
+/** Expected raw files per data set, relative to `--data`. */
+export const RAW_FILES = Object.freeze({
+  'ali-ccp': {
+    trainSkeleton: 'sample_skeleton_train.csv',
+    trainCommonFeatures: 'common_features_train.csv',
+    testSkeleton: 'sample_skeleton_test.csv',
+    testCommonFeatures: 'common_features_test.csv',
+  },
+  aliexpress: { train: 'train.csv', test: 'test.csv' },
+});
+
+const DOWNLOAD_HINT: Readonly<Record<'otto' | 'ali-ccp' | 'aliexpress', string>> = {
+  otto: 'the OTTO training file (otto-recsys-train.jsonl or a file in the same JSON-lines format)',
+  'ali-ccp': `a directory with ${Object.values(RAW_FILES['ali-ccp']).join(', ')} (Ali-CCP from Tianchi)`,
+  aliexpress: `a country directory with ${Object.values(RAW_FILES.aliexpress).join(', ')} (AliExpress from Tianchi)`,
+};
+
+/** Throws a ConfigError naming what is missing and what was expected. */
+export function requireDataPath(kind: 'otto' | 'ali-ccp' | 'aliexpress' | 'shards', path: string): void {
+  const expected = kind === 'shards' ? 'a directory written by `dtrn prepare`' : DOWNLOAD_HINT[kind];
+  if (!path) throw new ConfigError(`data.path is required for ${kind} data (--data <path>)`, { expected });
+  if (!existsSync(path)) throw new ConfigError(`data.path: ${path} does not exist`, { expected });
+  const isDirectory = statSync(path).isDirectory();
+  if (kind === 'otto' && isDirectory)
+    throw new ConfigError(`data.path: ${path} is a directory`, { expected });
+  if (kind !== 'otto' && !isDirectory)
+    throw new ConfigError(`data.path: ${path} is not a directory`, { expected });
+  const files =
+    kind === 'ali-ccp' || kind === 'aliexpress'
+      ? Object.values(RAW_FILES[kind])
+      : kind === 'shards'
+        ? ['train/manifest.json', 'validation/manifest.json', 'test/manifest.json']
+        : [];
+  const missing = files.filter((file) => !existsSync(join(path, file)));
+  if (missing.length > 0) {
+    throw new ConfigError(`data.path: ${path} lacks ${missing.join(', ')}`, { expected });
+  }
+}
+
+/** Checks the files of real data and shards exist (synthetic data needs none). */
+export function checkDataSource(config: DataConfig): void {
+  if (config.kind !== 'synthetic') requireDataPath(config.kind, config.path);
+}
+
+function withoutNonJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, item) => (ArrayBuffer.isView(item) ? undefined : item)));
+}
+
+/** Splits (and provenance) of a data config for one seed. */
+export async function loadData(
+  config: DataConfig,
+  seed: number,
+  onProgress?: ProgressCallback,
+): Promise<LoadedData> {
+  if (config.kind === 'synthetic') {
+    const args = syntheticPreset(config.setting, config.size, {
+      ...(config.generator as MultiBehaviorArgs),
+      seed,
+    });
+    const data = generateMultiBehaviorData(args);
+    const splits = splitDataset(data, { by: config.split.by, fractions: config.split.fractions, seed });
+    return {
+      schema: data.schema,
+      ...splits,
+      description: `synthetic ${config.setting}/${config.size}, ${data.size} rows (seed ${seed})`,
+      provenance: { generator: args, biases: data.synthetic.biases },
+    };
+  }
+  requireDataPath(config.kind, config.path);
+  const progress = onProgress ? { onProgress } : {};
+  if (config.kind === 'shards') {
+    const [train, validation, test] = await Promise.all(
+      (['train', 'validation', 'test'] as const).map((split) => readShards(join(config.path, split))),
+    );
+    return {
+      schema: train!.schema,
+      train: train!,
+      validation: validation!,
+      test: test!,
+      description: `shards at ${config.path}`,
+      provenance: { path: config.path },
+    };
+  }
+  const loaded =
+    config.kind === 'otto'
+      ? await loadOtto(fileSource(config.path), { seed, ...config.loader, ...progress })
+      : config.kind === 'ali-ccp'
+        ? await loadAliCcp(
+            {
+              trainSkeleton: fileSource(join(config.path, RAW_FILES['ali-ccp'].trainSkeleton)),
+              trainCommonFeatures: fileSource(join(config.path, RAW_FILES['ali-ccp'].trainCommonFeatures)),
+              testSkeleton: fileSource(join(config.path, RAW_FILES['ali-ccp'].testSkeleton)),
+              testCommonFeatures: fileSource(join(config.path, RAW_FILES['ali-ccp'].testCommonFeatures)),
+            },
+            { seed, ...config.loader, ...progress },
+          )
+        : await loadAliExpress(
+            {
+              train: fileSource(join(config.path, RAW_FILES.aliexpress.train)),
+              test: fileSource(join(config.path, RAW_FILES.aliexpress.test)),
+            },
+            { seed, ...config.loader, ...progress },
+          );
+  return {
+    schema: loaded.schema,
+    ...loaded.datasets,
+    description: `${config.kind} from ${config.path}`,
+    provenance: withoutNonJson({ report: loaded.report, leakage: loaded.leakage ?? null }) as Record<
+      string,
+      unknown
+    >,
+  };
+}

@@ -1,0 +1,50 @@
+/** The app's model presets: @dtrn/model's named configurations (baselines, DTRN, ablations). */
+import { ConfigError } from '@dtrn/base';
+import {
+  createModel,
+  MODEL_PRESET_NAMES,
+  type ModelArgs,
+  type ModelPresetName,
+  modelPreset,
+} from '@dtrn/model';
+import type { ModelCatalog } from './model-catalog.js';
+
+/**
+ * The base each variant's gain is measured against: DTRN on head X against X; the ablations
+ * (no TIM, no TRM) against PLE, the head they share with dtrn-ple.
+ */
+export const BASE_OF: Readonly<Partial<Record<ModelPresetName, ModelPresetName>>> = Object.freeze({
+  'dtrn-shared-bottom': 'shared-bottom',
+  'dtrn-mmoe': 'mmoe',
+  'dtrn-ple': 'ple',
+  'dtrn-ple-no-tim': 'ple',
+  'dtrn-ple-no-trm': 'ple',
+});
+
+const DESCRIPTIONS: Readonly<Record<ModelPresetName, string>> = {
+  'shared-bottom': 'Shared-Bottom: one shared MLP bottom, a tower per task (baseline)',
+  mmoe: 'MMoE: 4 experts, a softmax gate per task (baseline)',
+  ple: 'PLE: one CGC level, 1 expert per task + 2 shared (baseline)',
+  'dtrn-shared-bottom': 'DTRN bottoms (TIM + TRM) with a Shared-Bottom head',
+  'dtrn-mmoe': 'DTRN bottoms (TIM + TRM) with an MMoE head',
+  'dtrn-ple': 'DTRN bottoms (TIM + TRM) with a PLE head',
+  'dtrn-ple-no-tim': 'ablation: DTRN-PLE without TIM (unconditioned encoder + TRM)',
+  'dtrn-ple-no-trm': 'ablation: DTRN-PLE without TRM (TIM interests, no field re-weighting)',
+  'single-task': 'one independent model per task (negative-transfer reference)',
+};
+
+function asPreset(name: string): ModelPresetName {
+  if ((MODEL_PRESET_NAMES as readonly string[]).includes(name)) return name as ModelPresetName;
+  throw new ConfigError(`unknown model preset "${name}"`, { expected: MODEL_PRESET_NAMES.join(', ') });
+}
+
+export const dtrnCatalog: ModelCatalog = {
+  names: MODEL_PRESET_NAMES,
+  create: (name, schema, options) =>
+    createModel(
+      schema,
+      modelPreset(asPreset(name), { ...(options.overrides as ModelArgs), seed: options.seed }),
+    ),
+  baseOf: (name) => BASE_OF[asPreset(name)] ?? null,
+  describe: (name) => DESCRIPTIONS[asPreset(name)],
+};

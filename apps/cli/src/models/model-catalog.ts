@@ -1,0 +1,20 @@
+/** What the app needs from a model library: named presets built from a dataset schema. */
+import type { MultiTaskModel } from '@dtrn/core';
+import type { Batch, DatasetSchema } from '@dtrn/datasets';
+
+export interface CreateModelOptions {
+  /** Base seed of the model's weights (the run's seed). */
+  readonly seed: number;
+  /** Settings over the preset (e.g. `{ embeddingDim: 32 }`), validated by the model library. */
+  readonly overrides: Readonly<Record<string, unknown>>;
+}
+
+export interface ModelCatalog {
+  /** Preset names, in display order. */
+  readonly names: readonly string[];
+  create(name: string, schema: DatasetSchema, options: CreateModelOptions): MultiTaskModel<Batch>;
+  /** The model a variant's gain is measured against (DTRN on head X against X), or null. */
+  baseOf(name: string): string | null;
+  /** One line about a preset for `--help` and reports. */
+  describe(name: string): string;
+}

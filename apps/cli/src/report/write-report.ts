@@ -1,0 +1,30 @@
+/** Writes report.html into a run directory, and `dtrn report --run <dir>` regenerates it. */
+import { DataError } from '@dtrn/base';
+import { RESULTS_FORMAT, type RunResults } from '../compare/results-types.js';
+import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
+import { renderReportHtml } from './report-html.js';
+
+export async function writeReport(run: RunDirectory, results: RunResults): Promise<string> {
+  await run.writeText(RUN_FILES.report, renderReportHtml(results));
+  return `${run.path}/${RUN_FILES.report}`;
+}
+
+/** Re-reads results.json of a run directory and writes its report.html again. */
+export async function regenerateReport(directory: string): Promise<string> {
+  const run = new RunDirectory(directory);
+  if (!(await run.exists(RUN_FILES.results))) {
+    throw new DataError('no results.json in the run directory', {
+      where: { file: `${run.path}/${RUN_FILES.results}` },
+      expected: 'a directory written by dtrn compare, train or evaluate (a finished run)',
+    });
+  }
+  const results = await run.readJson<RunResults>(RUN_FILES.results);
+  if (results.format !== RESULTS_FORMAT) {
+    throw new DataError('results.json has another format', {
+      where: { file: `${run.path}/${RUN_FILES.results}` },
+      expected: RESULTS_FORMAT,
+      found: results.format,
+    });
+  }
+  return writeReport(run, results);
+}

@@ -1,0 +1,145 @@
+/**
+ * Progress output. `bar`: a cli-progress bar on stderr (step, loss per task, samples/s, ETA);
+ * `plain`: one line per progress event on stderr (non-TTY default); `quiet`: nothing but errors;
+ * `jsonl`: one JSON object per event on stdout, for scripts.
+ */
+import type { EpochEndEvent, ProgressEvent } from '@dtrn/trainer';
+import cliProgress from 'cli-progress';
+
+export const PROGRESS_MODES = ['auto', 'bar', 'plain', 'quiet', 'jsonl'] as const;
+export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
+/** Where output goes (tests capture it). */
+export interface OutputStreams {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+export const PROCESS_STREAMS: OutputStreams = { stdout: process.stdout, stderr: process.stderr };
+
+export interface TrainingProgress {
+  update(event: ProgressEvent): void;
+  epochEnd(event: EpochEndEvent): void;
+  done(summary: string): void;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const whole = Math.round(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const rest = whole % 60;
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(rest)}` : `${minutes}:${pad(rest)}`;
+}
+
+function formatLosses(taskNames: readonly string[], losses: readonly number[]): string {
+  return taskNames.map((task, k) => `${task} ${(losses[k] ?? Number.NaN).toFixed(4)}`).join(' ');
+}
+
+function formatValidation(event: EpochEndEvent): string {
+  if (!event.validation) return '';
+  const aucs = event.validation.tasks.map(
+    (task) => `${task.task} ${task.auc === null ? 'n/a' : task.auc.toFixed(4)}`,
+  );
+  return ` | val AUC ${aucs.join(' ')}${event.improved ? ' (best)' : ''}`;
+}
+
+export class ProgressReporter {
+  readonly mode: Exclude<ProgressMode, 'auto'>;
+  private readonly streams: OutputStreams;
+
+  constructor(mode: ProgressMode, streams: OutputStreams = PROCESS_STREAMS) {
+    this.streams = streams;
+    this.mode = mode === 'auto' ? (streams.stderr.isTTY ? 'bar' : 'plain') : mode;
+  }
+
+  /** A human message (stderr), or an `info` JSON line. */
+  info(message: string): void {
+    if (this.mode === 'quiet') return;
+    if (this.mode === 'jsonl') this.json({ type: 'info', message });
+    else this.streams.stderr.write(`${message}\n`);
+  }
+
+  /** A structured event: a JSON line in jsonl mode, nothing otherwise. */
+  json(record: Record<string, unknown>): void {
+    if (this.mode === 'jsonl')
+      this.streams.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+  }
+
+  /** Final human output (tables) on stdout; in jsonl mode it is left out (results are in a JSON line). */
+  result(text: string): void {
+    if (this.mode === 'bar' || this.mode === 'plain')
+      this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Progress of one training run (`label` names model and seed). */
+  training(label: string, taskNames: readonly string[]): TrainingProgress {
+    if (this.mode === 'bar') return this.barProgress(label, taskNames);
+    return {
+      update: (event) => {
+        if (this.mode === 'plain') {
+          this.streams.stderr.write(
+            `${label} step ${event.step}/${event.totalSteps} epoch ${event.epoch + 1}/${event.epochs} | loss ${formatLosses(taskNames, event.lossPerTask)} | ${Math.round(event.samplesPerSecond)} samples/s | ETA ${formatDuration(event.etaSeconds)}\n`,
+          );
+        }
+        this.json({ type: 'progress', run: label, ...event });
+      },
+      epochEnd: (event) => {
+        if (this.mode === 'plain') {
+          this.streams.stderr.write(
+            `${label} epoch ${event.epoch + 1}/${event.epochs} done | train loss ${formatLosses(taskNames, event.trainLossPerTask)}${formatValidation(event)}\n`,
+          );
+        }
+        this.json({ type: 'epoch', run: label, ...event });
+      },
+      done: (summary) => {
+        if (this.mode === 'plain') this.streams.stderr.write(`${label} ${summary}\n`);
+        this.json({ type: 'run-done', run: label, summary });
+      },
+    };
+  }
+
+  private barProgress(label: string, taskNames: readonly string[]): TrainingProgress {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} |{bar}| step {value}/{total} | {losses} | {speed} samples/s | ETA {eta}`,
+        stream: this.streams.stderr as NodeJS.WritableStream,
+        hideCursor: true,
+        clearOnComplete: false,
+        barsize: 24,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    const payload = (event?: ProgressEvent) => ({
+      losses: event ? `loss ${formatLosses(taskNames, event.lossPerTask)}` : 'loss -',
+      speed: event ? Math.round(event.samplesPerSecond) : '-',
+      eta: event ? formatDuration(event.etaSeconds) : '?',
+    });
+    return {
+      update: (event) => {
+        if (!started) {
+          bar.start(event.totalSteps, event.step, payload(event));
+          started = true;
+        } else {
+          bar.setTotal(event.totalSteps);
+          bar.update(event.step, payload(event));
+        }
+      },
+      epochEnd: (event) => {
+        if (started) bar.stop();
+        started = false;
+        this.streams.stderr.write(
+          `${label} epoch ${event.epoch + 1}/${event.epochs} | train loss ${formatLosses(taskNames, event.trainLossPerTask)}${formatValidation(event)}\n`,
+        );
+      },
+      done: (summary) => {
+        if (started) bar.stop();
+        started = false;
+        this.streams.stderr.write(`${label} ${summary}\n`);
+      },
+    };
+  }
+}

@@ -1,0 +1,70 @@
+/** Opens a run directory: backend, resume checks, `config.json` and `environment.json`. */
+import { ConfigError } from '@dtrn/base';
+import type { BackendPreference } from '@dtrn/core';
+import { type BackendRecord, backendRecord, useBackend } from './backend.js';
+import { collectEnvironment } from './environment.js';
+import type { ProgressReporter } from './progress.js';
+import { RUN_FILES, RunDirectory } from './run-directory.js';
+
+export interface StartRunOptions {
+  readonly out: string;
+  readonly kind: string;
+  /** The resolved config (JSON-able). */
+  readonly config: unknown;
+  readonly backend: BackendPreference;
+  readonly resume: boolean;
+  readonly seeds: readonly number[];
+  readonly command: string;
+  readonly progress: ProgressReporter;
+}
+
+export interface StartedRun {
+  readonly run: RunDirectory;
+  readonly backend: BackendRecord;
+}
+
+function changedKeys(before: unknown, after: unknown, path = ''): string[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (typeof before !== 'object' || typeof after !== 'object' || !before || !after || Array.isArray(before)) {
+    return [path || '(root)'];
+  }
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].flatMap((key) =>
+    changedKeys(
+      (before as Record<string, unknown>)[key],
+      (after as Record<string, unknown>)[key],
+      path ? `${path}.${key}` : key,
+    ),
+  );
+}
+
+export async function startRun(options: StartRunOptions): Promise<StartedRun> {
+  const run = new RunDirectory(options.out);
+  const resolvedConfig = { kind: options.kind, ...(options.config as Record<string, unknown>) };
+  if (await run.exists(RUN_FILES.config)) {
+    if (!options.resume) {
+      throw new ConfigError(`--out ${run.path} already holds a run`, {
+        expected: 'an empty or new directory, or --resume to continue that run',
+      });
+    }
+    const stored = await run.readJson<unknown>(RUN_FILES.config);
+    const changed = changedKeys(stored, resolvedConfig);
+    if (changed.length > 0) {
+      throw new ConfigError(
+        `--resume: the config differs from the run's config.json in ${changed.join(', ')}`,
+        {
+          expected: 'the same preset, config file and flags as the interrupted run',
+        },
+      );
+    }
+    options.progress.info(`resuming the run in ${run.path}`);
+  }
+  const selection = await useBackend(options.backend);
+  const backend = backendRecord(selection);
+  options.progress.info(`backend: ${selection.summary}`);
+  options.progress.json({ type: 'backend', ...backend });
+  await run.writeJson(RUN_FILES.config, resolvedConfig);
+  await run.writeJson(RUN_FILES.environment, collectEnvironment(options.command, backend, options.seeds));
+  await run.loadMetrics();
+  return { run, backend };
+}

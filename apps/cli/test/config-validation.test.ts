@@ -1,0 +1,152 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareConfigFromFlags } from '../src/commands/compare.js';
+import { resolveCompareConfig } from '../src/compare/run-compare.js';
+import { checkModelName } from '../src/compare/train-model.js';
+import { comparePreset } from '../src/config/compare-presets.js';
+import { readConfigFile } from '../src/config/load-config.js';
+import { tinyCatalog } from './helpers/tiny-catalog.js';
+
+const BASE = {
+  data: { kind: 'synthetic', setting: 'control', size: 'tiny' },
+  models: ['shared-bottom'],
+} as const;
+
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('compare config validation', () => {
+  it('fills defaults', () => {
+    const config = resolveCompareConfig({ ...BASE });
+    expect(config.seeds).toBe(3);
+    expect(config.training).toMatchObject({ epochs: 5, batchSize: 1024, patience: 2, balancing: 'equal' });
+    expect(config.bootstrap).toEqual({ resamples: 1000, confidence: 0.95 });
+    expect(config.data).toMatchObject({ split: { by: 'user', fractions: [0.8, 0.1, 0.1] } });
+  });
+
+  it('names the closest key for an unknown top-level key', () => {
+    expect(messageOf(() => resolveCompareConfig({ ...BASE, seed: 2 } as never))).toBe(
+      'compare config: unknown key "seed"; did you mean "seeds"? (valid keys: name, description, data, models, seeds, firstSeed, training, modelOverrides, perModel, bootstrap, check)',
+    );
+  });
+
+  it('names the key path and the closest key for a nested unknown key', () => {
+    const message = messageOf(() => resolveCompareConfig({ ...BASE, training: { epoch: 3 } } as never));
+    expect(message).toMatch(/^compare config\.training: unknown key "epoch"; did you mean "epochs"\?/);
+  });
+
+  it('names the closest key inside a data variant', () => {
+    const message = messageOf(() =>
+      resolveCompareConfig({ ...BASE, data: { ...BASE.data, setings: 'x' } } as never),
+    );
+    expect(message).toMatch(/^compare config\.data: unknown key "setings"; did you mean "setting"\?/);
+  });
+
+  it('suggests the closest enum value and data kind', () => {
+    expect(
+      messageOf(() =>
+        resolveCompareConfig({ ...BASE, data: { ...BASE.data, setting: 'full-conflit' } } as never),
+      ),
+    ).toBe(
+      'compare config.data.setting: invalid value "full-conflit"; did you mean "full-conflict"? (expected one of "control", "gate-friendly", "sequence-conflict", "full-conflict")',
+    );
+    expect(messageOf(() => resolveCompareConfig({ ...BASE, data: { kind: 'synthtic' } } as never))).toMatch(
+      /^compare config\.data\.kind: invalid kind "synthtic"; did you mean "synthetic"\?/,
+    );
+  });
+
+  it('range-checks values and lists every problem', () => {
+    const message = messageOf(() =>
+      resolveCompareConfig({ ...BASE, seeds: 0, training: { batchSize: 1.5, learningRate: -1 } } as never),
+    );
+    expect(message).toContain('compare config.seeds: Too small: expected number to be >=1');
+    expect(message).toContain('compare config.training.batchSize: expected int, found 1.5');
+    expect(message).toContain('compare config.training.learningRate: Too small: expected number to be >0');
+  });
+
+  it('rejects perModel entries for models outside the comparison', () => {
+    expect(
+      messageOf(() => resolveCompareConfig({ ...BASE, perModel: { 'shared-botom': {} } } as never)),
+    ).toMatch(/perModel: "shared-botom" is not a model of this comparison; did you mean "shared-bottom"\?/);
+  });
+
+  it('names the closest model preset and comparison preset', () => {
+    expect(messageOf(() => checkModelName(tinyCatalog, 'shared-botom', 'models[0]'))).toBe(
+      'models[0]: unknown model "shared-botom"; did you mean "shared-bottom"? (expected one of shared-bottom, wide-shared-bottom)',
+    );
+    expect(messageOf(() => comparePreset('quik'))).toMatch(
+      /^--preset: unknown preset "quik"; did you mean "quick"\?/,
+    );
+  });
+
+  it('accepts every built-in preset', () => {
+    for (const name of ['tiny', 'quick', 'control', 'gate-friendly', 'sequence-conflict', 'full-conflict']) {
+      expect(resolveCompareConfig(comparePreset(name)).name).toBe(name);
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'dtrn-otto-')), 'otto.jsonl');
+    writeFileSync(file, '');
+    expect(
+      resolveCompareConfig({ ...comparePreset('otto'), data: { kind: 'otto', path: file } }).data,
+    ).toEqual({
+      kind: 'otto',
+      path: file,
+      loader: {},
+    });
+  });
+});
+
+describe('config files and flags', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrn-config-'));
+
+  it('reads YAML and merges preset, file and flags (flags win)', async () => {
+    const file = join(dir, 'comparison.yaml');
+    writeFileSync(file, 'training:\n  epochs: 4\n  batchSize: 128\nseeds: 5\n');
+    const config = await compareConfigFromFlags({
+      preset: 'tiny',
+      config: file,
+      seeds: 2,
+      epochs: 7,
+      backend: 'wasm',
+      progress: 'quiet',
+    });
+    const resolved = resolveCompareConfig(config);
+    expect(resolved.seeds).toBe(2);
+    expect(resolved.training.epochs).toBe(7);
+    expect(resolved.training.batchSize).toBe(128);
+    expect(resolved.models).toEqual(['shared-bottom', 'ple', 'dtrn-ple']);
+  });
+
+  it('reports unparsable files and unknown extensions with the file name', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "seeds": ');
+    await expect(readConfigFile(bad)).rejects.toThrow(`config file ${bad} does not parse`);
+    const toml = join(dir, 'c.toml');
+    writeFileSync(toml, 'a = 1');
+    await expect(readConfigFile(toml)).rejects.toThrow(`config file ${toml}: unknown extension ".toml"`);
+  });
+
+  it('requires --data for real-data presets with a clear message', async () => {
+    const config = await compareConfigFromFlags({ preset: 'otto', backend: 'wasm', progress: 'quiet' });
+    expect(() => resolveCompareConfig(config)).toThrow('data.path is required for otto data (--data <path>)');
+    expect(() => resolveCompareConfig({ ...config, data: { kind: 'ali-ccp', path: dir } })).toThrow(
+      `data.path: ${dir} lacks sample_skeleton_train.csv`,
+    );
+    expect(() =>
+      resolveCompareConfig({ ...config, data: { kind: 'otto', path: join(dir, 'missing.jsonl') } }),
+    ).toThrow(`data.path: ${join(dir, 'missing.jsonl')} does not exist`);
+  });
+
+  it('rejects --data for synthetic presets', async () => {
+    await expect(
+      compareConfigFromFlags({ preset: 'tiny', data: 'x', backend: 'wasm', progress: 'quiet' }),
+    ).rejects.toThrow('--data is for real data and shards');
+  });
+});
