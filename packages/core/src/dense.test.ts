@@ -124,6 +124,13 @@ describe('dense and MLP', () => {
     tf.dispose([x, ...params.flatMap((p) => [p.kernel, p.bias!])]);
   });
 
+  it('creates variables without leaking their initial values', async () => {
+    await expectNoLeakedTensors(() => {
+      const params = createMlpVariables('no-leak', 4, [6, 2], { seed: 1 });
+      tf.dispose(params.flatMap((p) => [p.kernel, p.bias!]));
+    });
+  });
+
   it('creates seeded weights: same seed same values, closed-form parameter count', () => {
     const a = createMlpVariables('m', 4, [8, 2], { seed: 42 });
     const b = createMlpVariables('m', 4, [8, 2], { seed: 42 });

@@ -198,16 +198,26 @@ export function createDenseVariables(
   options: DenseWeightOptions = {},
 ) {
   const seed = options.seed ?? 0;
-  const kernelInit = seededInitializer(options.kernelInitializer ?? 'glorotUniform', seed, `${name}/kernel`);
-  const kernel = tf.variable(kernelInit.apply([inputDim, units]), true);
+  const kernel = variableFrom(
+    seededInitializer(options.kernelInitializer ?? 'glorotUniform', seed, `${name}/kernel`).apply([
+      inputDim,
+      units,
+    ]),
+  );
   const bias =
     options.useBias === false
       ? undefined
-      : tf.variable(
+      : variableFrom(
           seededInitializer(options.biasInitializer ?? 'zeros', seed, `${name}/bias`).apply([units]),
-          true,
         );
   return { kernel, bias } satisfies DenseParams;
+}
+
+/** A trainable variable holding `initial`'s values; `initial` is disposed (tf.variable keeps it alive otherwise). */
+function variableFrom(initial: tf.Tensor): tf.Variable {
+  const variable = tf.variable(initial, true);
+  initial.dispose();
+  return variable;
 }
 
 export function createMlpVariables(
