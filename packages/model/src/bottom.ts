@@ -97,7 +97,11 @@ export function createBottomParams(
       embeddingDim: d,
       seed: (args.refiner.seed as number | undefined) ?? deriveSeed(args.seed, 'refiner'),
     });
-    refiner = createSenetRefinerParams(refinerArgs);
+    // createSenetRefinerParams leaves its initial-value tensors behind (core's createDenseVariables
+    // does not dispose them); the tidy frees them and keeps the variables.
+    refiner = tf.tidy(
+      () => createSenetRefinerParams(refinerArgs) as never,
+    ) as SenetRefinerParams<tf.Variable>;
   }
   return { numTasks, denseFieldVectors, encoder, refiner };
 }

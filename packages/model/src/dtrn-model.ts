@@ -35,6 +35,14 @@ interface DetailedOutputs {
   readonly fieldWeights: tf.Tensor[];
 }
 
+/** Mean over the batch axis of [B, N], as numbers. */
+function meanRows(x: tf.Tensor): number[] {
+  const mean = tf.mean(x, 0); // [N]
+  const values = Array.from(mean.dataSync());
+  mean.dispose();
+  return values;
+}
+
 export class DtrnModel implements RecommenderModel {
   readonly taskNames: readonly string[];
   readonly variableGroups: VariableGroups;
@@ -150,7 +158,7 @@ export class DtrnModel implements RecommenderModel {
       const fieldWeights = outputs.fieldWeights.map((weights, task) => ({
         task,
         fields: [...this.fieldNames],
-        weights: Array.from(tf.tidy(() => tf.mean(weights, 0)).dataSync()), // [N]
+        weights: meanRows(weights), // [N]
       }));
       return { gates, ...(fieldWeights.length > 0 ? { fieldWeights } : {}) };
     } finally {

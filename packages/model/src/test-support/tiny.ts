@@ -1,4 +1,5 @@
 /** Shared helpers of the model tests: tiny synthetic data, tiny presets, a minimal training loop. */
+
 import {
   type Batch,
   binaryAuc,
@@ -8,6 +9,7 @@ import {
   syntheticPreset,
 } from '@dtrn/datasets';
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import { createModel } from '../create-model.js';
 import type { ModelArgs } from '../model-args.js';
 import { type ModelPresetName, modelPreset } from '../presets.js';
@@ -154,4 +156,13 @@ export function trainBriefly(
   }
   optimizer.dispose();
   return { before, after: evaluateLoss(model, validation), auc: evaluateAuc(model, validation) };
+}
+
+/** Exact equality of per-task predictions. */
+export function expectSamePredictions(
+  actual: readonly Float32Array[],
+  expected: readonly Float32Array[],
+): void {
+  expect(actual.length).toBe(expected.length);
+  for (const [k, p] of actual.entries()) expect(Array.from(p), `task ${k}`).toEqual(Array.from(expected[k]!));
 }
