@@ -124,7 +124,15 @@ export function buildChartData(results: RunResults): ChartData {
   });
   const gates = firstRuns.flatMap((run) => {
     const gateList = run.inspection?.gates;
-    return gateList && gateList.length > 0 ? [{ model: run.model, seed: run.seed, gates: gateList }] : [];
+    if (!gateList || gateList.length === 0) return [];
+    const named = gateList.map((gate) => ({
+      ...gate,
+      gate:
+        gate.task === null
+          ? `${gate.gate} (shared)`
+          : `${gate.gate} (${results.tasks[gate.task] ?? `task ${gate.task}`})`,
+    }));
+    return [{ model: run.model, seed: run.seed, gates: named }];
   });
   return { curves, finalAuc, gains, fieldWeights, gates };
 }
