@@ -92,6 +92,33 @@ describe('dtrn prepare, compare on shards, report', () => {
   });
 });
 
+describe('meaningfulness check on a conflict setting', () => {
+  it('runs a Shared-Bottom calibration on the control setting and reports it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dtrn-check-')), 'run');
+    const config = join(out, '..', 'gate-friendly.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        name: 'calibrated',
+        data: { kind: 'synthetic', setting: 'gate-friendly', size: 'tiny', generator: { numSamples: 800, sequenceLength: 5 } },
+        models: ['shared-bottom'],
+        seeds: 1,
+        training: { epochs: 1, batchSize: 256 },
+        modelOverrides: { embeddingDim: 8, encoder: { feedForwardDim: 8 }, headArgs: { bottomUnits: [16], towerUnits: [8] } },
+        bootstrap: { resamples: 50 },
+      }),
+    );
+    const result = await dtrn(['compare', '--config', config, '--out', out, '--backend', 'wasm', '--quiet']);
+    expect(result.exitCode).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.check).toMatchObject({ applicable: true, source: 'calibration', threshold: 0.9 });
+    expect(results.check.tasks).toHaveLength(2);
+    expect(existsSync(join(out, 'runs', 'calibration-shared-bottom-control', 'seed-0.json'))).toBe(true);
+    const markdown = readFileSync(join(out, 'results.md'), 'utf8');
+    expect(markdown).toContain(results.check.passed ? 'PASSED' : '**FLAGGED');
+  });
+});
+
 describe('quiet mode and bench', () => {
   it('prints nothing in quiet mode and still writes results', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dtrn-quiet-')), 'run');

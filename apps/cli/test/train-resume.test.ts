@@ -72,6 +72,7 @@ describe('dtrn train: interrupt and resume', () => {
     // metrics.jsonl of the resumed run holds each epoch once
     expect(readFileSync(join(interrupted, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
 
+    expect(existsSync(join(interrupted, 'model', 'manifest.json'))).toBe(true);
     const evaluation = await runEvaluate({ run: interrupted, catalog: dtrnCatalog, backend: 'wasm' });
     expect(evaluation.report.tasks.map((task) => task.auc)).toEqual(a.runs[0]!.test.map((task) => task.auc));
   });

@@ -10,6 +10,7 @@ import { parseStrict } from '../config/strict-schema.js';
 import { checkDataSource, loadData } from '../data/load-data.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import { RUN_FILES } from '../runtime/run-directory.js';
 import { startRun } from '../runtime/start-run.js';
 import { seedScores, withAucIntervals } from './gains.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from './results-types.js';
@@ -67,6 +68,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     run,
     progress,
     resume: options.resume ?? false,
+    saveModelTo: RUN_FILES.model,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.progressEverySteps ? { progressEverySteps: options.progressEverySteps } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -32,6 +32,8 @@ export interface TrainModelOptions {
   readonly progressEverySteps?: number;
   /** Name of the checkpoint directory and metrics records. Default the model name. */
   readonly runKey?: string;
+  /** Also save the trained model (best weights) to this directory of the run. Default: not saved. */
+  readonly saveModelTo?: string;
   /** Called on every progress event (after the display), e.g. to abort after N steps in tests. */
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -124,6 +126,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     if (result.stoppedReason === 'aborted') {
       display.done(`stopped at step ${result.steps}; checkpoint ${result.lastCheckpoint ?? 'none'} written`);
       return { fit: result };
+    }
+    if (options.saveModelTo && catalog.save) {
+      await catalog.save(model, run.storage, options.saveModelTo);
+      progress.info(`saved the model to ${run.path}/${options.saveModelTo}`);
     }
     const evaluation = evaluate(model, data.test, {
       batchSize: training.evaluationBatchSize,

@@ -99,7 +99,7 @@ export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Obj
     },
     models: QUICK_MODELS,
     seeds: 3,
-    training: { epochs: 2, batchSize: 512, learningRate: 0.002, patience: 1 },
+    training: { epochs: 2, batchSize: 256, learningRate: 0.005, patience: 1 },
     modelOverrides: { embeddingDim: 20, encoder: { feedForwardDim: 40 } },
     perModel: headSizes(
       QUICK_MODELS,

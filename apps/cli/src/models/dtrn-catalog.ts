@@ -6,6 +6,8 @@ import {
   type ModelArgs,
   type ModelPresetName,
   modelPreset,
+  type RecommenderModel,
+  saveModel,
 } from '@dtrn/model';
 import type { ModelCatalog } from './model-catalog.js';
 
@@ -47,4 +49,8 @@ export const dtrnCatalog: ModelCatalog = {
     ),
   baseOf: (name) => BASE_OF[asPreset(name)] ?? null,
   describe: (name) => DESCRIPTIONS[asPreset(name)],
+  // Models from `create` are @dtrn/model RecommenderModels: the saved directory is documented there.
+  save: async (model, storage, directory) => {
+    await saveModel(model as RecommenderModel, storage, directory);
+  },
 };

@@ -1,5 +1,5 @@
 /** What the app needs from a model library: named presets built from a dataset schema. */
-import type { MultiTaskModel } from '@dtrn/core';
+import type { MultiTaskModel, Storage } from '@dtrn/core';
 import type { Batch, DatasetSchema } from '@dtrn/datasets';
 
 export interface CreateModelOptions {
@@ -17,4 +17,6 @@ export interface ModelCatalog {
   baseOf(name: string): string | null;
   /** One line about a preset for `--help` and reports. */
   describe(name: string): string;
+  /** Saves a trained model (a framework-independent directory), when the library can. */
+  save?(model: MultiTaskModel<Batch>, storage: Storage, directory: string): Promise<void>;
 }

@@ -14,6 +14,8 @@ export const RUN_FILES = Object.freeze({
   resultsMarkdown: 'results.md',
   report: 'report.html',
   checkpoints: 'checkpoints',
+  /** `dtrn train`: the trained model as a saved-model directory (@dtrn/model format). */
+  model: 'model',
 });
 
 export class RunDirectory {
