@@ -28,7 +28,7 @@ export interface TrainModelOptions {
   readonly progress: ProgressReporter;
   readonly resume: boolean;
   readonly signal?: AbortSignal;
-  /** Steps between progress events. Default 20. */
+  /** Steps between progress events. Default 10. */
   readonly progressEverySteps?: number;
   /** Name of the checkpoint directory and metrics records. Default the model name. */
   readonly runKey?: string;
@@ -100,7 +100,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
       resume: options.resume ? 'ifExists' : false,
       ...(training.maxSteps !== undefined ? { maxSteps: training.maxSteps } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      progressEverySteps: options.progressEverySteps ?? 20,
+      progressEverySteps: options.progressEverySteps ?? 10,
       onProgress: (event) => {
         display.update(event);
         options.onProgress?.(event);

@@ -103,7 +103,7 @@ export class ProgressReporter {
   private barProgress(label: string, taskNames: readonly string[]): TrainingProgress {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} |{bar}| step {value}/{total} | {losses} | {speed} samples/s | ETA {eta}`,
+        format: `${label} |{bar}| step {value}/{total} | {losses} | {speed} samples/s | ETA {etaText}`,
         stream: this.streams.stderr as NodeJS.WritableStream,
         hideCursor: true,
         clearOnComplete: false,
@@ -116,7 +116,7 @@ export class ProgressReporter {
     const payload = (event?: ProgressEvent) => ({
       losses: event ? `loss ${formatLosses(taskNames, event.lossPerTask)}` : 'loss -',
       speed: event ? Math.round(event.samplesPerSecond) : '-',
-      eta: event ? formatDuration(event.etaSeconds) : '?',
+      etaText: event ? formatDuration(event.etaSeconds) : '?',
     });
     return {
       update: (event) => {
