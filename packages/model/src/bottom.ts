@@ -34,6 +34,7 @@ import type { ModelInputs } from './prepare-batch.js';
 
 export interface BottomParams {
   readonly numTasks: number;
+  readonly embeddingDim: number;
   /** [Fd, d]: one learned vector per dense field, or null. */
   readonly denseFieldVectors: tf.Variable | null;
   readonly encoder: HypernetEncoderParams | null;
@@ -103,7 +104,7 @@ export function createBottomParams(
       () => createSenetRefinerParams(refinerArgs) as never,
     ) as SenetRefinerParams<tf.Variable>;
   }
-  return { numTasks, denseFieldVectors, encoder, refiner };
+  return { numTasks, embeddingDim: d, denseFieldVectors, encoder, refiner };
 }
 
 /** Every bottom variable with a stable name and its owner, in a fixed order. */
@@ -145,16 +146,26 @@ function maskedMean(sequence: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return tf.div(total, count); // [B, d]
 }
 
-/** F field embeddings as [B, F, d]. */
-function fieldMatrix(params: BottomParams, inputs: ModelInputs): tf.Tensor | null {
+/**
+ * The F feature fields as flat 2-D parts ([B, Fs*d], [B, d], [B, Fd*d]). Everything is assembled
+ * with 2-D concats: on wasm the gradient of a concat along an inner axis of a rank-3 tensor (SplitV)
+ * is several times slower than the same split of a 2-D one.
+ */
+function featureParts(params: BottomParams, inputs: ModelInputs): tf.Tensor[] {
+  const B = inputs.size;
   const parts: tf.Tensor[] = [];
-  if (inputs.fields) parts.push(inputs.fields); // [B, Fs, d]
-  if (inputs.target) parts.push(tf.expandDims(inputs.target, 1)); // [B, 1, d]
+  if (inputs.fields) parts.push(tf.reshape(inputs.fields, [B, -1])); // [B, Fs*d]
+  if (inputs.target) parts.push(inputs.target); // [B, d]
   if (inputs.dense && params.denseFieldVectors) {
-    parts.push(tf.mul(tf.expandDims(inputs.dense, 2), tf.expandDims(params.denseFieldVectors, 0))); // [B, Fd, d]
+    const scaled = tf.mul(tf.expandDims(inputs.dense, 2), tf.expandDims(params.denseFieldVectors, 0)); // [B, Fd, d]
+    parts.push(tf.reshape(scaled, [B, -1])); // [B, Fd*d]
   }
-  if (parts.length === 0) return null;
-  return parts.length === 1 ? parts[0]! : tf.concat(parts, 1); // [B, F, d]
+  return parts;
+}
+
+/** concat of 2-D parts along the columns; one part is returned as is. */
+function concatColumns(parts: readonly tf.Tensor[]): tf.Tensor {
+  return parts.length === 1 ? parts[0]! : tf.concat(parts as tf.Tensor[], 1);
 }
 
 /** Interests u[k][m] ([B, d]); one row (k = 0) when they are task-agnostic. */
@@ -173,13 +184,9 @@ function interests(
   );
 }
 
-/** flatten(concat(fields, stack(u))) -> [B, N*d]. */
-function flattenFields(fields: tf.Tensor | null, u: readonly tf.Tensor[], size: number): tf.Tensor {
-  const parts: tf.Tensor[] = [];
-  if (fields) parts.push(fields); // [B, F, d]
-  if (u.length > 0) parts.push(tf.stack(u as tf.Tensor[], 1)); // [B, M, d]
-  const all = parts.length === 1 ? parts[0]! : tf.concat(parts, 1); // [B, N, d]
-  return tf.reshape(all, [size, -1]); // [B, N*d]
+/** flatten(concat(fields, stack(u))) -> [B, N*d], field-major. */
+function flattenFields(fields: readonly tf.Tensor[], u: readonly tf.Tensor[]): tf.Tensor {
+  return concatColumns([...fields, ...u]); // [B, N*d]
 }
 
 export function bottomForward(
@@ -191,22 +198,24 @@ export function bottomForward(
   return tf.tidy((): BottomOutputs & tf.TensorContainerObject => {
     const K = params.numTasks;
     const B = inputs.size;
-    const fields = fieldMatrix(params, inputs); // [B, F, d]
+    const d = params.embeddingDim;
+    const parts = featureParts(params, inputs); // 2-D parts of the F fields
     const u = interests(params, inputs, options.training, options.seed); // K (or 1) x M x [B, d]
     const taskSpecific = usesTaskInterests(args.bottom);
     const meanInterests =
       taskSpecific && K > 1
         ? u[0]!.map((_, m) => tf.div(tf.addN(u.map((row) => row[m]!)), K)) // M x [B, d]
         : u[0]!;
-    const sharedInput = flattenFields(fields, meanInterests, B); // [B, N*d]
+    const sharedInput = flattenFields(parts, meanInterests); // [B, N*d]
     if (args.bottom === 'shared') {
       return { taskInputs: Array.from({ length: K }, () => sharedInput), sharedInput, fieldWeights: [] };
     }
     if (args.bottom === 'dtrn-no-trm') {
-      const taskInputs = u.map((row) => flattenFields(fields, row, B)); // K x [B, N*d]
+      const taskInputs = u.map((row) => flattenFields(parts, row)); // K x [B, N*d]
       return { taskInputs, sharedInput, fieldWeights: [] };
     }
     const perTask = taskSpecific ? u : Array.from({ length: K }, () => u[0]!);
+    const fields = parts.length > 0 ? tf.reshape(concatColumns(parts), [B, -1, d]) : null; // [B, F, d]
     let refinerInputs: Parameters<typeof senetRefinerForward>[1];
     if (fields && perTask[0]!.length > 0) refinerInputs = { shared: fields, interests: perTask };
     else if (fields)

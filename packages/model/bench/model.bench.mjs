@@ -1,0 +1,246 @@
+// Benchmark of whole models on wasm: the issue's MMoE configuration and DTRN in front of the same head.
+// Data: batch 1024, 20 sparse fields of vocabulary 10,000 (field 0 is the target item, whose id space
+// the three behavior sequences share), three sequences of length 50, 2 tasks, d = 16.
+// - mmoe: shared bottom with the sequences MEAN-pooled (sequenceEncoder 'mean-pool'), MMoE 4 experts
+//   [256, 128], towers [64]; sparse rows (EmbeddingBank, lazy Adam) + tf.train.adam for the dense part.
+// - naive: the same MMoE written the straightforward way: tables as dense tf.Variables, tf.gather
+//   lookup (gradient by scatterND, since wasm has no UnsortedSegmentSum), stock tf.matMul, tf.train.adam
+//   over everything (so every step touches every row).
+// - dtrn: TIM (1 block, 2 heads, DIN pooling) + TRM + the same MMoE head.
+// Reports training samples/s (median of windows), inference samples/s, one user x 200 candidates
+// p50 latency (predict), process CPU time (steadier than wall time on a shared machine), peak RSS.
+// Run: pnpm --filter @dtrn/model bench
+// Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_MODELS=mmoe,naive,dtrn BENCH_PROFILE=1 (top kernels)
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-layers'; // registers the op gradients
+import * as tf from '@tensorflow/tfjs-core';
+import { createModel } from '../dist/index.js';
+
+const windows = Number(process.env.BENCH_WINDOWS ?? 5);
+const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
+const models = (process.env.BENCH_MODELS ?? 'mmoe,naive,dtrn').split(',');
+const profile = process.env.BENCH_PROFILE === '1';
+const B = 1024;
+const numFields = 20;
+const vocabulary = 10_000;
+const L = 50;
+const numBehaviors = 3;
+const d = 16;
+const candidates = 200;
+
+await tf.setBackend('wasm');
+await tf.ready();
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function percentile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+let seed = 12345;
+function random() {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return seed / 2 ** 32;
+}
+
+const schema = {
+  idSpaces: Array.from({ length: numFields }, (_, f) => ({ name: f === 0 ? 'item' : `f${f}`, size: vocabulary, oov: 'error' })),
+  sparseFields: Array.from({ length: numFields }, (_, f) => ({ name: f === 0 ? 'target_item' : `field_${f}`, idSpace: f === 0 ? 'item' : `f${f}` })),
+  denseFields: [],
+  sequences: {
+    behaviors: ['click', 'cart', 'order'].map((name) => ({ name, maxLength: L })),
+    itemIdSpace: 'item',
+    sideFields: [],
+    targetField: 'target_item',
+  },
+  tasks: [{ name: 'click' }, { name: 'conversion' }],
+};
+
+function makeBatch(size) {
+  const sparse = Array.from({ length: numFields }, () => Int32Array.from({ length: size }, () => 1 + Math.floor(random() * (vocabulary - 1))));
+  const sequences = Array.from({ length: numBehaviors }, () => {
+    const items = new Int32Array(size * L);
+    for (let b = 0; b < size; b++) {
+      const length = Math.floor(random() * (L + 1));
+      for (let l = L - length; l < L; l++) items[b * L + l] = 1 + Math.floor(random() * (vocabulary - 1));
+    }
+    return { items, sideFields: [], maxLength: L };
+  });
+  const labels = [0, 1].map(() => Float32Array.from({ length: size }, () => (random() < 0.3 ? 1 : 0)));
+  return { size, sparse, dense: [], sequences, labels, sampleMasks: [undefined, undefined] };
+}
+
+/** One user with `count` candidate items: every column equal except the target item. */
+function candidateBatch(source, count) {
+  const pick = (column, width) => {
+    const out = new Int32Array(count * width);
+    for (let i = 0; i < count; i++) out.set(column.subarray(0, width), i * width);
+    return out;
+  };
+  const sparse = source.sparse.map((column, f) => (f === 0 ? Int32Array.from({ length: count }, (_, i) => 1 + i) : pick(column, 1)));
+  const sequences = source.sequences.map((s) => ({ items: pick(s.items, L), sideFields: [], maxLength: L }));
+  return { size: count, sparse, dense: [], sequences, labels: [new Float32Array(count), new Float32Array(count)], sampleMasks: [undefined, undefined] };
+}
+
+function bce(logits, labels) {
+  return tf.tidy(() =>
+    tf.addN(
+      logits.map((logit, k) => {
+        const y = tf.tensor2d(labels[k], [labels[k].length, 1]);
+        return tf.mean(tf.sub(tf.add(tf.relu(logit), tf.log1p(tf.exp(tf.neg(tf.abs(logit))))), tf.mul(logit, y)));
+      }),
+    ),
+  );
+}
+
+/** Wall and CPU ms per call of fn, median over windows of `steps` calls. */
+function timeIt(fn, steps = stepsPerWindow) {
+  fn();
+  const wall = [];
+  const cpu = [];
+  for (let w = 0; w < windows; w++) {
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    for (let s = 0; s < steps; s++) fn();
+    const used = process.cpuUsage(cpuStart);
+    wall.push((performance.now() - start) / steps);
+    cpu.push((used.user + used.system) / 1000 / steps);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+/** Prints the kernels that take the most time in one call of fn. */
+async function profileKernels(label, fn) {
+  const info = await tf.profile(fn);
+  const byName = new Map();
+  for (const kernel of info.kernels) byName.set(kernel.name, (byName.get(kernel.name) ?? 0) + kernel.kernelTimeMs);
+  const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  console.log(`${label}: ${top.map(([n, ms]) => `${n} ${ms.toFixed(1)} ms`).join(', ')}`);
+}
+
+const MMOE_HEAD = { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] };
+const ARGS = {
+  mmoe: { bottom: 'shared', sequenceEncoder: 'mean-pool', head: 'mmoe', headArgs: MMOE_HEAD, embeddingDim: d },
+  dtrn: { bottom: 'dtrn', head: 'mmoe', headArgs: MMOE_HEAD, embeddingDim: d },
+};
+
+async function benchModel(name, batch, users) {
+  const model = createModel(schema, ARGS[name]);
+  const optimizer = tf.train.adam(0.001);
+  const variables = [...model.variableGroups.shared, ...model.variableGroups.perTask.flat()];
+  let step = 0;
+  const train = () => {
+    const prepared = model.prepare(batch, { training: true, seed: step });
+    const { value, grads } = tf.engine().gradients(
+      () => bce(model.forward(prepared, { training: true, seed: step }), batch.labels),
+      [...prepared.sparseInputs, ...variables],
+      undefined,
+      true,
+    );
+    const n = prepared.sparseInputs.length;
+    prepared.applySparseGradients(grads.slice(0, n));
+    optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[n + i] })));
+    value.dataSync();
+    tf.dispose([value, ...grads]);
+    prepared.dispose();
+    step++;
+  };
+  const training = timeIt(train);
+  if (profile) await profileKernels(`${name} training step`, train);
+  const inference = timeIt(() => model.predict(batch));
+  if (profile) await profileKernels(`${name} 200 candidates`, () => model.predict(users[0]));
+  const latencies = [];
+  for (let i = 0; i < 3; i++) model.predict(users[i % users.length]);
+  for (let i = 0; i < 40; i++) {
+    const start = performance.now();
+    model.predict(users[i % users.length]);
+    latencies.push(performance.now() - start);
+  }
+  const counts = model.parameterCount();
+  optimizer.dispose();
+  model.dispose();
+  return { training, inference, p50: percentile(latencies, 0.5), p90: percentile(latencies, 0.9), counts };
+}
+
+/** The straightforward tfjs implementation of the mmoe configuration. */
+function benchNaive(batch, users) {
+  const glorot = (rows, cols) => tf.variable(tf.mul(tf.randomUniform([rows, cols], -1, 1), Math.sqrt(6 / (rows + cols))));
+  const tables = Array.from({ length: numFields }, () => tf.variable(tf.randomNormal([vocabulary, d], 0, 0.02)));
+  const inputDim = (numFields + numBehaviors) * d;
+  const dense = (input, units) => ({ kernel: glorot(input, units), bias: tf.variable(tf.zeros([units])) });
+  const experts = Array.from({ length: 4 }, () => [dense(inputDim, 256), dense(256, 128)]);
+  const gates = [0, 1].map(() => glorot(inputDim, 4));
+  const towers = [0, 1].map(() => [dense(128, 64), dense(64, 1)]);
+  const all = [...tables, ...experts.flat().flatMap((l) => [l.kernel, l.bias]), ...gates, ...towers.flat().flatMap((l) => [l.kernel, l.bias])];
+  const lookup = tf.customGrad((table, ids, save) => {
+    save([ids]);
+    return {
+      value: tf.gather(table, ids),
+      gradFunc: (dy, [savedIds]) => [tf.scatterND(tf.expandDims(savedIds, 1), dy, table.shape), tf.zerosLike(savedIds)],
+    };
+  });
+  const forward = (input) =>
+    tf.tidy(() => {
+      const size = input.size;
+      const fields = input.sparse.map((column, f) => lookup(tables[f], tf.tensor1d(column, 'int32'))); // F x [B, d]
+      const pooled = input.sequences.map((s) => {
+        const ids = tf.tensor1d(s.items, 'int32');
+        const rows = tf.reshape(lookup(tables[0], ids), [size, L, d]); // [B, L, d]
+        const mask = tf.reshape(tf.cast(tf.notEqual(ids, 0), 'float32'), [size, L, 1]);
+        return tf.div(tf.sum(tf.mul(rows, mask), 1), tf.maximum(tf.sum(mask, 1), 1)); // [B, d]
+      });
+      const x = tf.concat([...fields, ...pooled], 1); // [B, N*d]
+      const layer = (h, l, act) => {
+        const y = tf.add(tf.matMul(h, l.kernel), l.bias);
+        return act ? tf.relu(y) : y;
+      };
+      const expertOut = experts.map((e) => layer(layer(x, e[0], true), e[1], true)); // E x [B, 128]
+      const stacked = tf.stack(expertOut, 1); // [B, E, 128]
+      return gates.map((g, k) => {
+        const weights = tf.softmax(tf.matMul(x, g)); // [B, E]
+        const mixed = tf.sum(tf.mul(stacked, tf.expandDims(weights, 2)), 1); // [B, 128]
+        return layer(layer(mixed, towers[k][0], true), towers[k][1], false); // [B, 1]
+      });
+    });
+  const optimizer = tf.train.adam(0.001);
+  const train = () => {
+    const cost = optimizer.minimize(() => bce(forward(batch), batch.labels), true, all);
+    cost.dataSync();
+    cost.dispose();
+  };
+  const predict = (input) => {
+    const logits = forward(input);
+    const out = logits.map((l) => tf.tidy(() => tf.sigmoid(l)).dataSync());
+    tf.dispose(logits);
+    return out;
+  };
+  const training = timeIt(train);
+  const inference = timeIt(() => predict(batch));
+  const latencies = [];
+  for (let i = 0; i < 43; i++) {
+    const start = performance.now();
+    predict(users[i % users.length]);
+    if (i >= 3) latencies.push(performance.now() - start);
+  }
+  const counts = { dense: all.slice(numFields).reduce((n, v) => n + v.size, 0), embedding: numFields * vocabulary * d };
+  optimizer.dispose();
+  tf.dispose(all);
+  return { training, inference, p50: percentile(latencies, 0.5), p90: percentile(latencies, 0.9), counts };
+}
+
+const batch = makeBatch(B);
+const users = Array.from({ length: 4 }, () => candidateBatch(makeBatch(1), candidates));
+console.log(`# @dtrn/model bench: wasm, B = ${B}, ${numFields} fields x ${vocabulary} ids, ${numBehaviors} x L ${L}, d = ${d}; median of ${windows} windows of ${stepsPerWindow} steps`);
+console.log('| model | params (dense + embedding) | train samples/s (CPU-time basis) | inference samples/s (CPU basis) | 200 candidates p50 / p90 ms |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const name of models) {
+  const result = name === 'naive' ? benchNaive(batch, users) : await benchModel(name, batch, users);
+  const per = (t) => `${Math.round((B * 1000) / t.wall).toLocaleString('en')} (${Math.round((B * 1000) / t.cpu).toLocaleString('en')})`;
+  const params = `${result.counts.dense.toLocaleString('en')} + ${result.counts.embedding.toLocaleString('en')}`;
+  console.log(`| ${name} | ${params} | ${per(result.training)} | ${per(result.inference)} | ${result.p50.toFixed(1)} / ${result.p90.toFixed(1)} |`);
+}
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
