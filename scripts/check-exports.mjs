@@ -1,5 +1,5 @@
 // Packs every publishable package as npm would publish it, installs the tarballs into a scratch
-// consumer project (tfjs linked from this workspace, no network), then (1) imports every `exports`
+// consumer project (dependencies linked from this workspace, no network), then (1) imports every `exports`
 // entry from Node and (2) type-checks an import of every entry with moduleResolution NodeNext.
 import { execFileSync } from 'node:child_process';
 import {
@@ -7,12 +7,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(process.cwd());
 const scratch = mkdtempSync(join(tmpdir(), 'dtrn-consumer-'));
@@ -20,7 +21,6 @@ const tarballs = join(scratch, 'tarballs');
 mkdirSync(tarballs);
 const modules = join(scratch, 'node_modules');
 mkdirSync(join(modules, '@dtrn'), { recursive: true });
-mkdirSync(join(modules, '@tensorflow'), { recursive: true });
 
 const packageDirs = ['packages', 'apps']
   .flatMap((group) => {
@@ -65,8 +65,20 @@ for (const dir of packageDirs) {
     });
   }
 }
-for (const name of ['tfjs-core', 'tfjs-layers', 'tfjs-backend-cpu', 'tfjs-backend-wasm']) {
-  symlinkSync(join(root, 'node_modules', '@tensorflow', name), join(modules, '@tensorflow', name), 'dir');
+// Third-party dependencies (and the tfjs peers) come from each package's own pnpm node_modules,
+// as an installer would provide them; @dtrn packages come from the tarballs above.
+const linked = new Set();
+function linkDependency(fromDir, dep) {
+  if (dep.startsWith('@dtrn/') || linked.has(dep)) return;
+  const source = realpathSync(join(fromDir, 'node_modules', dep));
+  mkdirSync(dirname(join(modules, dep)), { recursive: true });
+  symlinkSync(source, join(modules, dep), 'dir');
+  linked.add(dep);
+}
+for (const dir of packageDirs) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }))
+    linkDependency(dir, dep);
 }
 writeFileSync(
   join(scratch, 'package.json'),
