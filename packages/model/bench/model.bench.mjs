@@ -48,8 +48,15 @@ function random() {
 }
 
 const schema = {
-  idSpaces: Array.from({ length: numFields }, (_, f) => ({ name: f === 0 ? 'item' : `f${f}`, size: vocabulary, oov: 'error' })),
-  sparseFields: Array.from({ length: numFields }, (_, f) => ({ name: f === 0 ? 'target_item' : `field_${f}`, idSpace: f === 0 ? 'item' : `f${f}` })),
+  idSpaces: Array.from({ length: numFields }, (_, f) => ({
+    name: f === 0 ? 'item' : `f${f}`,
+    size: vocabulary,
+    oov: 'error',
+  })),
+  sparseFields: Array.from({ length: numFields }, (_, f) => ({
+    name: f === 0 ? 'target_item' : `field_${f}`,
+    idSpace: f === 0 ? 'item' : `f${f}`,
+  })),
   denseFields: [],
   sequences: {
     behaviors: ['click', 'cart', 'order'].map((name) => ({ name, maxLength: L })),
@@ -61,7 +68,9 @@ const schema = {
 };
 
 function makeBatch(size) {
-  const sparse = Array.from({ length: numFields }, () => Int32Array.from({ length: size }, () => 1 + Math.floor(random() * (vocabulary - 1))));
+  const sparse = Array.from({ length: numFields }, () =>
+    Int32Array.from({ length: size }, () => 1 + Math.floor(random() * (vocabulary - 1))),
+  );
   const sequences = Array.from({ length: numBehaviors }, () => {
     const items = new Int32Array(size * L);
     for (let b = 0; b < size; b++) {
@@ -81,9 +90,18 @@ function candidateBatch(source, count) {
     for (let i = 0; i < count; i++) out.set(column.subarray(0, width), i * width);
     return out;
   };
-  const sparse = source.sparse.map((column, f) => (f === 0 ? Int32Array.from({ length: count }, (_, i) => 1 + i) : pick(column, 1)));
+  const sparse = source.sparse.map((column, f) =>
+    f === 0 ? Int32Array.from({ length: count }, (_, i) => 1 + i) : pick(column, 1),
+  );
   const sequences = source.sequences.map((s) => ({ items: pick(s.items, L), sideFields: [], maxLength: L }));
-  return { size: count, sparse, dense: [], sequences, labels: [new Float32Array(count), new Float32Array(count)], sampleMasks: [undefined, undefined] };
+  return {
+    size: count,
+    sparse,
+    dense: [],
+    sequences,
+    labels: [new Float32Array(count), new Float32Array(count)],
+    sampleMasks: [undefined, undefined],
+  };
 }
 
 function bce(logits, labels) {
@@ -91,7 +109,9 @@ function bce(logits, labels) {
     tf.addN(
       logits.map((logit, k) => {
         const y = tf.tensor2d(labels[k], [labels[k].length, 1]);
-        return tf.mean(tf.sub(tf.add(tf.relu(logit), tf.log1p(tf.exp(tf.neg(tf.abs(logit))))), tf.mul(logit, y)));
+        return tf.mean(
+          tf.sub(tf.add(tf.relu(logit), tf.log1p(tf.exp(tf.neg(tf.abs(logit))))), tf.mul(logit, y)),
+        );
       }),
     ),
   );
@@ -117,14 +137,21 @@ function timeIt(fn, steps = stepsPerWindow) {
 async function profileKernels(label, fn) {
   const info = await tf.profile(fn);
   const byName = new Map();
-  for (const kernel of info.kernels) byName.set(kernel.name, (byName.get(kernel.name) ?? 0) + kernel.kernelTimeMs);
+  for (const kernel of info.kernels)
+    byName.set(kernel.name, (byName.get(kernel.name) ?? 0) + kernel.kernelTimeMs);
   const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
   console.log(`${label}: ${top.map(([n, ms]) => `${n} ${ms.toFixed(1)} ms`).join(', ')}`);
 }
 
 const MMOE_HEAD = { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] };
 const ARGS = {
-  mmoe: { bottom: 'shared', sequenceEncoder: 'mean-pool', head: 'mmoe', headArgs: MMOE_HEAD, embeddingDim: d },
+  mmoe: {
+    bottom: 'shared',
+    sequenceEncoder: 'mean-pool',
+    head: 'mmoe',
+    headArgs: MMOE_HEAD,
+    embeddingDim: d,
+  },
   dtrn: { bottom: 'dtrn', head: 'mmoe', headArgs: MMOE_HEAD, embeddingDim: d },
 };
 
@@ -135,12 +162,14 @@ async function benchModel(name, batch, users) {
   let step = 0;
   const train = () => {
     const prepared = model.prepare(batch, { training: true, seed: step });
-    const { value, grads } = tf.engine().gradients(
-      () => bce(model.forward(prepared, { training: true, seed: step }), batch.labels),
-      [...prepared.sparseInputs, ...variables],
-      undefined,
-      true,
-    );
+    const { value, grads } = tf
+      .engine()
+      .gradients(
+        () => bce(model.forward(prepared, { training: true, seed: step }), batch.labels),
+        [...prepared.sparseInputs, ...variables],
+        undefined,
+        true,
+      );
     const n = prepared.sparseInputs.length;
     prepared.applySparseGradients(grads.slice(0, n));
     optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[n + i] })));
@@ -155,32 +184,54 @@ async function benchModel(name, batch, users) {
   if (profile) await profileKernels(`${name} 200 candidates`, () => model.predict(users[0]));
   const latencies = [];
   for (let i = 0; i < 3; i++) model.predict(users[i % users.length]);
+  const cpuLatencies = [];
   for (let i = 0; i < 40; i++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     model.predict(users[i % users.length]);
+    const used = process.cpuUsage(cpuStart);
     latencies.push(performance.now() - start);
+    cpuLatencies.push((used.user + used.system) / 1000);
   }
   const counts = model.parameterCount();
   optimizer.dispose();
   model.dispose();
-  return { training, inference, p50: percentile(latencies, 0.5), p90: percentile(latencies, 0.9), counts };
+  return {
+    training,
+    inference,
+    p50: percentile(latencies, 0.5),
+    p90: percentile(latencies, 0.9),
+    cpuP50: percentile(cpuLatencies, 0.5),
+    counts,
+  };
 }
 
 /** The straightforward tfjs implementation of the mmoe configuration. */
 function benchNaive(batch, users) {
-  const glorot = (rows, cols) => tf.variable(tf.mul(tf.randomUniform([rows, cols], -1, 1), Math.sqrt(6 / (rows + cols))));
-  const tables = Array.from({ length: numFields }, () => tf.variable(tf.randomNormal([vocabulary, d], 0, 0.02)));
+  const glorot = (rows, cols) =>
+    tf.variable(tf.mul(tf.randomUniform([rows, cols], -1, 1), Math.sqrt(6 / (rows + cols))));
+  const tables = Array.from({ length: numFields }, () =>
+    tf.variable(tf.randomNormal([vocabulary, d], 0, 0.02)),
+  );
   const inputDim = (numFields + numBehaviors) * d;
   const dense = (input, units) => ({ kernel: glorot(input, units), bias: tf.variable(tf.zeros([units])) });
   const experts = Array.from({ length: 4 }, () => [dense(inputDim, 256), dense(256, 128)]);
   const gates = [0, 1].map(() => glorot(inputDim, 4));
   const towers = [0, 1].map(() => [dense(128, 64), dense(64, 1)]);
-  const all = [...tables, ...experts.flat().flatMap((l) => [l.kernel, l.bias]), ...gates, ...towers.flat().flatMap((l) => [l.kernel, l.bias])];
+  const all = [
+    ...tables,
+    ...experts.flat().flatMap((l) => [l.kernel, l.bias]),
+    ...gates,
+    ...towers.flat().flatMap((l) => [l.kernel, l.bias]),
+  ];
   const lookup = tf.customGrad((table, ids, save) => {
     save([ids]);
     return {
       value: tf.gather(table, ids),
-      gradFunc: (dy, [savedIds]) => [tf.scatterND(tf.expandDims(savedIds, 1), dy, table.shape), tf.zerosLike(savedIds)],
+      gradFunc: (dy, [savedIds]) => [
+        tf.scatterND(tf.expandDims(savedIds, 1), dy, table.shape),
+        tf.zerosLike(savedIds),
+      ],
     };
   });
   const forward = (input) =>
@@ -221,26 +272,56 @@ function benchNaive(batch, users) {
   const training = timeIt(train);
   const inference = timeIt(() => predict(batch));
   const latencies = [];
+  const cpuLatencies = [];
   for (let i = 0; i < 43; i++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     predict(users[i % users.length]);
-    if (i >= 3) latencies.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    if (i >= 3) {
+      latencies.push(performance.now() - start);
+      cpuLatencies.push((used.user + used.system) / 1000);
+    }
   }
-  const counts = { dense: all.slice(numFields).reduce((n, v) => n + v.size, 0), embedding: numFields * vocabulary * d };
+  const counts = {
+    dense: all.slice(numFields).reduce((n, v) => n + v.size, 0),
+    embedding: numFields * vocabulary * d,
+  };
   optimizer.dispose();
   tf.dispose(all);
-  return { training, inference, p50: percentile(latencies, 0.5), p90: percentile(latencies, 0.9), counts };
+  return {
+    training,
+    inference,
+    p50: percentile(latencies, 0.5),
+    p90: percentile(latencies, 0.9),
+    cpuP50: percentile(cpuLatencies, 0.5),
+    counts,
+  };
 }
 
 const batch = makeBatch(B);
 const users = Array.from({ length: 4 }, () => candidateBatch(makeBatch(1), candidates));
-console.log(`# @dtrn/model bench: wasm, B = ${B}, ${numFields} fields x ${vocabulary} ids, ${numBehaviors} x L ${L}, d = ${d}; median of ${windows} windows of ${stepsPerWindow} steps`);
-console.log('| model | params (dense + embedding) | train samples/s (CPU-time basis) | inference samples/s (CPU basis) | 200 candidates p50 / p90 ms |');
+console.log(
+  `# @dtrn/model bench: wasm, B = ${B}, ${numFields} fields x ${vocabulary} ids, ${numBehaviors} x L ${L}, d = ${d}; median of ${windows} windows of ${stepsPerWindow} steps`,
+);
+console.log(
+  '| model | params (dense + embedding) | train samples/s (CPU-time basis) | inference samples/s (CPU basis) | 200 candidates p50 / p90 ms (CPU p50) |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const name of models) {
   const result = name === 'naive' ? benchNaive(batch, users) : await benchModel(name, batch, users);
-  const per = (t) => `${Math.round((B * 1000) / t.wall).toLocaleString('en')} (${Math.round((B * 1000) / t.cpu).toLocaleString('en')})`;
+  const per = (t) =>
+    `${Math.round((B * 1000) / t.wall).toLocaleString('en')} (${Math.round((B * 1000) / t.cpu).toLocaleString('en')})`;
   const params = `${result.counts.dense.toLocaleString('en')} + ${result.counts.embedding.toLocaleString('en')}`;
-  console.log(`| ${name} | ${params} | ${per(result.training)} | ${per(result.inference)} | ${result.p50.toFixed(1)} / ${result.p90.toFixed(1)} |`);
+  console.log(
+    `| ${name} | ${params} | ${per(result.training)} | ${per(result.inference)} | ${result.p50.toFixed(1)} / ${result.p90.toFixed(1)} (${result.cpuP50.toFixed(1)}) |`,
+  );
 }
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; load average ${(
+    await import('node:os')
+  )
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);

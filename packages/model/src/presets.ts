@@ -19,8 +19,8 @@ export const MODEL_PRESET_NAMES = [
 ] as const;
 export type ModelPresetName = (typeof MODEL_PRESET_NAMES)[number];
 
-/** Shared-Bottom's bottom is wider so its budget is close to the 4-expert heads'. */
-const SHARED_BOTTOM_HEAD = { bottomUnits: [512, 256], towerUnits: [64] };
+/** Shared-Bottom's bottom is wider ([640, 384]) so its budget is close to the 4-expert heads'. */
+const SHARED_BOTTOM_HEAD = { bottomUnits: [640, 384], towerUnits: [64] };
 /** 4 experts of [256, 128] (MODEL-SPEC: 4 to 8). */
 const MMOE_HEAD = { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] };
 /** One CGC level with 1 expert per task and 2 shared: 4 experts for 2 tasks, like MMoE. */
@@ -41,11 +41,11 @@ export const MODEL_PRESETS: Readonly<Record<ModelPresetName, ModelArgs>> = Objec
   'dtrn-ple': { bottom: 'dtrn', head: 'ple', headArgs: PLE_HEAD },
   'dtrn-ple-no-tim': { bottom: 'dtrn-no-tim', head: 'ple', headArgs: PLE_HEAD },
   'dtrn-ple-no-trm': { bottom: 'dtrn-no-trm', head: 'ple', headArgs: PLE_HEAD },
-  /** Per task: shared bottom (unconditioned encoder) and a [256, 128] bottom + [64] tower. */
+  /** Per task: its own embeddings, unconditioned encoder, a [384, 192] bottom and a [64] tower. */
   'single-task': {
     bottom: 'shared',
     head: 'shared-bottom',
-    headArgs: { bottomUnits: [256, 128], towerUnits: [64] },
+    headArgs: { bottomUnits: [384, 192], towerUnits: [64] },
     singleTask: true,
   },
 });
