@@ -18,3 +18,13 @@ export interface FileCheckpointOptions {
 export function fileCheckpoints(directory: string, options: FileCheckpointOptions = {}): CheckpointArgs {
   return { storage: new FileStorage(directory), directory: '.', ...options };
 }
+
+export { fitParallel, type ParallelFitResult } from './parallel/fit-parallel.js';
+export { buildModelFromSpec, type ModelSpec, resolveModelSpec } from './parallel/model-spec.js';
+export {
+  DEFAULT_PARALLEL,
+  PARALLEL_BALANCING_METHODS,
+  type ParallelFitOptions,
+  WORKER_BACKENDS,
+} from './parallel/parallel-options.js';
+export type { WorkerBackend } from './parallel/protocol.js';

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { compactBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
+import { createExchangeBuffers, denseRegion, sparseBlock, sumDenseRegions } from './exchange.js';
+import { parallelDataset } from './parallel-fixtures.js';
+
+describe('batch splitting', () => {
+  it('gives every row to exactly one worker, in order, also when the batch does not divide', () => {
+    for (const [size, workers] of [
+      [16, 2],
+      [7, 3],
+      [1, 2],
+    ] as const) {
+      const ranges = Array.from({ length: workers }, (_, w) => workerRowRange(size, workers, w));
+      expect(ranges[0]!.start).toBe(0);
+      expect(ranges.at(-1)!.end).toBe(size);
+      ranges.slice(1).forEach((range, w) => {
+        expect(range.start).toBe(ranges[w]!.end);
+      });
+    }
+    expect(workerRowRange(7, 3, 1)).toEqual({ start: 2, end: 4 });
+  });
+
+  it('slices every column by rows (sequences by rows of L) and counts whole-batch sample spaces', () => {
+    const data = parallelDataset(6, 4);
+    const part = sliceBatch(data, 2, 5);
+    expect(part.size).toBe(3);
+    expect(Array.from(part.sparse[1]!)).toEqual(Array.from(data.sparse[1]!.subarray(2, 5)));
+    expect(Array.from(part.sequences[1]!.items)).toEqual(
+      Array.from(data.sequences[1]!.items.subarray(8, 20)),
+    );
+    expect(Array.from(part.sampleMasks[1]!)).toEqual(Array.from(data.sampleMasks[1]!.subarray(2, 5)));
+    expect(part.sampleMasks[0]).toBeUndefined();
+    const clicked = data.labels[0]!.reduce((sum, label) => sum + label, 0);
+    expect(taskSampleCounts(data)).toEqual([6, clicked]);
+  });
+
+  it('compacts views into their own buffers (a posted view would clone its whole dataset)', () => {
+    const data = parallelDataset(8, 5);
+    const compact = compactBatch(sliceBatch(data, 4, 6));
+    expect(compact.sparse[0]!.buffer.byteLength).toBe(2 * 4);
+    expect(compact.sequences[0]!.items.length).toBe(2 * 4);
+    expect(Array.from(compact.labels[1]!)).toEqual(Array.from(data.labels[1]!.subarray(4, 6)));
+  });
+});
+
+describe('gradient exchange buffers', () => {
+  it('sums the workers dense regions in worker order and lays sparse blocks out back to back', () => {
+    const buffers = createExchangeBuffers(3, 4, [2, 3], 5);
+    [0, 1, 2].forEach((w) => {
+      denseRegion(buffers, w).set([w + 1, 0.5, -w, 1e8]);
+    });
+    expect(Array.from(sumDenseRegions(buffers, new Float32Array(4)))).toEqual([6, 1.5, -3, 3e8]);
+    expect(sparseBlock(buffers, 0).length).toBe(10);
+    expect(sparseBlock(buffers, 1).byteOffset).toBe(40);
+    expect(sparseBlock(buffers, 1).length).toBe(15);
+    const single = createExchangeBuffers(1, 2, [], 4);
+    denseRegion(single, 0).set([3, 4]);
+    expect(Array.from(sumDenseRegions(single, new Float32Array(2)))).toEqual([3, 4]);
+  });
+});

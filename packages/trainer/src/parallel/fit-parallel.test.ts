@@ -1,0 +1,113 @@
+// The worker threads run the BUILT worker script (dist/parallel-worker.js): Node cannot start a
+// worker from TypeScript source, so these tests import fitParallel from dist too (build first).
+import { MemoryStorage } from '@dtrn/core';
+import { expectNoLeakedTensors } from '@dtrn/core/testing';
+import { createModel } from '@dtrn/model';
+import { describe, expect, it } from 'vitest';
+import { fitParallel, type ParallelFitOptions } from '../../dist/node.js';
+import { fit } from '../fit.js';
+import type { FitOptions } from '../fit-options.js';
+import {
+  MODEL_ARGS,
+  MODEL_SPEC,
+  maxRelativeDifference,
+  modelStateValues,
+  parallelDataset,
+  SCHEMA,
+} from './parallel-fixtures.js';
+
+const backend = (process.env.DTRN_TEST_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
+const train = parallelDataset(40, 1); // batches of 16, 16 and 8 rows
+const validation = parallelDataset(32, 2);
+const base = {
+  epochs: 2,
+  batchSize: 16,
+  seed: 3,
+  optimizer: { learningRate: 0.02 },
+  earlyStopping: { monitor: 'meanAuc', patience: 5 },
+} satisfies FitOptions;
+
+async function oneThread(options: FitOptions = base) {
+  const model = createModel(SCHEMA, MODEL_ARGS as never);
+  try {
+    const result = await fit(model, train, validation, options);
+    return { result, values: modelStateValues(model.getState()) };
+  } finally {
+    model.dispose();
+  }
+}
+
+function parallel(workers: number, options: ParallelFitOptions = base) {
+  return fitParallel(MODEL_SPEC, train, validation, { ...options, workers, backend });
+}
+
+describe('fitParallel', () => {
+  it('one worker reproduces fit bit for bit; two workers up to float summation order', async () => {
+    const reference = await oneThread();
+    const single = await expectNoLeakedTensors(() => parallel(1), { label: 'fitParallel (coordinator)' });
+    expect(modelStateValues(single.modelState)).toEqual(reference.values);
+    expect(single.history.map((epoch) => epoch.validation)).toEqual(
+      reference.result.history.map((epoch) => epoch.validation),
+    );
+    expect(single.bestEpoch).toBe(reference.result.bestEpoch);
+    expect(single.restoredBestWeights).toBe(true);
+
+    const two = await parallel(2);
+    expect(two.workers).toBe(2);
+    expect(two.steps).toBe(6);
+    expect(maxRelativeDifference(modelStateValues(two.modelState), reference.values)).toBeLessThan(1e-4);
+    two.history.forEach((epoch, index) => {
+      const expected = reference.result.history[index]!;
+      epoch.trainLossPerTask.forEach((loss, task) => {
+        expect(loss).toBeCloseTo(expected.trainLossPerTask[task]!, 5);
+      });
+      expect(epoch.validation!.tasks[0]!.logloss!).toBeCloseTo(expected.validation!.tasks[0]!.logloss!, 5);
+    });
+    // No tensor leaks inside the workers either: the count after the last step is the first step's.
+    expect(two.workerTensors!.last).toEqual(two.workerTensors!.first);
+  });
+
+  it('checkpoints in fit format: a parallel run stopped by maxSteps resumes in one-thread fit', async () => {
+    const options = { ...base, earlyStopping: false as const };
+    const reference = await oneThread(options);
+    const storage = new MemoryStorage();
+    const checkpoint = { storage, directory: 'runs/parallel' };
+    const stopped = await parallel(2, { ...options, checkpoint, maxSteps: 4 });
+    expect(stopped.stoppedReason).toBe('maxSteps');
+    expect(stopped.lastCheckpoint).toBe('step-0000000004');
+    const model = createModel(SCHEMA, MODEL_ARGS as never);
+    try {
+      const resumed = await fit(model, train, validation, { ...options, checkpoint, resume: true });
+      expect(resumed.resumedFromStep).toBe(4);
+      expect(resumed.steps).toBe(6);
+      expect(maxRelativeDifference(modelStateValues(model.getState()), reference.values)).toBeLessThan(1e-4);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('rejects options it cannot honour before starting any worker', async () => {
+    await expect(parallel(2, { ...base, worker: 2 } as never)).rejects.toThrow(
+      'ParallelFitOptions: unknown key "worker"; did you mean "workers"?',
+    );
+    await expect(parallel(2, { ...base, balancing: 'gradnorm' } as never)).rejects.toThrow(
+      'ParallelFitOptions.balancing: only loss-linear balancing runs on workers',
+    );
+    await expect(parallel(0)).rejects.toThrow('ParallelFitOptions.workers');
+    await expect(fitParallel({ ...MODEL_SPEC, modul: 'x' } as never, train, null, {})).rejects.toThrow(
+      'fitParallel: spec: unknown key "modul"; did you mean "module"?',
+    );
+  });
+
+  it('reports a model the workers cannot build, naming the worker and the valid exports', async () => {
+    const run = fitParallel({ ...MODEL_SPEC, exportName: 'createModle' }, train, null, {
+      ...base,
+      earlyStopping: false,
+      workers: 1,
+      backend,
+    });
+    await expect(run).rejects.toThrow(
+      /worker 0: ModelSpec.exportName "createModle" is not a function.*"createModel"/,
+    );
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The coordinator's side of one data-parallel step, evaluation and state transfer. A step:
+ *
+ * 1. every worker gets the batch and its contiguous rows [start_w, end_w) and runs forward and
+ *    backward on them, with each task's loss divided by the WHOLE batch's sample count of that task
+ *    (so the workers' partial losses, and their gradients, add up to the one-thread values);
+ * 2. the coordinator adds the partial task losses in worker order and checks them (a non-finite
+ *    loss discards the step everywhere: nothing is updated);
+ * 3. every worker sums all workers' dense gradients in worker order (the same float32 sum
+ *    everywhere) and takes the same dense Adam step, and applies the whole batch's embedding-row
+ *    gradients to its embeddings: the copies stay bit-identical.
+ */
+import { deriveSeed, ShapeError } from '@dtrn/base';
+import type { ModelState } from '@dtrn/core';
+import { type Batch, batches, type InMemoryDataset } from '@dtrn/datasets';
+import { MultiTaskAccumulator, type MultiTaskReport } from '@dtrn/metrics';
+import { isTrainingBatches } from '../batching.js';
+import type { DenseAdamState } from '../dense-adam.js';
+import { NonFiniteLossError } from '../errors.js';
+import type { EvaluationData } from '../evaluate.js';
+import type { StepLocation } from '../train-step.js';
+import { compactBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
+import { createExchangeBuffers, type ExchangeBuffers } from './exchange.js';
+import type { ApplyResult, ComputeResult, InitResult, StateResult, WorkerRequest } from './protocol.js';
+import type { WorkerPool } from './worker-pool.js';
+
+type Init = Omit<Extract<WorkerRequest, { type: 'init' }>, 'workerIndex' | 'workerCount' | 'type'>;
+
+/** Seed of worker w's randomness (dropout) at a step: worker 0 uses the step's own seed. */
+export function workerSeed(stepSeed: number, worker: number): number {
+  return worker === 0 ? stepSeed : deriveSeed(stepSeed, 'worker', worker);
+}
+
+export class ParallelEngine {
+  private buffers: ExchangeBuffers | null = null;
+  /** Tensors alive in each worker after its first and its latest step. */
+  readonly tensorCounts: { first: number[] | null; latest: number[] | null } = { first: null, latest: null };
+
+  private constructor(
+    private readonly pool: WorkerPool,
+    readonly taskNames: readonly string[],
+    private readonly denseLength: number,
+  ) {}
+
+  /** Builds the model in every worker; checks that all copies agree. */
+  static async start(pool: WorkerPool, init: Init): Promise<ParallelEngine> {
+    const described = await pool.all<InitResult>((worker) => ({
+      ...init,
+      type: 'init',
+      workerIndex: worker,
+      workerCount: pool.size,
+    }));
+    const first = described[0]!;
+    const signature = (result: InitResult) =>
+      JSON.stringify([result.taskNames, result.denseShapes.map((shape) => shape.join('x'))]);
+    described.forEach((result, worker) => {
+      if (signature(result) !== signature(first)) {
+        throw new ShapeError('fitParallel: the workers built different models', {
+          expected: `worker 0's tasks and dense shapes ${signature(first)}`,
+          found: `worker ${worker}: ${signature(result)}`,
+        });
+      }
+    });
+    const denseLength = first.denseShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+    return new ParallelEngine(pool, first.taskNames, denseLength);
+  }
+
+  get workers(): number {
+    return this.pool.size;
+  }
+
+  /** One training step over every worker; returns L_k of the whole batch, per task. */
+  async step(batch: Batch, location: StepLocation, seed: number): Promise<number[]> {
+    const K = this.taskNames.length;
+    if (batch.labels.length !== K) {
+      throw new ShapeError(
+        `batch ${location.batchIndex} of epoch ${location.epoch} has labels for the wrong number of tasks`,
+        { expected: `${K} (${this.taskNames.join(', ')})`, found: batch.labels.length },
+      );
+    }
+    const compact = compactBatch(batch);
+    await this.ensureBuffers(compact);
+    const counts = taskSampleCounts(compact);
+    const W = this.pool.size;
+    const results = await this.pool.all<ComputeResult>((worker) => ({
+      type: 'compute',
+      batch: compact,
+      ...workerRowRange(compact.size, W, worker),
+      seed: workerSeed(seed, worker),
+      counts,
+    }));
+    const taskLosses = counts.map((_, task) => {
+      let sum = 0;
+      for (const result of results) sum += result.taskLosses[task]!;
+      return sum;
+    });
+    const bad = taskLosses.findIndex((loss) => !Number.isFinite(loss));
+    if (bad >= 0) {
+      await this.pool.all({ type: 'discard' });
+      throw new NonFiniteLossError({ ...location, task: this.taskNames[bad]!, value: taskLosses[bad]! });
+    }
+    // A variable gets an update when any worker's loss reached it (structurally: all or none).
+    const withoutGradient = results[0]!.withoutGradient.filter((index) =>
+      results.every((result) => result.withoutGradient.includes(index)),
+    );
+    const applied = await this.pool.all<ApplyResult>({
+      type: 'apply',
+      withoutGradient,
+    });
+    const counted = applied.map((result) => result.numTensors);
+    this.tensorCounts.first ??= counted;
+    this.tensorCounts.latest = counted;
+    return taskLosses;
+  }
+
+  /** Metrics of `data` (inference mode); batches are spread over the workers, read in order. */
+  async evaluate(data: EvaluationData, batchSize: number): Promise<MultiTaskReport> {
+    const accumulator = new MultiTaskAccumulator(this.taskNames);
+    const source: Iterable<Batch> = isTrainingBatches(data)
+      ? data.epoch(0, 0)
+      : Symbol.iterator in data
+        ? (data as Iterable<Batch>)
+        : batches(data as InMemoryDataset, { batchSize });
+    let group: Batch[] = [];
+    const flush = async () => {
+      const predicted = await Promise.all(
+        group.map((batch, index) =>
+          this.pool.request<Float32Array[]>(index % this.pool.size, {
+            type: 'predict',
+            batch: compactBatch(batch),
+          }),
+        ),
+      );
+      group.forEach((batch, index) => {
+        accumulator.add({
+          labels: batch.labels,
+          probs: predicted[index]!,
+          masks: batch.sampleMasks,
+          ...(batch.groups ? { groups: batch.groups } : {}),
+        });
+      });
+      group = [];
+    };
+    for (const batch of source) {
+      group.push(batch);
+      if (group.length === 2 * this.pool.size) await flush();
+    }
+    if (group.length > 0) await flush();
+    return accumulator.report();
+  }
+
+  /** Worker 0's model and optimizer state (every worker holds the same). */
+  getState(): Promise<StateResult> {
+    return this.pool.request<StateResult>(0, { type: 'getState' });
+  }
+
+  /** Puts a model state (and optionally an optimizer state) into every worker. */
+  async setState(model: ModelState, optimizer: DenseAdamState | null): Promise<void> {
+    await this.pool.all({ type: 'setState', model, optimizer });
+  }
+
+  private async ensureBuffers(batch: Batch): Promise<void> {
+    if (this.buffers && batch.size <= this.buffers.capacity) return;
+    let rowWidths = this.buffers?.rowWidths;
+    if (!rowWidths) {
+      const shapes = await this.pool.request<number[][]>(0, {
+        type: 'describe',
+        batch: compactBatch(sliceBatch(batch, 0, 1)),
+      });
+      rowWidths = shapes.map((shape, input) => {
+        if (shape[0] !== 1) {
+          throw new ShapeError(`fitParallel: sparse input ${input} of a one-row batch is not [1, ...]`, {
+            expected: 'sparse inputs whose first axis is the batch (data parallelism splits it)',
+            found: `[${shape.join(', ')}]`,
+          });
+        }
+        return shape.slice(1).reduce((a, b) => a * b, 1);
+      });
+    }
+    this.buffers = createExchangeBuffers(this.pool.size, this.denseLength, rowWidths, batch.size);
+    await this.pool.all({ type: 'exchange', buffers: this.buffers });
+  }
+}

@@ -1,0 +1,87 @@
+/** `fitParallel` options: every `FitOptions` key plus the worker settings, resolved strictly. */
+import { assertKnownKeys, assertPlainObject, ConfigError, checkEnum, optionalNumber } from '@dtrn/base';
+import type { BalancingArgs } from '../balancers/create-balancer.js';
+import { type FitOptions, type ResolvedFitOptions, resolveFitOptions } from '../fit-options.js';
+import type { WorkerBackend } from './protocol.js';
+
+export const WORKER_BACKENDS = ['wasm', 'cpu'] as const;
+
+/** Balancing methods whose objective is linear in the task losses (so it splits over workers). */
+export const PARALLEL_BALANCING_METHODS = ['equal', 'fixed'] as const;
+
+export interface ParallelFitOptions extends Omit<FitOptions, 'balancing'> {
+  /**
+   * Worker threads, each with its own tfjs backend and model copy; each takes an equal share of
+   * every batch. Default 2; integer in [1, 64]. Beyond the machine's cores it only adds overhead.
+   */
+  readonly workers?: number;
+  /**
+   * The tfjs backend every worker selects (its package, `@tensorflow/tfjs-backend-<name>`, must be
+   * installed). Default `'wasm'`.
+   */
+  readonly backend?: WorkerBackend;
+  /** Loss balancing: `'equal'` (default) or `{ method: 'fixed', weights }`. */
+  readonly balancing?: BalancingArgs;
+}
+
+export interface ResolvedParallelOptions extends ResolvedFitOptions {
+  readonly workers: number;
+  readonly backend: WorkerBackend;
+  readonly balancing: BalancingArgs | undefined;
+}
+
+export const DEFAULT_PARALLEL = Object.freeze({ workers: 2, backend: 'wasm' as WorkerBackend });
+
+// A Record keeps this list complete: a new FitOptions key fails to compile until it is listed.
+const KEYS: Record<keyof ParallelFitOptions, true> = {
+  epochs: true,
+  batchSize: true,
+  evaluationBatchSize: true,
+  shuffle: true,
+  seed: true,
+  optimizer: true,
+  balancing: true,
+  earlyStopping: true,
+  checkpoint: true,
+  resume: true,
+  maxSteps: true,
+  signal: true,
+  onProgress: true,
+  progressEverySteps: true,
+  onEpochEnd: true,
+  workers: true,
+  backend: true,
+};
+
+function checkBalancing(option: unknown): BalancingArgs | undefined {
+  if (option === undefined) return undefined;
+  const method = typeof option === 'string' ? option : (option as { method?: unknown } | null)?.method;
+  if (typeof option === 'function' || !(PARALLEL_BALANCING_METHODS as readonly unknown[]).includes(method)) {
+    throw new ConfigError('ParallelFitOptions.balancing: only loss-linear balancing runs on workers', {
+      expected: `one of ${PARALLEL_BALANCING_METHODS.map((m) => `"${m}"`).join(', ')} (use fit for uncertainty, gradnorm, pcgrad or a custom balancer)`,
+      found: typeof option === 'function' ? 'a balancer factory' : method,
+    });
+  }
+  return option as BalancingArgs;
+}
+
+export function resolveParallelOptions(options: ParallelFitOptions): ResolvedParallelOptions {
+  assertPlainObject(options as unknown, 'ParallelFitOptions');
+  assertKnownKeys(options, Object.keys(KEYS), 'ParallelFitOptions');
+  const { workers, backend, ...fitOptions } = options;
+  const balancing = checkBalancing(options.balancing);
+  return {
+    ...resolveFitOptions(fitOptions as FitOptions),
+    workers: optionalNumber(
+      workers,
+      DEFAULT_PARALLEL.workers,
+      { integer: true, min: 1, max: 64 },
+      'ParallelFitOptions.workers',
+    ),
+    backend:
+      backend === undefined
+        ? DEFAULT_PARALLEL.backend
+        : checkEnum(backend, WORKER_BACKENDS, 'ParallelFitOptions.backend'),
+    balancing,
+  };
+}

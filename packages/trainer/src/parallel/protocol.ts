@@ -1,0 +1,92 @@
+/**
+ * Messages between the coordinator (the thread that called `fitParallel`) and its workers. Every
+ * request carries an id; the worker answers each with `{ id, result }` or `{ id, error }`, in order.
+ *
+ * Gradients do not travel in messages: each worker writes its dense gradient into its own region
+ * of a shared dense buffer and its rows of every sparse-input gradient into a shared sparse buffer
+ * (see exchange.ts); `apply` then reads all of them.
+ */
+import type { ModelState } from '@dtrn/core';
+import type { Batch } from '@dtrn/datasets';
+import type { BalancingArgs } from '../balancers/create-balancer.js';
+import type { DenseAdamState, ResolvedAdamArgs } from '../dense-adam.js';
+import type { ExchangeBuffers } from './exchange.js';
+import type { ResolvedModelSpec } from './model-spec.js';
+
+export type WorkerBackend = 'wasm' | 'cpu';
+
+export type WorkerRequest =
+  | {
+      readonly type: 'init';
+      readonly spec: ResolvedModelSpec;
+      readonly backend: WorkerBackend;
+      readonly workerIndex: number;
+      readonly workerCount: number;
+      readonly optimizer: ResolvedAdamArgs;
+      readonly balancing: BalancingArgs | undefined;
+    }
+  /** Sparse input shapes of a one-row batch (to size the sparse exchange buffer). */
+  | { readonly type: 'describe'; readonly batch: Batch }
+  | { readonly type: 'exchange'; readonly buffers: ExchangeBuffers }
+  /** Forward and backward pass on rows [start, end) of `batch`; gradients go to the buffers. */
+  | {
+      readonly type: 'compute';
+      readonly batch: Batch;
+      readonly start: number;
+      readonly end: number;
+      readonly seed: number;
+      /** Per task, rows of the whole batch in the task's sample space (loss denominators). */
+      readonly counts: readonly number[];
+    }
+  /** Sums every worker's gradients (fixed order) and applies them: dense Adam and sparse rows. */
+  | {
+      readonly type: 'apply';
+      /** Dense variables no worker's loss reached (left alone, as one-thread `fit` leaves them). */
+      readonly withoutGradient: readonly number[];
+    }
+  /** Drops the computed step without applying it (a task loss was not finite). */
+  | { readonly type: 'discard' }
+  | { readonly type: 'predict'; readonly batch: Batch }
+  | { readonly type: 'getState' }
+  | { readonly type: 'setState'; readonly model: ModelState; readonly optimizer: DenseAdamState | null }
+  | { readonly type: 'dispose' };
+
+export interface InitResult {
+  readonly taskNames: readonly string[];
+  /** Shapes of the dense variables in optimizer order. */
+  readonly denseShapes: readonly (readonly number[])[];
+}
+
+export interface ComputeResult {
+  /** Per task, this worker's rows' share of L_k (sums over workers to L_k). */
+  readonly taskLosses: readonly number[];
+  /** Indices (optimizer order) of dense variables this worker's loss did not reach. */
+  readonly withoutGradient: readonly number[];
+}
+
+export interface ApplyResult {
+  /** Tensors alive in the worker after the step (constant from step to step when nothing leaks). */
+  readonly numTensors: number;
+}
+
+export interface StateResult {
+  readonly model: ModelState;
+  readonly optimizer: DenseAdamState;
+}
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export type WorkerResponse =
+  | { readonly id: number; readonly result: unknown }
+  | { readonly id: number; readonly error: SerializedError };
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  }
+  return { name: 'Error', message: String(error) };
+}

@@ -1,0 +1,252 @@
+/**
+ * One worker's side of data-parallel training: its copy of the model, its dense Adam (fed the same
+ * summed gradients as every other worker's, so the copies stay bit-identical) and the step in
+ * progress. Sparse rows: every worker holds its own copy of the embeddings and applies the same
+ * whole-batch row gradients, through the model's own `applySparseGradients`.
+ */
+import { ConfigError, ShapeError } from '@dtrn/base';
+import type { MultiTaskModel, PreparedBatch } from '@dtrn/core';
+import type { Batch } from '@dtrn/datasets';
+import * as tf from '@tensorflow/tfjs-core';
+// Registers every op gradient (tfjs-core alone registers none).
+import '@tensorflow/tfjs-layers';
+import type { LossBalancer } from '../balancers/balancer.js';
+import { createBalancer } from '../balancers/create-balancer.js';
+import { DenseAdam } from '../dense-adam.js';
+import { predictBatch } from '../evaluate.js';
+import { createTaskTargets, disposeTargets, maskedTaskLosses, type TaskTarget } from '../loss.js';
+import { TrainingVariables } from '../training-variables.js';
+import { sliceBatch } from './batch-slice.js';
+import { denseRegion, type ExchangeBuffers, sparseBlock, sumDenseRegions } from './exchange.js';
+import { buildModelFromSpec } from './model-spec.js';
+import type { ApplyResult, ComputeResult, InitResult, StateResult, WorkerRequest } from './protocol.js';
+
+type Init = Extract<WorkerRequest, { type: 'init' }>;
+type Compute = Extract<WorkerRequest, { type: 'compute' }>;
+
+/** The step between `compute` and `apply`. */
+interface PendingStep {
+  readonly batch: Batch;
+  readonly seed: number;
+  /** A prepared batch covering every row of `batch` (for the sparse update), made once computed. */
+  full: PreparedBatch | null;
+}
+
+export class WorkerSession {
+  private pending: PendingStep | null = null;
+  private buffers: ExchangeBuffers | null = null;
+  private denseSum = new Float32Array(0);
+
+  private constructor(
+    private readonly init: Init,
+    private readonly model: MultiTaskModel<Batch>,
+    private readonly variables: TrainingVariables,
+    private readonly balancer: LossBalancer,
+    private readonly optimizer: DenseAdam,
+  ) {}
+
+  static async create(init: Init): Promise<WorkerSession> {
+    const model = await buildModelFromSpec(init.spec);
+    const variables = new TrainingVariables(model);
+    const balancer = createBalancer(init.balancing, model.taskNames);
+    const optimizer = new DenseAdam([...variables.dense, ...balancer.variables], init.optimizer);
+    return new WorkerSession(init, model, variables, balancer, optimizer);
+  }
+
+  describe(): InitResult {
+    return {
+      taskNames: [...this.model.taskNames],
+      denseShapes: [...this.variables.dense, ...this.balancer.variables].map((v) => [...v.shape]),
+    };
+  }
+
+  /** Shapes of the sparse inputs of `batch` (a one-row probe). */
+  sparseShapes(batch: Batch): number[][] {
+    const prepared = this.model.prepare(batch, { training: true });
+    try {
+      return prepared.sparseInputs.map((input) => [...input.shape]);
+    } finally {
+      prepared.dispose();
+    }
+  }
+
+  setBuffers(buffers: ExchangeBuffers): void {
+    this.buffers = buffers;
+    this.denseSum = new Float32Array(buffers.denseLength);
+  }
+
+  compute(request: Compute): ComputeResult {
+    const buffers = this.requireBuffers();
+    this.discard();
+    const { batch, start, end, counts } = request;
+    const worker = this.init.workerIndex;
+    const region = denseRegion(buffers, worker);
+    const pending: PendingStep = { batch, seed: request.seed, full: null };
+    this.pending = pending;
+    if (end <= start) {
+      region.fill(0);
+      const all = [...this.variables.dense, ...this.balancer.variables].map((_, index) => index);
+      return { taskLosses: counts.map(() => 0), withoutGradient: all };
+    }
+    const whole = start === 0 && end === batch.size;
+    const slice = whole ? batch : sliceBatch(batch, start, end);
+    const options = { training: true, seed: request.seed };
+    const prepared = this.model.prepare(slice, options);
+    let keepPrepared = false;
+    const targets: TaskTarget[] = createTaskTargets(slice.labels, slice.sampleMasks, slice.size).map(
+      (target, task) => ({ ...target, count: counts[task]! }), // whole-batch denominators
+    );
+    try {
+      const inputs = [...prepared.sparseInputs, ...this.variables.dense, ...this.balancer.variables];
+      let stacked: tf.Tensor | null = null;
+      const { value, grads } = tf.engine().gradients(
+        () => {
+          const losses = maskedTaskLosses(this.model.forward(prepared, options), targets);
+          stacked = tf.keep(tf.stack(losses)); // [K]
+          return this.balancer.combineLosses(losses);
+        },
+        inputs,
+        undefined,
+        true,
+      );
+      const taskLosses = Array.from((stacked as unknown as tf.Tensor).dataSync());
+      tf.dispose([value, stacked as unknown as tf.Tensor]);
+      const sparseCount = prepared.sparseInputs.length;
+      const withoutGradient: number[] = [];
+      for (let index = sparseCount; index < grads.length; index++) {
+        if (!grads[index]) withoutGradient.push(index - sparseCount);
+      }
+      try {
+        this.writeSparse(buffers, prepared, grads.slice(0, sparseCount), start, end);
+        this.writeDense(region, grads.slice(sparseCount));
+      } finally {
+        tf.dispose(grads.filter((g): g is tf.Tensor => g !== null && g !== undefined));
+      }
+      if (whole) {
+        pending.full = prepared;
+        keepPrepared = true;
+      }
+      return { taskLosses, withoutGradient };
+    } finally {
+      disposeTargets(targets);
+      if (!keepPrepared) prepared.dispose();
+    }
+  }
+
+  /** Prepares the whole batch for the sparse update (run while the other workers still compute). */
+  prepareUpdate(): void {
+    const pending = this.pending;
+    if (!pending || pending.full) return;
+    pending.full = this.model.prepare(pending.batch, { training: true, seed: pending.seed });
+  }
+
+  apply(request: Extract<WorkerRequest, { type: 'apply' }>): ApplyResult {
+    const buffers = this.requireBuffers();
+    const pending = this.pending;
+    if (!pending) {
+      throw new ConfigError('parallel worker: apply without a computed step', {
+        expected: 'compute, then apply',
+      });
+    }
+    this.prepareUpdate();
+    const full = pending.full!;
+    try {
+      const summed = sumDenseRegions(buffers, this.denseSum);
+      const trainable = [...this.variables.dense, ...this.balancer.variables];
+      const skipped = new Set(request.withoutGradient);
+      let offset = 0;
+      const denseGradients = trainable.map((variable, index) => {
+        const values = summed.subarray(offset, offset + variable.size);
+        offset += variable.size;
+        return skipped.has(index) ? null : tf.tensor(values, variable.shape, 'float32'); // [...variable.shape]
+      });
+      const sparseGradients = full.sparseInputs.map((input, i) => {
+        const block = sparseBlock(buffers, i);
+        return tf.tensor(block.subarray(0, input.size), input.shape, 'float32'); // [B, ...]
+      });
+      try {
+        if (sparseGradients.length > 0) full.applySparseGradients(sparseGradients);
+        this.optimizer.apply(denseGradients);
+      } finally {
+        tf.dispose([...denseGradients.filter((g): g is tf.Tensor => g !== null), ...sparseGradients]);
+      }
+    } finally {
+      this.discard();
+    }
+    return { numTensors: tf.memory().numTensors };
+  }
+
+  discard(): void {
+    this.pending?.full?.dispose();
+    this.pending = null;
+  }
+
+  predict(batch: Batch): Float32Array[] {
+    return predictBatch(this.model, batch);
+  }
+
+  getState(): StateResult {
+    return { model: this.model.getState(), optimizer: this.optimizer.getState() };
+  }
+
+  setState(request: Extract<WorkerRequest, { type: 'setState' }>): void {
+    this.model.setState(request.model);
+    if (request.optimizer) this.optimizer.setState(request.optimizer);
+  }
+
+  dispose(): void {
+    this.discard();
+    this.optimizer.dispose();
+    this.balancer.dispose();
+    this.model.dispose();
+  }
+
+  private requireBuffers(): ExchangeBuffers {
+    if (!this.buffers) {
+      throw new ConfigError('parallel worker: no exchange buffers', {
+        expected: 'an exchange message first',
+      });
+    }
+    return this.buffers;
+  }
+
+  private writeSparse(
+    buffers: ExchangeBuffers,
+    prepared: PreparedBatch,
+    gradients: readonly (tf.Tensor | null | undefined)[],
+    start: number,
+    end: number,
+  ): void {
+    const rows = end - start;
+    prepared.sparseInputs.forEach((input, i) => {
+      const width = buffers.rowWidths[i];
+      if (width === undefined || input.shape[0] !== rows || input.size !== rows * width) {
+        throw new ShapeError(`parallel worker: sparse input ${i} is not split by batch rows`, {
+          expected: `shape [${rows}, ...] with ${width ?? '?'} values per row (the first axis must be the batch)`,
+          found: `[${input.shape.join(', ')}]`,
+        });
+      }
+      if (end > buffers.capacity) {
+        throw new ShapeError('parallel worker: the batch is larger than the exchange buffers', {
+          expected: `at most ${buffers.capacity} rows`,
+          found: end,
+        });
+      }
+      const block = sparseBlock(buffers, i);
+      const gradient = gradients[i];
+      if (gradient) block.set(gradient.dataSync() as Float32Array, start * width);
+      else block.fill(0, start * width, end * width);
+    });
+  }
+
+  private writeDense(region: Float32Array, gradients: readonly (tf.Tensor | null | undefined)[]): void {
+    const trainable = [...this.variables.dense, ...this.balancer.variables];
+    let offset = 0;
+    trainable.forEach((variable, index) => {
+      const gradient = gradients[index];
+      if (gradient) region.set(gradient.dataSync() as Float32Array, offset);
+      else region.fill(0, offset, offset + variable.size);
+      offset += variable.size;
+    });
+  }
+}
