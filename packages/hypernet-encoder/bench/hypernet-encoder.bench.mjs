@@ -26,15 +26,27 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+// Wall time and this process's CPU time per window: on a shared machine the CPU time is the steadier
+// figure (it excludes time spent waiting for a core), the wall time the one a user sees.
 function time(fn, windows) {
   fn(); // warm-up
-  const results = [];
+  const wall = [];
+  const cpu = [];
   for (let w = 0; w < windows; w++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     fn();
-    results.push(performance.now() - start);
+    const used = process.cpuUsage(startCpu);
+    wall.push(performance.now() - start);
+    cpu.push((used.user + used.system) / 1000);
   }
-  return median(results);
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+/** Size of the wasm heap (it only grows), or undefined on other backends. */
+function wasmHeapMiB() {
+  const heap = tf.backend().wasm?.HEAPU8;
+  return heap ? heap.buffer.byteLength / 2 ** 20 : undefined;
 }
 
 function makeInputs(d) {
@@ -83,15 +95,15 @@ for (const backend of backends) {
     const variables = Object.values(hypernetEncoderVariables(params));
     const inputs = makeInputs(args.embeddingDim);
     const loss = () => tf.sum(tf.stack(hypernetEncoderForward(params, inputs, { training: true }).flat()));
-    const forwardMs = time(() => tf.tidy(() => loss().dataSync()), windows);
+    const forward = time(() => tf.tidy(() => loss().dataSync()), windows);
     const step = () =>
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(loss, variables);
         value.dataSync();
         for (const g of Object.values(grads)) g.dataSync();
       });
-    const trainMs = time(step, windows);
-    rows.push({ label, forwardMs, trainMs });
+    const train = time(step, windows);
+    rows.push({ label, forward, train, heap: wasmHeapMiB() });
     if (process.env.BENCH_PROFILE) {
       const profile = await tf.profile(step);
       const byKernel = new Map();
@@ -119,11 +131,14 @@ for (const backend of backends) {
   console.log(
     `\n${backend}: B = ${batch}, K = 3, M = 3, L = ${length}, d = 16; median of ${windows} windows (1 step each, after warm-up)`,
   );
-  console.log('| encoder | forward ms | forward+backward ms | backward / forward |');
-  console.log('|---|---:|---:|---:|');
+  console.log(
+    '| encoder | forward ms (wall / cpu) | forward+backward ms (wall / cpu) | backward / forward (cpu) | wasm heap MiB |',
+  );
+  console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) {
+    const ratio = (r.train.cpu - r.forward.cpu) / r.forward.cpu;
     console.log(
-      `| ${r.label} | ${r.forwardMs.toFixed(0)} | ${r.trainMs.toFixed(0)} | ${((r.trainMs - r.forwardMs) / r.forwardMs).toFixed(2)} |`,
+      `| ${r.label} | ${r.forward.wall.toFixed(0)} / ${r.forward.cpu.toFixed(0)} | ${r.train.wall.toFixed(0)} / ${r.train.cpu.toFixed(0)} | ${ratio.toFixed(2)} | ${r.heap === undefined ? '-' : r.heap.toFixed(0)} |`,
     );
   }
 }

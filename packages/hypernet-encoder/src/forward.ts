@@ -9,6 +9,7 @@ import { deriveSeed } from '@dtrn/base';
 import { denseForward, matMul2d } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { maskBias, maskedSelfAttention } from './attention.js';
+import { feedForwardWithResidual } from './feed-forward.js';
 import { hypernetEncoderLayerNorms } from './hypernetwork.js';
 import {
   checkHypernetEncoderInputShapes,
@@ -94,6 +95,32 @@ function normalize(x: tf.Tensor, norm: number, replicas: number, context: GroupC
   return applyConditionalAffine(shaped, pick(context.gamma), pick(context.beta)); // [K*G*B, L, d]
 }
 
+/** x + dropout(FFN(x)): one fused op with a lean backward unless dropout is active. x [N, L, d]. */
+function feedForwardSublayer(
+  x: tf.Tensor,
+  block: EncoderBlockParams,
+  rate: number,
+  context: GroupContext,
+  blockIndex: number,
+): tf.Tensor {
+  const [inner, outer] = block.feedForward;
+  if (context.options.training && rate > 0) {
+    const hidden = denseForward(x, inner, 'relu'); // [N, L, ff]
+    const fed = denseForward(hidden, outer); // [N, L, d]
+    return tf.add(x, dropout(fed, rate, context, `${blockIndex}/feed-forward`)); // [N, L, d]
+  }
+  const d = x.shape[2]!;
+  const rows = tf.reshape(x, [-1, d]) as tf.Tensor2D; // [N*L, d]
+  const out = feedForwardWithResidual(
+    rows,
+    inner.kernel as tf.Tensor2D,
+    inner.bias as tf.Tensor1D,
+    outer.kernel as tf.Tensor2D,
+    outer.bias as tf.Tensor1D,
+  ); // [N*L, d]
+  return tf.reshape(out, x.shape); // [N, L, d]
+}
+
 function encodeBlock(
   x: tf.Tensor,
   keyBias: tf.Tensor,
@@ -119,9 +146,7 @@ function encodeBlock(
     replicas,
     context,
   ); // [K*G*B, L, d]
-  const hidden = denseForward(afterAttention, block.feedForward[0], 'relu'); // [K*G*B, L, ff]
-  const fed = denseForward(hidden, block.feedForward[1]); // [K*G*B, L, d]
-  const afterFeedForward = tf.add(afterAttention, dropout(fed, rate, context, `${blockIndex}/feed-forward`)); // [K*G*B, L, d]
+  const afterFeedForward = feedForwardSublayer(afterAttention, block, rate, context, blockIndex); // [K*G*B, L, d]
   const outReplicas = afterFeedForward.shape[0]! / keyBias.shape[0]!;
   return normalize(afterFeedForward, 2 * blockIndex + 1, outReplicas, context); // [K*G*B, L, d]
 }

@@ -4,29 +4,59 @@
  * (gamma, beta) per replica, i.e. per task).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { conditionalAffine } from './broadcast-ops.js';
+
+type CustomGradInput = Parameters<typeof tf.customGrad>[0];
+
+/**
+ * z = (x - mean) / sqrt(var + epsilon) over the last axis of x [N, d], as one op whose backward
+ * saves only z and the inverse deviation [N, 1] (instead of every intermediate, each copied by
+ * wasm's `Identity`): dx = rstd * (dz - mean(dz) - z * mean(dz * z)), all last-axis reductions.
+ */
+function standardizeRows(x: tf.Tensor2D, epsilon: tf.Scalar, save: tf.GradSaveFunc) {
+  const mean = tf.mean(x, -1, true); // [N, 1]
+  const centered = tf.sub(x, mean); // [N, d]
+  const inverseDeviation = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), epsilon)); // [N, 1]
+  const z = tf.mul(centered, inverseDeviation); // [N, d]
+  save([z, inverseDeviation]);
+  return {
+    value: z,
+    gradFunc: (dz: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [savedZ, savedInverse] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const meanGradient = tf.mean(dz, -1, true); // [N, 1]
+      const meanProjection = tf.mean(tf.mul(dz, savedZ), -1, true); // [N, 1]
+      const centeredGradient = tf.sub(tf.sub(dz, meanGradient), tf.mul(savedZ, meanProjection)); // [N, d]
+      return [tf.mul(centeredGradient, savedInverse), tf.zerosLike(epsilon)];
+    },
+  };
+}
+
+const standardizeRowsOp = tf.customGrad(standardizeRows as unknown as CustomGradInput) as unknown as (
+  x: tf.Tensor2D,
+  epsilon: tf.Scalar,
+) => tf.Tensor2D;
 
 /** (x - mean) / sqrt(var + epsilon) over the last axis; same shape as x. */
 export function standardize(x: tf.Tensor, epsilon: number): tf.Tensor {
   return tf.tidy(() => {
-    const mean = tf.mean(x, -1, true); // [..., 1]
-    const centered = tf.sub(x, mean); // [..., d]
-    const variance = tf.mean(tf.square(centered), -1, true); // [..., 1]
-    return tf.mul(centered, tf.rsqrt(tf.add(variance, epsilon))); // [..., d]
+    const d = x.shape[x.rank - 1]!;
+    const z = standardizeRowsOp(tf.reshape(x, [-1, d]) as tf.Tensor2D, tf.scalar(epsilon)); // [N, d]
+    return tf.reshape(z, x.shape); // [..., d]
   });
 }
 
 /**
  * gamma * z + beta for R replicas of G groups: z [G, B, L, d] (shared by every replica) or
- * [R, G, B, L, d]; gamma, beta [R, G, d]. Returns [R * G * B, L, d].
+ * [R, G, B, L, d]; gamma, beta [R, G, d]. Returns [R * G * B, L, d]. The gradient reduces over
+ * leading axes only (see `conditionalAffine`).
  */
 export function applyConditionalAffine(z: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const [replicas, groups, d] = gamma.shape as [number, number, number];
+    const [groups, d] = gamma.shape.slice(1) as [number, number];
     const [length] = z.shape.slice(-2) as [number];
-    const zFive = z.rank === 4 ? tf.expandDims(z, 0) : z; // [1 or R, G, B, L, d]
-    const scale = tf.reshape(gamma, [replicas, groups, 1, 1, d]); // [R, G, 1, 1, d]
-    const shift = tf.reshape(beta, [replicas, groups, 1, 1, d]); // [R, G, 1, 1, d]
-    const y = tf.add(tf.mul(zFive, scale), shift); // [R, G, B, L, d]
+    const shared = z.rank === 4 ? 1 : z.shape[0]!;
+    const zFour = tf.reshape(z, [shared, groups, -1, d]) as tf.Tensor4D; // [1 or R, G, B*L, d]
+    const y = conditionalAffine(zFour, gamma as tf.Tensor3D, beta as tf.Tensor3D); // [R, G, B*L, d]
     return tf.reshape(y, [-1, length, d]); // [R*G*B, L, d]
   });
 }

@@ -8,6 +8,7 @@
 import { type DenseParams, denseForward, mlpForward } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { PoolingKind } from './args.js';
+import { addPerSample, mulPerSample } from './broadcast-ops.js';
 
 export interface PoolingInputs {
   /** Encoded sequences, [R, G, B, L, d] (R replicas of G behaviors). */
@@ -34,23 +35,22 @@ function dinScores(encoded: tf.Tensor, target: tf.Tensor, layers: readonly Dense
     tf.Tensor,
     tf.Tensor,
   ];
-  const targetFive = tf.reshape(target, [1, 1, batch, 1, d]); // [1, 1, B, 1, d]
+  const perSample = tf.reshape(encoded, [replicas * groups, batch, length, d]) as tf.Tensor4D; // [R*G, B, L, d]
   // Concatenated as 2-D rows: the gradient splits it again (SplitV), which on wasm is fast for
   // rank-2 tensors and pathologically slow for rank 5 (seconds at B = 1024).
   const sequenceSide = tf.concat(
-    [tf.reshape(encoded, [-1, d]), tf.reshape(tf.mul(encoded, targetFive), [-1, d])],
+    [tf.reshape(encoded, [-1, d]), tf.reshape(mulPerSample(perSample, target as tf.Tensor2D), [-1, d])],
     1,
   ); // [R*G*B*L, 2d]
   const sequenceKernel = tf.concat([tf.add(wHistory, wDifference), wProduct], 0); // [2d, u]
   const sequenceTerm = tf.reshape(denseForward(sequenceSide, { kernel: sequenceKernel }), [
-    replicas,
-    groups,
+    replicas * groups,
     batch,
     length,
     units,
-  ]); // [R, G, B, L, u]
+  ]) as tf.Tensor4D; // [R*G, B, L, u]
   const targetTerm = denseForward(target, { kernel: tf.sub(wTarget, wDifference), bias: first.bias }); // [B, u]
-  const hidden = tf.relu(tf.add(sequenceTerm, tf.reshape(targetTerm, [1, 1, batch, 1, units]))); // [R, G, B, L, u]
+  const hidden = tf.relu(addPerSample(sequenceTerm, targetTerm as tf.Tensor2D)); // [R*G, B, L, u]
   const scores = mlpForward(hidden, layers.slice(1), { activation: 'relu', outputActivation: 'linear' }); // [R, G, B, L, 1]
   return tf.reshape(scores, [replicas, groups, batch, length]); // [R, G, B, L]
 }
@@ -73,7 +73,16 @@ export function poolSequences(
     const scores =
       kind === 'target-attention-dot'
         ? tf.mul(
-            tf.sum(tf.mul(encoded, tf.reshape(target, [1, 1, batch, 1, d])), 4), // [R, G, B, L]
+            tf.reshape(
+              tf.sum(
+                mulPerSample(
+                  tf.reshape(encoded, [-1, batch, length, d]) as tf.Tensor4D,
+                  target as tf.Tensor2D,
+                ),
+                3,
+              ),
+              [-1, groups, batch, length],
+            ), // [R, G, B, L]
             1 / Math.sqrt(d),
           )
         : dinScores(encoded, target, scorer); // [R, G, B, L]

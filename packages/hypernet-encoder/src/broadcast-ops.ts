@@ -1,0 +1,111 @@
+/**
+ * Broadcast products and sums whose gradients reduce over LEADING axes only.
+ *
+ * The stock gradient of a broadcast op sums over every broadcast axis with the `Sum` kernel; on
+ * wasm a reduction over a leading or middle axis of a large tensor runs through a transpose plus a
+ * slow loop (the conditional LayerNorm's gradient alone cost about a second per step at B = 512).
+ * These ops keep the replica (task x behavior) axis leading and reduce it with a product by a ones
+ * row (one fast XNNPACK matMul), and a middle axis with a batched product by a ones row.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type CustomGradInput = Parameters<typeof tf.customGrad>[0];
+
+/**
+ * sum over axis 0: x [R, ...rest] -> [...rest], as ones[1, R] @ x[R, rest].
+ *
+ * Only for a tensor created by the caller for this sum: the wasm backend caches one XNNPACK
+ * operator per right-hand operand BUFFER, built for the first shape it saw, so a buffer that another
+ * matMul also uses as its right operand (e.g. an incoming gradient) in a different 2-D shape would
+ * get the wrong operator. `sumMiddle` (batched, no operator cache) has no such restriction.
+ */
+export function sumLeading(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [replicas, ...rest] = x.shape as number[];
+    if (replicas === 1) return tf.reshape(x, rest);
+    const flat = tf.reshape(x, [replicas!, -1]) as tf.Tensor2D; // [R, rest]
+    return tf.reshape(tf.matMul(tf.ones([1, replicas!]) as tf.Tensor2D, flat), rest); // [...rest]
+  });
+}
+
+/** sum over axis 1: x [A, N, C] -> [A, C], as ones[A, 1, N] @ x (batched). */
+export function sumMiddle(x: tf.Tensor3D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [outer, middle, inner] = x.shape;
+    if (middle === 1) return tf.reshape(x, [outer, inner]) as tf.Tensor2D;
+    const ones = tf.ones([outer, 1, middle]) as tf.Tensor3D; // [A, 1, N]
+    return tf.reshape(tf.matMul(ones, x), [outer, inner]) as tf.Tensor2D; // [A, C]
+  });
+}
+
+/**
+ * y[k, g] = gamma[k, g] * z[g] + beta[k, g] (the conditional LayerNorm affine for K tasks of G
+ * behaviors). z [Rz, G, N, d] with Rz = 1 (shared by every task) or K; gamma, beta [K, G, d];
+ * returns [K, G, N, d]. Backward: dz = sum_k gamma_k * dy_k (a leading-axis sum when z is shared),
+ * dgamma = sum_n dy * z and dbeta = sum_n dy (middle-axis sums as batched ones products).
+ */
+export const conditionalAffine = tf.customGrad(((
+  z: tf.Tensor4D,
+  gamma: tf.Tensor3D,
+  beta: tf.Tensor3D,
+  save: tf.GradSaveFunc,
+) => {
+  const [tasks, groups, d] = gamma.shape;
+  const [, , rows] = z.shape;
+  save([z, gamma]);
+  const scale = tf.reshape(gamma, [tasks, groups, 1, d]); // [K, G, 1, d]
+  const shift = tf.reshape(beta, [tasks, groups, 1, d]); // [K, G, 1, d]
+  return {
+    value: tf.add(tf.mul(z, scale), shift), // [K, G, N, d]
+    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+      const [savedZ, savedGamma] = saved as [tf.Tensor4D, tf.Tensor3D];
+      const scaled = tf.mul(dy, tf.reshape(savedGamma, [tasks, groups, 1, d])); // [K, G, N, d]
+      const dz = savedZ.shape[0] === 1 ? tf.expandDims(sumLeading(scaled), 0) : scaled; // [Rz, G, N, d]
+      const perReplica = (x: tf.Tensor) => tf.reshape(x, [tasks * groups, rows, d]) as tf.Tensor3D;
+      const dGamma = sumMiddle(perReplica(tf.mul(dy, savedZ))); // [K*G, d]
+      const dBeta = sumMiddle(perReplica(dy)); // [K*G, d]
+      return [dz, tf.reshape(dGamma, [tasks, groups, d]), tf.reshape(dBeta, [tasks, groups, d])];
+    },
+  };
+}) as unknown as CustomGradInput) as unknown as (
+  z: tf.Tensor4D,
+  gamma: tf.Tensor3D,
+  beta: tf.Tensor3D,
+) => tf.Tensor4D;
+
+/**
+ * x + c broadcast per sample: x [R, B, L, u], c [B, u] -> [R, B, L, u]. dc = sum over R and L
+ * (a leading then a middle sum).
+ */
+export const addPerSample = tf.customGrad(((x: tf.Tensor4D, c: tf.Tensor2D) => {
+  const [, batch, , units] = x.shape;
+  return {
+    value: tf.add(x, tf.reshape(c, [1, batch, 1, units])), // [R, B, L, u]
+    gradFunc: (dy: tf.Tensor4D) => {
+      const [replicas, , length] = dy.shape;
+      // Middle axis first: dy is shared with other gradients, so only the fresh partial sum may
+      // take the ones-row product (see sumLeading).
+      const overLength = sumMiddle(tf.reshape(dy, [replicas * batch, length, units]) as tf.Tensor3D); // [R*B, u]
+      return [dy, sumLeading(tf.reshape(overLength, [replicas, batch, units]))]; // [R, B, L, u], [B, u]
+    },
+  };
+}) as unknown as CustomGradInput) as unknown as (x: tf.Tensor4D, c: tf.Tensor2D) => tf.Tensor4D;
+
+/**
+ * x * t broadcast per sample: x [R, B, L, d], t [B, d] -> [R, B, L, d]. dx = dy * t;
+ * dt = sum over R and L of dy * x.
+ */
+export const mulPerSample = tf.customGrad(((x: tf.Tensor4D, t: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  const [, batch, , d] = x.shape;
+  save([x, t]);
+  const perSample = (v: tf.Tensor) => tf.reshape(v, [1, batch, 1, d]); // [1, B, 1, d]
+  return {
+    value: tf.mul(x, perSample(t)), // [R, B, L, d]
+    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+      const [savedX, savedT] = saved as [tf.Tensor4D, tf.Tensor2D];
+      const dx = tf.mul(dy, perSample(savedT)); // [R, B, L, d]
+      const dt = sumMiddle(sumLeading(tf.mul(dy, savedX)) as tf.Tensor3D); // [B, d]
+      return [dx, dt];
+    },
+  };
+}) as unknown as CustomGradInput) as unknown as (x: tf.Tensor4D, t: tf.Tensor2D) => tf.Tensor4D;

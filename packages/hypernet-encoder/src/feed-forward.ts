@@ -1,0 +1,60 @@
+/**
+ * The Transformer's feed-forward sub-layer with its residual, x + relu(x W1 + b1) W2 + b2, as one
+ * op with a hand-written backward pass that is fast and lean on wasm:
+ *
+ * - it saves only x: the hidden activation ([rows, feedForwardDim], the largest tensor of the
+ *   encoder, 118 MiB at B = 1024 once tasks are folded in) is recomputed in the backward pass
+ *   instead of being kept (and copied by wasm's `Identity`) from forward to backward;
+ * - weight gradients transpose the NARROW operand (x or dy, d columns) and multiply plainly:
+ *   dW2 = (dy^T h)^T, dW1 = x^T dh; bias gradients are row sums of already transposed tensors or
+ *   ones-row products, never `Sum` over axis 0 (slow on wasm).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type CustomGradInput = Parameters<typeof tf.customGrad>[0];
+
+function hiddenActivation(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: kernel, bias, activation: 'relu' }) as tf.Tensor2D; // [N, ff]
+}
+
+function residualFeedForward(
+  x: tf.Tensor2D,
+  innerKernel: tf.Tensor2D,
+  innerBias: tf.Tensor1D,
+  outerKernel: tf.Tensor2D,
+  outerBias: tf.Tensor1D,
+  save: tf.GradSaveFunc,
+) {
+  save([x, innerKernel, innerBias, outerKernel]);
+  const hidden = hiddenActivation(x, innerKernel, innerBias); // [N, ff]
+  return {
+    value: tf.add(x, tf.fused.matMul({ a: hidden, b: outerKernel, bias: outerBias })), // [N, d]
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [savedX, w1, b1, w2] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+      const rows = savedX.shape[0];
+      const h = hiddenActivation(savedX, w1, b1); // [N, ff], recomputed
+      const dyT = tf.transpose(dy); // [d, N]
+      const dOuterKernel = tf.transpose(tf.matMul(dyT, h)); // ([d, N] @ [N, ff])^T = [ff, d]
+      const dOuterBias = tf.sum(dyT, 1); // [d]
+      const dHidden = tf.mul(tf.matMul(dy, tf.transpose(w2)), tf.step(h)); // [N, ff]
+      const dInnerKernel = tf.matMul(tf.transpose(savedX), dHidden); // [d, N] @ [N, ff] = [d, ff]
+      const dInnerBias = tf.reshape(tf.matMul(tf.ones([1, rows]) as tf.Tensor2D, dHidden), [-1]); // [ff]
+      const dx = tf.add(dy, tf.matMul(dHidden, tf.transpose(w1))); // [N, d]
+      return [dx, dInnerKernel, dInnerBias, dOuterKernel, dOuterBias];
+    },
+  };
+}
+
+/**
+ * x + relu(x W1 + b1) W2 + b2 over rows: x [N, d], W1 [d, ff], b1 [ff], W2 [ff, d], b2 [d] -> [N, d].
+ * Differentiable with respect to every argument (see the file comment for the backward pass).
+ */
+export const feedForwardWithResidual = tf.customGrad(
+  residualFeedForward as unknown as CustomGradInput,
+) as unknown as (
+  x: tf.Tensor2D,
+  innerKernel: tf.Tensor2D,
+  innerBias: tf.Tensor1D,
+  outerKernel: tf.Tensor2D,
+  outerBias: tf.Tensor1D,
+) => tf.Tensor2D;
