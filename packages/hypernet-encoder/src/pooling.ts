@@ -5,10 +5,11 @@
  * - `mean`: masked mean.
  * An all-padding sequence yields exactly zero (and zero gradients), never NaN.
  */
-import { type DenseParams, denseForward, mlpForward } from '@dtrn/core';
+import { type DenseParams, mlpForward } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { PoolingKind } from './args.js';
-import { addPerSample, mulPerSample } from './broadcast-ops.js';
+import { mulPerSample } from './broadcast-ops.js';
+import { dinHidden } from './din-hidden.js';
 
 export interface PoolingInputs {
   /** Encoded sequences, [R, G, B, L, d] (R replicas of G behaviors). */
@@ -19,39 +20,17 @@ export interface PoolingInputs {
   readonly target: tf.Tensor;
 }
 
-/**
- * DIN scores without materialising [h, t, h - t, h * t]: with the first kernel split by rows into
- * (W_h, W_t, W_d, W_p), the first layer is h (W_h + W_d) + (h * t) W_p + t (W_t - W_d) + b, where
- * the t term is computed once per sample instead of once per (replica, behavior, position).
- */
+/** DIN scores: the first layer as one op (see din-hidden.ts), then the rest of the scorer MLP. */
 function dinScores(encoded: tf.Tensor, target: tf.Tensor, layers: readonly DenseParams[]): tf.Tensor {
   const [replicas, groups, batch, length, d] = encoded.shape as [number, number, number, number, number];
   const first = layers[0]!;
-  const units = first.kernel.shape[1]!;
-  const rows = (index: number) => tf.slice(first.kernel, [index * d, 0], [d, units]); // [d, u]
-  const [wHistory, wTarget, wDifference, wProduct] = [0, 1, 2, 3].map(rows) as [
-    tf.Tensor,
-    tf.Tensor,
-    tf.Tensor,
-    tf.Tensor,
-  ];
-  const perSample = tf.reshape(encoded, [replicas * groups, batch, length, d]) as tf.Tensor4D; // [R*G, B, L, d]
-  // Concatenated as 2-D rows: the gradient splits it again (SplitV), which on wasm is fast for
-  // rank-2 tensors and pathologically slow for rank 5 (seconds at B = 1024).
-  const sequenceSide = tf.concat(
-    [tf.reshape(encoded, [-1, d]), tf.reshape(mulPerSample(perSample, target as tf.Tensor2D), [-1, d])],
-    1,
-  ); // [R*G*B*L, 2d]
-  const sequenceKernel = tf.concat([tf.add(wHistory, wDifference), wProduct], 0); // [2d, u]
-  const sequenceTerm = tf.reshape(denseForward(sequenceSide, { kernel: sequenceKernel }), [
-    replicas * groups,
-    batch,
-    length,
-    units,
-  ]) as tf.Tensor4D; // [R*G, B, L, u]
-  const targetTerm = denseForward(target, { kernel: tf.sub(wTarget, wDifference), bias: first.bias }); // [B, u]
-  const hidden = tf.relu(addPerSample(sequenceTerm, targetTerm as tf.Tensor2D)); // [R*G, B, L, u]
-  const scores = mlpForward(hidden, layers.slice(1), { activation: 'relu', outputActivation: 'linear' }); // [R, G, B, L, 1]
+  const hidden = dinHidden(
+    tf.reshape(encoded, [replicas * groups, batch, length, d]) as tf.Tensor4D, // [R*G, B, L, d]
+    target as tf.Tensor2D,
+    first.kernel as tf.Tensor2D,
+    first.bias as tf.Tensor1D,
+  ); // [R*G, B, L, u]
+  const scores = mlpForward(hidden, layers.slice(1), { activation: 'relu', outputActivation: 'linear' }); // [R*G, B, L, 1]
   return tf.reshape(scores, [replicas, groups, batch, length]); // [R, G, B, L]
 }
 
