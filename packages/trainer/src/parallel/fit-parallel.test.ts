@@ -99,6 +99,20 @@ describe('fitParallel', () => {
     );
   });
 
+  it('stops on a non-finite task loss before any update, like fit', async () => {
+    const broken = parallelDataset(32, 6);
+    broken.labels[1]![20] = Number.NaN; // a NaN label in the sample space: conversion loss is NaN at step 2
+    broken.sampleMasks[1]![20] = 1;
+    const run = fitParallel(MODEL_SPEC, broken, null, {
+      ...base,
+      shuffle: false,
+      earlyStopping: false,
+      workers: 2,
+      backend,
+    });
+    await expect(run).rejects.toThrow(/loss of task "conversion" is NaN at step 2 \(epoch 0, batch 1\)/);
+  });
+
   it('reports a model the workers cannot build, naming the worker and the valid exports', async () => {
     const run = fitParallel({ ...MODEL_SPEC, exportName: 'createModle' }, train, null, {
       ...base,
