@@ -90,7 +90,7 @@ export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Obj
   quick: {
     name: 'quick',
     description:
-      'A few minutes on a 2-core machine: the full-conflict setting at a small size with the main presets. Shows the pipeline end to end, not a result.',
+      'About 5 minutes of CPU on a 2-core machine: the full-conflict setting at 12,000 rows with the main presets. Shows the pipeline end to end, not a result.',
     data: {
       kind: 'synthetic',
       setting: 'full-conflict',
