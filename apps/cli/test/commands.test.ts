@@ -100,11 +100,20 @@ describe('meaningfulness check on a conflict setting', () => {
       config,
       JSON.stringify({
         name: 'calibrated',
-        data: { kind: 'synthetic', setting: 'gate-friendly', size: 'tiny', generator: { numSamples: 800, sequenceLength: 5 } },
+        data: {
+          kind: 'synthetic',
+          setting: 'gate-friendly',
+          size: 'tiny',
+          generator: { numSamples: 800, sequenceLength: 5 },
+        },
         models: ['shared-bottom'],
         seeds: 1,
         training: { epochs: 1, batchSize: 256 },
-        modelOverrides: { embeddingDim: 8, encoder: { feedForwardDim: 8 }, headArgs: { bottomUnits: [16], towerUnits: [8] } },
+        modelOverrides: {
+          embeddingDim: 8,
+          encoder: { feedForwardDim: 8 },
+          headArgs: { bottomUnits: [16], towerUnits: [8] },
+        },
         bootstrap: { resamples: 50 },
       }),
     );
