@@ -1,7 +1,8 @@
 // Benchmark: TIM forward and forward+backward at B = 1024, K = 3, M = 3, L = 50, d = 16 (defaults:
 // 1 block, 2 heads, DIN pooling), on wasm and cpu; plus the parameter count against K*M independent
 // encoders. Run: pnpm --filter @dtrn/hypernet-encoder bench
-// Env: BENCH_BACKENDS=wasm,cpu  BENCH_WINDOWS=5 (wasm)  BENCH_CPU_WINDOWS=2  BENCH_PROFILE=1 (top kernels)
+// Env: BENCH_BATCH=1024  BENCH_BACKENDS=wasm,cpu  BENCH_WINDOWS=5 (wasm)  BENCH_CPU_WINDOWS=2
+// BENCH_PROFILE=1 (top kernels by name and input shapes). Prints wall and process CPU time.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -106,25 +107,21 @@ for (const backend of backends) {
     rows.push({ label, forward, train, heap: wasmHeapMiB() });
     if (process.env.BENCH_PROFILE) {
       const profile = await tf.profile(step);
+      // Kernel wall time summed per kernel name and input shapes (nested scopes counted again).
       const byKernel = new Map();
       for (const k of profile.kernels) {
+        const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
         const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-        byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
+        const entry = byKernel.get(key) ?? { ms: 0, calls: 0 };
+        entry.ms += ms;
+        entry.calls += 1;
+        byKernel.set(key, entry);
       }
-      const bytes = new Map();
-      for (const k of profile.kernels) bytes.set(k.name, (bytes.get(k.name) ?? 0) + k.bytesAdded);
+      const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
       console.log(
-        [...bytes.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 12)
-          .map(([n, b]) => `${n} ${(b / 2 ** 20).toFixed(0)}MiB`)
-          .join(', '),
+        `\n${backend} ${label} forward+backward: peak ${(profile.peakBytes / 2 ** 20).toFixed(0)} MiB of tensors; top kernels (ms, calls):`,
       );
-      const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
-      console.log(
-        `\n${backend} ${label} forward+backward: peak ${(profile.peakBytes / 2 ** 20).toFixed(0)} MiB of tensors; top kernels (ms):`,
-      );
-      for (const [name, ms] of top) console.log(`  ${name}: ${ms.toFixed(1)}`);
+      for (const [name, { ms, calls }] of top) console.log(`  ${ms.toFixed(1)} ${calls}x ${name}`);
     }
     tf.dispose([...variables, ...inputs.sequences, ...inputs.masks, inputs.target]);
   }
