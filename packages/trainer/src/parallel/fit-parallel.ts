@@ -3,21 +3,22 @@
  * from a ModelSpec, selects its own tfjs backend, and takes an equal share of every batch; the
  * gradients are summed so every step is the one-thread step up to float summation order (see
  * parallel-engine.ts). Epochs, validation, early stopping, checkpoints (the same format as
- * `fit`'s, so either can resume the other's), `maxSteps`, `signal` and progress events behave as
- * in `fit`. The trained state comes back as `modelState` (load it with `model.setState`).
+ * `fit`'s, so either can resume the other's), `maxSteps`, `signal` and progress events are
+ * `fit`'s own epoch loop (epoch-loop.ts). The trained state comes back as `modelState` (load it
+ * with `model.setState`).
  */
-import { ConfigError } from '@dtrn/base';
 import type { ModelState } from '@dtrn/core';
 import type { InMemoryDataset } from '@dtrn/datasets';
 import type { LossBalancer } from '../balancers/balancer.js';
 import { createBalancer } from '../balancers/create-balancer.js';
-import { datasetBatches, isTrainingBatches, type TrainingBatches } from '../batching.js';
+import type { TrainingBatches } from '../batching.js';
 import { resolveEarlyStopping } from '../early-stopping.js';
+import { runEpochLoop, type StepRunner } from '../epoch-loop.js';
 import type { EvaluationData } from '../evaluate.js';
 import type { FitResult } from '../events.js';
+import { checkTasks, checkValidationData, trainingSource } from '../fit-inputs.js';
 import { type ModelSpec, resolveModelSpec } from './model-spec.js';
 import { ParallelEngine } from './parallel-engine.js';
-import { trainingLoop } from './parallel-loop.js';
 import { type ParallelFitOptions, resolveParallelOptions } from './parallel-options.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -33,18 +34,6 @@ export interface ParallelFitResult extends FitResult {
   readonly workerTensors: { readonly first: readonly number[]; readonly last: readonly number[] } | null;
 }
 
-function checkTasks(taskNames: readonly string[], data: unknown, where: string): void {
-  const schema = (data as Partial<InMemoryDataset>).schema;
-  if (!schema) return;
-  const names = schema.tasks.map((task) => task.name);
-  if (names.join('\u0000') !== taskNames.join('\u0000')) {
-    throw new ConfigError(`${where}: the data's tasks differ from the model's`, {
-      expected: `tasks ${JSON.stringify(taskNames)}`,
-      found: JSON.stringify(names),
-    });
-  }
-}
-
 /**
  * Trains the model `spec` builds on `trainData` with `options.workers` worker threads (default 2),
  * validating on `validationData` after each epoch (null: none). Never pass the test split as
@@ -58,23 +47,8 @@ export async function fitParallel(
 ): Promise<ParallelFitResult> {
   const resolvedSpec = resolveModelSpec(spec, 'fitParallel: spec');
   const settings = resolveParallelOptions(options);
-  if (validationData && validationData === (trainData as unknown)) {
-    throw new ConfigError('fitParallel: validationData is the training data', {
-      expected: 'a held-out validation split (never the test split)',
-    });
-  }
-  if (options.earlyStopping && !validationData) {
-    throw new ConfigError('FitOptions.earlyStopping needs validation data', {
-      expected: 'validationData, or earlyStopping: false',
-    });
-  }
-  const source = isTrainingBatches(trainData)
-    ? trainData
-    : datasetBatches(trainData, {
-        batchSize: settings.batchSize,
-        shuffle: settings.shuffle,
-        seed: settings.seed,
-      });
+  checkValidationData('fitParallel', trainData, validationData, options.earlyStopping);
+  const source = trainingSource(trainData, settings);
   const pool = WorkerPool.start(settings.workers);
   let balancer: LossBalancer | null = null;
   try {
@@ -90,8 +64,19 @@ export async function fitParallel(
     checkTasks(taskNames, trainData, 'fitParallel trainData');
     if (validationData) checkTasks(taskNames, validationData, 'fitParallel validationData');
     const early = resolveEarlyStopping(validationData ? options.earlyStopping : false, taskNames);
-    const result = await trainingLoop({
-      engine,
+    const coordinatorBalancer = balancer;
+    const runner: StepRunner = {
+      step: async (batch, location, seed) => {
+        const taskLosses = await engine.step(batch, location, seed);
+        return { taskLosses, objective: coordinatorBalancer.objective(taskLosses) };
+      },
+      evaluate: (data, batchSize) => engine.evaluate(data, batchSize),
+      getState: () => engine.getState(),
+      setState: (state) => engine.setState(state.model, state.optimizer),
+    };
+    const { bestModel, ...result } = await runEpochLoop({
+      runner,
+      taskNames,
       balancer,
       source,
       validationData: validationData ?? null,
@@ -99,9 +84,12 @@ export async function fitParallel(
       options,
       early,
     });
+    // Without restored best weights, the workers hold the trained state.
+    const modelState = bestModel ?? (await engine.getState()).model;
     const { first, latest } = engine.tensorCounts;
     return {
       ...result,
+      modelState,
       workers: settings.workers,
       workerTensors: first && latest ? { first, last: latest } : null,
     };

@@ -1,49 +1,110 @@
 /**
- * The epoch loop of `fitParallel`: the same bookkeeping as `fit` (global steps, epoch loss means,
- * validation, early stopping, checkpoints, resume, `maxSteps`, `signal`, progress events), with
- * the step, the evaluation and the state transfers delegated to the workers.
+ * The epoch loop shared by `fit` (one thread) and `fitParallel` (worker threads): global steps,
+ * epoch loss means, validation, early stopping, history, checkpoints, resume, `maxSteps`,
+ * `signal` and progress events. What differs between the two, the step itself, the evaluation
+ * and the state transfers, comes in through a `StepRunner`.
  */
-import { ConfigError, DataError } from '@dtrn/base';
+import { ConfigError, DataError, deriveSeed } from '@dtrn/base';
 import type { ModelState } from '@dtrn/core';
-import type { LossBalancer } from '../balancers/balancer.js';
-import type { TrainingBatches } from '../batching.js';
+import type { Batch } from '@dtrn/datasets';
+import type { MultiTaskReport } from '@dtrn/metrics';
+import type { LossBalancer } from './balancers/balancer.js';
+import type { TrainingBatches } from './batching.js';
 import {
   type CheckpointContents,
   latestCheckpointName,
   readLatestCheckpoint,
   writeCheckpoint,
-} from '../checkpoint/checkpoint-store.js';
+} from './checkpoint/checkpoint-store.js';
+import type { DenseAdamState } from './dense-adam.js';
 import {
   type EarlyStoppingState,
   INITIAL_EARLY_STOPPING_STATE,
   type ResolvedEarlyStopping,
   updateEarlyStopping,
-} from '../early-stopping.js';
-import type { EvaluationData } from '../evaluate.js';
-import type { EpochRecord, FitResult, StopReason } from '../events.js';
-import { stepSeed } from '../fit.js';
-import { nowSeconds, ProgressMeter } from '../progress-meter.js';
-import { checkFingerprint, TRAINER_STATE_VERSION, type TrainerState } from '../trainer-state.js';
-import type { ParallelEngine } from './parallel-engine.js';
-import type { ParallelFitOptions, ResolvedParallelOptions } from './parallel-options.js';
+} from './early-stopping.js';
+import type { EvaluationData } from './evaluate.js';
+import type { EpochRecord, FitResult, StopReason } from './events.js';
+import type { FitOptions, ResolvedFitOptions } from './fit-options.js';
+import { nowSeconds, ProgressMeter } from './progress-meter.js';
+import type { StepLocation, StepResult } from './train-step.js';
+import { checkFingerprint, TRAINER_STATE_VERSION, type TrainerState } from './trainer-state.js';
 
-export interface LoopInputs {
-  readonly engine: ParallelEngine;
+/** Seed of the randomness (dropout) of global step `step`. */
+export function stepSeed(seed: number, step: number): number {
+  return deriveSeed(seed, 'step', step);
+}
+
+/** The model and optimizer state a checkpoint holds. */
+export interface RunnerState {
+  readonly model: ModelState;
+  readonly optimizer: DenseAdamState;
+}
+
+/** Where the loop's steps run: the model in this thread, or model copies in workers. */
+export interface StepRunner {
+  /** One training step at `location` with step randomness `seed`. */
+  step(batch: Batch, location: StepLocation, seed: number): StepResult | Promise<StepResult>;
+  /** The validation report of the current weights. */
+  evaluate(data: EvaluationData, batchSize: number): MultiTaskReport | Promise<MultiTaskReport>;
+  getState(): RunnerState | Promise<RunnerState>;
+  setState(state: RunnerState): void | Promise<void>;
+}
+
+export interface EpochLoopInputs {
+  readonly runner: StepRunner;
+  readonly taskNames: readonly string[];
   readonly balancer: LossBalancer;
   readonly source: TrainingBatches;
   readonly validationData: EvaluationData | null;
-  readonly settings: ResolvedParallelOptions;
-  readonly options: ParallelFitOptions;
+  readonly settings: ResolvedFitOptions;
+  readonly options: Pick<FitOptions, 'signal' | 'onProgress' | 'onEpochEnd'>;
   readonly early: ResolvedEarlyStopping;
 }
 
-export interface LoopResult extends FitResult {
-  readonly modelState: ModelState;
+export interface EpochLoopResult extends FitResult {
+  /** The best epoch's model state when `restoredBestWeights` (the caller puts it in place), else null. */
+  readonly bestModel: ModelState | null;
 }
 
-export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
-  const { engine, balancer, source, validationData, settings, options, early } = inputs;
-  const taskNames = engine.taskNames;
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * The latest checkpoint to resume from, or null for a fresh run. Throws when `resume` is false
+ * but the directory already holds checkpoints, or `resume` is true and it holds none.
+ */
+async function checkpointToResume(
+  settings: ResolvedFitOptions,
+): Promise<CheckpointContents<TrainerState> | null> {
+  if (!settings.checkpoint) return null;
+  const { storage, directory } = settings.checkpoint;
+  if (settings.resume === false) {
+    const existing = await latestCheckpointName(storage, directory);
+    if (existing !== null) {
+      throw new ConfigError(
+        `FitOptions.checkpoint.directory "${directory}" already holds a run's checkpoints`,
+        {
+          expected: "resume: true (or 'ifExists') to continue it, or an empty directory for a new run",
+          found: existing,
+        },
+      );
+    }
+    return null;
+  }
+  const saved = await readLatestCheckpoint<TrainerState>(storage, directory);
+  if (!saved && settings.resume === true) {
+    throw new DataError('resume: no checkpoint found', {
+      where: { file: directory },
+      expected: `${directory}/latest.json (or resume: 'ifExists' to start fresh)`,
+    });
+  }
+  return saved;
+}
+
+export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopResult> {
+  const { runner, taskNames, balancer, source, validationData, settings, options, early } = inputs;
   const batchesPerEpoch = source.batchesPerEpoch;
   const fingerprint = {
     taskNames: [...taskNames],
@@ -52,6 +113,7 @@ export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
     balancing: balancer.method,
     monitor: early.monitor.name,
   };
+
   let epoch = 0;
   let batchIndex = 0;
   let globalStep = 0;
@@ -86,7 +148,7 @@ export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
   const saveCheckpoint = async () => {
     const target = settings.checkpoint;
     if (!target || lastCheckpointStep === globalStep) return;
-    const state = await engine.getState();
+    const state = await runner.getState();
     const contents: CheckpointContents<TrainerState> = {
       step: globalStep,
       epoch,
@@ -100,45 +162,24 @@ export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
     lastCheckpointStep = globalStep;
   };
 
-  if (settings.checkpoint && settings.resume === false) {
-    const { storage, directory } = settings.checkpoint;
-    const existing = await latestCheckpointName(storage, directory);
-    if (existing !== null) {
-      throw new ConfigError(
-        `FitOptions.checkpoint.directory "${directory}" already holds a run's checkpoints`,
-        {
-          expected: "resume: true (or 'ifExists') to continue it, or an empty directory for a new run",
-          found: existing,
-        },
-      );
-    }
-  }
-  if (settings.checkpoint && settings.resume !== false) {
-    const { storage, directory } = settings.checkpoint;
-    const saved = await readLatestCheckpoint<TrainerState>(storage, directory);
-    if (!saved && settings.resume === true) {
-      throw new DataError('resume: no checkpoint found', {
-        where: { file: directory },
-        expected: `${directory}/latest.json (or resume: 'ifExists' to start fresh)`,
-      });
-    }
-    if (saved) {
-      checkFingerprint(saved.trainer, fingerprint, `resume from ${directory}`);
-      await engine.setState(saved.model, saved.optimizer);
-      balancer.setState(saved.trainer.balancer);
-      ({ epoch, batchIndex, globalStep, epochObjectiveSum, epochSteps, stoppedEarly } = saved.trainer);
-      epochLossSums = [...saved.trainer.epochLossSums];
-      earlyState = saved.trainer.earlyStopping;
-      history = [...saved.trainer.history];
-      bestModel = saved.bestModel;
-      resumedFromStep = globalStep;
-      lastCheckpointStep = globalStep;
-    }
+  const saved = await checkpointToResume(settings);
+  if (saved) {
+    checkFingerprint(saved.trainer, fingerprint, `resume from ${settings.checkpoint?.directory}`);
+    await runner.setState({ model: saved.model, optimizer: saved.optimizer });
+    balancer.setState(saved.trainer.balancer);
+    ({ epoch, batchIndex, globalStep, epochObjectiveSum, epochSteps, stoppedEarly } = saved.trainer);
+    epochLossSums = [...saved.trainer.epochLossSums];
+    earlyState = saved.trainer.earlyStopping;
+    history = [...saved.trainer.history];
+    bestModel = saved.bestModel;
+    resumedFromStep = globalStep;
+    lastCheckpointStep = globalStep;
   }
 
   const plannedSteps = settings.epochs * batchesPerEpoch;
   const totalSteps = settings.maxSteps === null ? plannedSteps : Math.min(plannedSteps, settings.maxSteps);
   let stoppedReason: StopReason = stoppedEarly ? 'earlyStopping' : 'completed';
+  let lastYield = nowSeconds();
 
   training: while (!stoppedEarly && epoch < settings.epochs) {
     for (const batch of source.epoch(epoch, batchIndex)) {
@@ -151,17 +192,16 @@ export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
         break training;
       }
       const started = nowSeconds();
-      const taskLosses = await engine.step(
+      const result = await runner.step(
         batch,
         { step: globalStep + 1, epoch, batchIndex },
         stepSeed(settings.seed, globalStep + 1),
       );
-      const objective = balancer.objective(taskLosses);
-      meter.record(taskLosses, objective, batch.size, nowSeconds() - started);
-      taskLosses.forEach((loss, task) => {
+      meter.record(result.taskLosses, result.objective, batch.size, nowSeconds() - started);
+      result.taskLosses.forEach((loss, task) => {
         epochLossSums[task]! += loss;
       });
-      epochObjectiveSum += objective;
+      epochObjectiveSum += result.objective;
       epochSteps += 1;
       globalStep += 1;
       batchIndex += 1;
@@ -183,6 +223,10 @@ export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
       }
       const every = settings.checkpoint?.everySteps ?? 0;
       if (every > 0 && globalStep % every === 0 && batchIndex < batchesPerEpoch) await saveCheckpoint();
+      if (nowSeconds() - lastYield > 0.05) {
+        await yieldToEventLoop(); // lets an abort (Ctrl-C) or a UI update in
+        lastYield = nowSeconds();
+      }
     }
 
     if (batchIndex !== batchesPerEpoch) {
@@ -192,14 +236,14 @@ export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
       });
     }
     const validation = validationData
-      ? await engine.evaluate(validationData, settings.evaluationBatchSize)
+      ? await runner.evaluate(validationData, settings.evaluationBatchSize)
       : null;
     const monitorValue = validation ? early.monitor.read(validation) : null;
     const update = validation
       ? updateEarlyStopping(earlyState, early, monitorValue, epoch)
       : { state: earlyState, improved: false, shouldStop: false };
     earlyState = update.state;
-    if (update.improved) bestModel = (await engine.getState()).model;
+    if (update.improved) bestModel = (await runner.getState()).model;
     const record: EpochRecord = {
       epoch,
       steps: epochSteps,
@@ -228,8 +272,7 @@ export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
   const restoredBestWeights =
     (stoppedReason === 'completed' || stoppedReason === 'earlyStopping') &&
     early.restoreBestWeights &&
-    !!bestModel;
-  const modelState = restoredBestWeights ? bestModel! : (await engine.getState()).model;
+    bestModel !== null;
   return {
     history,
     monitor: early.monitor.name,
@@ -244,6 +287,6 @@ export async function trainingLoop(inputs: LoopInputs): Promise<LoopResult> {
     taskWeights: balancer.taskWeights(),
     seconds: nowSeconds() - runStart,
     samplesPerSecond: meter.runThroughput(),
-    modelState,
+    bestModel: restoredBestWeights ? bestModel : null,
   };
 }
