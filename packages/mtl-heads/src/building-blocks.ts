@@ -10,9 +10,11 @@ import {
   denseForward,
   type InitializerName,
   mlpForward,
+  mlpParameterCount,
 } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { WeightCreator, WeightOwner } from './contract.js';
+import type { ResolvedMtlHeadCommonArgs } from './common-args.js';
+import type { MtlHeadForwardOptions, WeightCreator, WeightOwner } from './contract.js';
 import { declare } from './define-head.js';
 
 /** Declares `${name}/${i}/kernel` [in, units_i] and `${name}/${i}/bias` [units_i] for each layer. */
@@ -61,6 +63,11 @@ export function declareTowers(
   );
 }
 
+/** Parameters of the K towers declared by `declareTowers` on `inputDim` features. */
+export function towersParameterCount(args: ResolvedMtlHeadCommonArgs, inputDim: number): number {
+  return args.numTasks * mlpParameterCount(inputDim, [...args.towerUnits, 1]);
+}
+
 /** Options of the hidden stacks (bottom, experts, towers) in one forward call. */
 export interface StackOptions {
   readonly activation: ActivationName;
@@ -68,6 +75,16 @@ export interface StackOptions {
   readonly training: boolean;
   /** Call seed; each stack derives its own dropout seed from it and its name. */
   readonly seed: number | undefined;
+}
+
+/** The stack options of one forward call of a head: its activation and dropout, the call's mode and seed. */
+export function stackOptions(args: ResolvedMtlHeadCommonArgs, options: MtlHeadForwardOptions): StackOptions {
+  return {
+    activation: args.activation,
+    dropoutRate: args.dropoutRate,
+    training: options.training,
+    seed: options.seed,
+  };
 }
 
 /** Dropout seed of one named stack in one call (undefined: random masks). */

@@ -7,8 +7,10 @@ export {
   hiddenStackForward,
   mixExperts,
   type StackOptions,
+  stackOptions,
   stackSeed,
   towerForward,
+  towersParameterCount,
 } from './building-blocks.js';
 export {
   COMMON_ARG_KEYS,

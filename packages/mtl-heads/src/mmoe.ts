@@ -13,7 +13,9 @@ import {
   expertsForward,
   gateForward,
   mixExperts,
+  stackOptions,
   towerForward,
+  towersParameterCount,
 } from './building-blocks.js';
 import {
   DEFAULT_MTL_HEAD_COMMON_ARGS,
@@ -73,7 +75,7 @@ export function mmoeParameterCount(args: ResolvedMmoeArgs): number {
   return (
     args.numExperts * mlpParameterCount(args.inputDim, args.expertUnits) +
     args.numTasks * args.inputDim * args.numExperts +
-    args.numTasks * mlpParameterCount(expertOut, [...args.towerUnits, 1])
+    towersParameterCount(args, expertOut)
   );
 }
 
@@ -92,12 +94,7 @@ export function mmoeForward(
   options: MtlHeadForwardOptions,
 ): MtlHeadOutput {
   checkHeadInputs(inputs, args, 'MMoE');
-  const stack = {
-    activation: args.activation,
-    dropoutRate: args.dropoutRate,
-    training: options.training,
-    seed: options.seed,
-  };
+  const stack = stackOptions(args, options);
   const outputs = tf.tidy(() => {
     const experts = applyPerTaskInput(inputs.taskInputs, (x) =>
       expertsForward(x, params.experts, stack, 'expert'),

@@ -15,7 +15,9 @@ import {
   expertsForward,
   gateForward,
   mixExperts,
+  stackOptions,
   towerForward,
+  towersParameterCount,
 } from './building-blocks.js';
 import {
   DEFAULT_MTL_HEAD_COMMON_ARGS,
@@ -129,7 +131,7 @@ function taskGateOwner(args: ResolvedPleArgs, level: number, task: number): Weig
 
 export function pleParameterCount(args: ResolvedPleArgs): number {
   const { numTasks, numTaskExperts, numSharedExperts, expertUnits } = args;
-  let total = numTasks * mlpParameterCount(expertUnits.at(-1)!, [...args.towerUnits, 1]);
+  let total = towersParameterCount(args, expertUnits.at(-1)!);
   for (let level = 0; level < args.numLevels; level++) {
     const inputDim = levelInputDim(args, level);
     total += (numTasks * numTaskExperts + numSharedExperts) * mlpParameterCount(inputDim, expertUnits);
@@ -167,12 +169,7 @@ export function pleForward(
   options: MtlHeadForwardOptions,
 ): MtlHeadOutput {
   checkHeadInputs(inputs, args, 'PLE');
-  const stack = {
-    activation: args.activation,
-    dropoutRate: args.dropoutRate,
-    training: options.training,
-    seed: options.seed,
-  };
+  const stack = stackOptions(args, options);
   const outputs = tf.tidy(() => {
     let taskInputs = [...inputs.taskInputs]; // K x [B, D_l]
     let sharedInput = inputs.sharedInput; // [B, D_l]

@@ -6,7 +6,14 @@
 
 import { type DenseParams, mlpParameterCount } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { declareMlp, declareTowers, hiddenStackForward, towerForward } from './building-blocks.js';
+import {
+  declareMlp,
+  declareTowers,
+  hiddenStackForward,
+  stackOptions,
+  towerForward,
+  towersParameterCount,
+} from './building-blocks.js';
 import {
   DEFAULT_MTL_HEAD_COMMON_ARGS,
   type MtlHeadCommonArgs,
@@ -53,10 +60,7 @@ export function resolveSharedBottomArgs(raw: unknown): ResolvedSharedBottomArgs 
 
 export function sharedBottomParameterCount(args: ResolvedSharedBottomArgs): number {
   const bottomOut = args.bottomUnits.at(-1)!;
-  return (
-    mlpParameterCount(args.inputDim, args.bottomUnits) +
-    args.numTasks * mlpParameterCount(bottomOut, [...args.towerUnits, 1])
-  );
+  return mlpParameterCount(args.inputDim, args.bottomUnits) + towersParameterCount(args, bottomOut);
 }
 
 export function sharedBottomForward(
@@ -66,12 +70,7 @@ export function sharedBottomForward(
   options: MtlHeadForwardOptions,
 ): MtlHeadOutput {
   checkHeadInputs(inputs, args, 'SharedBottom');
-  const stack = {
-    activation: args.activation,
-    dropoutRate: args.dropoutRate,
-    training: options.training,
-    seed: options.seed,
-  };
+  const stack = stackOptions(args, options);
   const logits = tf.tidy(() => {
     const bottoms = applyPerTaskInput(inputs.taskInputs, (x) =>
       hiddenStackForward(x, params.bottom, stack, 'bottom'),
