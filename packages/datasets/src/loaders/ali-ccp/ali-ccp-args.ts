@@ -1,10 +1,12 @@
 /** Configuration of the Ali-CCP loader. */
-import { assertKnownKeys, assertPlainObject, optionalNumber } from '@dtrn/base';
+import { optionalNumber } from '@dtrn/base';
 import {
-  COMMON_LOADER_KEYS,
   type CommonLoaderArgs,
   type ResolvedCommonArgs,
-  resolveCommonArgs,
+  resolveBatchSize,
+  resolveLoaderArgs,
+  resolveMinFrequency,
+  resolveValidationFraction,
 } from '../shared/common-args.js';
 
 export interface AliCcpArgs extends CommonLoaderArgs {
@@ -32,33 +34,24 @@ export const DEFAULT_ALI_CCP_ARGS = Object.freeze({
   batchSize: 4096,
 });
 
-const KEYS = [...COMMON_LOADER_KEYS, 'minFrequency', 'bagLength', 'validationFraction', 'batchSize'];
-
 export function resolveAliCcpArgs(args: AliCcpArgs = {}): ResolvedAliCcpArgs {
   const where = 'AliCcpArgs';
-  assertPlainObject(args, where);
-  assertKnownKeys(args, KEYS, where);
+  const common = resolveLoaderArgs(
+    args,
+    ['minFrequency', 'bagLength', 'validationFraction', 'batchSize'],
+    where,
+  );
   const d = DEFAULT_ALI_CCP_ARGS;
   return Object.freeze({
-    ...resolveCommonArgs(args as Record<string, unknown>, where),
-    minFrequency: optionalNumber(
-      args.minFrequency,
-      d.minFrequency,
-      { integer: true, min: 1 },
-      `${where}.minFrequency`,
-    ),
+    ...common,
+    minFrequency: resolveMinFrequency(args.minFrequency, d.minFrequency, where),
     bagLength: optionalNumber(
       args.bagLength,
       d.bagLength,
       { integer: true, min: 1, max: 10_000 },
       `${where}.bagLength`,
     ),
-    validationFraction: optionalNumber(
-      args.validationFraction,
-      d.validationFraction,
-      { min: 0, max: 1 },
-      `${where}.validationFraction`,
-    ),
-    batchSize: optionalNumber(args.batchSize, d.batchSize, { integer: true, min: 1 }, `${where}.batchSize`),
+    validationFraction: resolveValidationFraction(args.validationFraction, d.validationFraction, where),
+    batchSize: resolveBatchSize(args.batchSize, d.batchSize, where),
   });
 }

@@ -13,9 +13,9 @@ import type { DatasetSchema, InMemoryDataset } from '../../types.js';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';
-import { DatasetBuilder } from '../shared/dataset-builder.js';
 import { withLeakageCheck } from '../shared/leakage-hook.js';
-import { hashUnit, SPLIT_NAMES, type SplitName } from '../shared/split-assignment.js';
+import { hashUnit, type SplitName } from '../shared/split-assignment.js';
+import { collectSplits, flushSplits, splitBuilders } from '../shared/split-batches.js';
 import { type AliCcpArgs, type ResolvedAliCcpArgs, resolveAliCcpArgs } from './ali-ccp-args.js';
 import { aliCcpSchema } from './ali-ccp-schema.js';
 import { ALI_CCP_BAGS, ALI_CCP_SINGLE_FIELDS } from './fields.js';
@@ -134,9 +134,7 @@ async function run(
   );
   references.clear();
 
-  const builders = Object.fromEntries(
-    SPLIT_NAMES.map((name) => [name, new DatasetBuilder(schema, { timestamps: false, extras: [] })]),
-  ) as Record<SplitName, DatasetBuilder>;
+  const builders = splitBuilders(schema, { timestamps: false, extras: [] });
   const samplesBySplit: Record<SplitName, number> = { train: 0, validation: 0, test: 0 };
   const scratch = new Int32Array(ALI_CCP_SINGLE_FIELDS.length);
   const emit = async (
@@ -196,8 +194,7 @@ async function run(
   }
   const storedTrain = trainProfiles.size;
   trainProfiles.clear();
-  if (builders.train.size > 0 || batchSize === Number.POSITIVE_INFINITY)
-    await onBatch('train', builders.train.take());
+  await flushSplits(builders, ['train'], batchSize, onBatch);
 
   // (5) test profiles; (6) test skeleton to validation / test.
   const testProfiles = new Map<string, Int32Array>();
@@ -216,10 +213,7 @@ async function run(
   await emit(sources.testSkeleton, testSkeleton, testProfiles, 6, () =>
     hashUnit(args.seed, 'ali-ccp/validation', row.sampleId) < args.validationFraction ? 'validation' : 'test',
   );
-  for (const name of ['validation', 'test'] as const) {
-    if (builders[name].size > 0 || batchSize === Number.POSITIVE_INFINITY)
-      await onBatch(name, builders[name].take());
-  }
+  await flushSplits(builders, ['validation', 'test'], batchSize, onBatch);
   const files = {
     trainSkeleton: trainSkeleton.report(),
     trainCommonFeatures: trainCommon,
@@ -285,9 +279,5 @@ export function streamAliCcp(
 /** Loads Ali-CCP into one in-memory dataset per split (train from the train files, validation/test from the test files). */
 export async function loadAliCcp(sources: AliCcpSources, args: AliCcpArgs = {}): Promise<AliCcpLoadResult> {
   const resolved = resolveAliCcpArgs(args);
-  const datasets: Partial<Record<SplitName, InMemoryDataset>> = {};
-  const result = await run(sources, resolved, Number.POSITIVE_INFINITY, (split, batch) => {
-    datasets[split] = batch;
-  });
-  return { ...result, datasets: datasets as Record<SplitName, InMemoryDataset> };
+  return collectSplits((batchSize, onBatch) => run(sources, resolved, batchSize, onBatch));
 }

@@ -1,10 +1,11 @@
 /** Configuration of the AliExpress loader. */
-import { assertKnownKeys, assertPlainObject, optionalNumber } from '@dtrn/base';
 import {
-  COMMON_LOADER_KEYS,
   type CommonLoaderArgs,
   type ResolvedCommonArgs,
-  resolveCommonArgs,
+  resolveBatchSize,
+  resolveLoaderArgs,
+  resolveMinFrequency,
+  resolveValidationFraction,
 } from '../shared/common-args.js';
 
 export interface AliExpressArgs extends CommonLoaderArgs {
@@ -28,27 +29,14 @@ export const DEFAULT_ALIEXPRESS_ARGS = Object.freeze({
   batchSize: 4096,
 });
 
-const KEYS = [...COMMON_LOADER_KEYS, 'minFrequency', 'validationFraction', 'batchSize'];
-
 export function resolveAliExpressArgs(args: AliExpressArgs = {}): ResolvedAliExpressArgs {
   const where = 'AliExpressArgs';
-  assertPlainObject(args, where);
-  assertKnownKeys(args, KEYS, where);
+  const common = resolveLoaderArgs(args, ['minFrequency', 'validationFraction', 'batchSize'], where);
   const d = DEFAULT_ALIEXPRESS_ARGS;
   return Object.freeze({
-    ...resolveCommonArgs(args as Record<string, unknown>, where),
-    minFrequency: optionalNumber(
-      args.minFrequency,
-      d.minFrequency,
-      { integer: true, min: 1 },
-      `${where}.minFrequency`,
-    ),
-    validationFraction: optionalNumber(
-      args.validationFraction,
-      d.validationFraction,
-      { min: 0, max: 1 },
-      `${where}.validationFraction`,
-    ),
-    batchSize: optionalNumber(args.batchSize, d.batchSize, { integer: true, min: 1 }, `${where}.batchSize`),
+    ...common,
+    minFrequency: resolveMinFrequency(args.minFrequency, d.minFrequency, where),
+    validationFraction: resolveValidationFraction(args.validationFraction, d.validationFraction, where),
+    batchSize: resolveBatchSize(args.batchSize, d.batchSize, where),
   });
 }

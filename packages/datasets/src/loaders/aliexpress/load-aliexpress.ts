@@ -17,9 +17,9 @@ import {
   parseLabel,
   rejectIdCell,
 } from '../shared/csv-checks.js';
-import { DatasetBuilder } from '../shared/dataset-builder.js';
 import { withLeakageCheck } from '../shared/leakage-hook.js';
-import { hashUnit, SPLIT_NAMES, type SplitName } from '../shared/split-assignment.js';
+import { hashUnit, type SplitName } from '../shared/split-assignment.js';
+import { collectSplits, flushSplits, splitBuilders } from '../shared/split-batches.js';
 import {
   type AliExpressArgs,
   type ResolvedAliExpressArgs,
@@ -136,9 +136,7 @@ async function run(
   });
   const vocabularyList = counters.map((counter) => counter.build({ minFrequency: args.minFrequency }));
   const schema = aliExpressSchema(vocabularyList);
-  const builders = Object.fromEntries(
-    SPLIT_NAMES.map((name) => [name, new DatasetBuilder(schema, { timestamps: false, extras: [] })]),
-  ) as Record<SplitName, DatasetBuilder>;
+  const builders = splitBuilders(schema, { timestamps: false, extras: [] });
   const samplesBySplit: Record<SplitName, number> = { train: 0, validation: 0, test: 0 };
   const emit = async (
     source: DataSource,
@@ -165,16 +163,12 @@ async function run(
   };
   const trainLedger = new RowLedger(sources.train.name, 'skip');
   await emit(sources.train, trainLedger, 2, () => 'train');
-  if (builders.train.size > 0 || batchSize === Number.POSITIVE_INFINITY)
-    await onBatch('train', builders.train.take());
+  await flushSplits(builders, ['train'], batchSize, onBatch);
   const testLedger = new RowLedger(sources.test.name, args.badInput);
   await emit(sources.test, testLedger, 3, (line) =>
     hashUnit(args.seed, 'aliexpress/validation', line) < args.validationFraction ? 'validation' : 'test',
   );
-  for (const name of ['validation', 'test'] as const) {
-    if (builders[name].size > 0 || batchSize === Number.POSITIVE_INFINITY)
-      await onBatch(name, builders[name].take());
-  }
+  await flushSplits(builders, ['validation', 'test'], batchSize, onBatch);
   const files = { train: countLedger.report(), test: testLedger.report() };
   for (const file of Object.values(files)) assertBalanced(file);
   const vocabularies = Object.fromEntries(
@@ -199,9 +193,5 @@ export async function loadAliExpress(
   args: AliExpressArgs = {},
 ): Promise<AliExpressLoadResult> {
   const resolved = resolveAliExpressArgs(args);
-  const datasets: Partial<Record<SplitName, InMemoryDataset>> = {};
-  const result = await run(sources, resolved, Number.POSITIVE_INFINITY, (split, batch) => {
-    datasets[split] = batch;
-  });
-  return { ...result, datasets: datasets as Record<SplitName, InMemoryDataset> };
+  return collectSplits((batchSize, onBatch) => run(sources, resolved, batchSize, onBatch));
 }

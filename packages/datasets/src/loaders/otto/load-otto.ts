@@ -11,9 +11,9 @@ import type { DatasetSchema, InMemoryDataset } from '../../types.js';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';
-import { DatasetBuilder } from '../shared/dataset-builder.js';
 import { withLeakageCheck } from '../shared/leakage-hook.js';
 import { SPLIT_NAMES, type SplitName, splitOf } from '../shared/split-assignment.js';
+import { collectSplits, flushSplits, splitBuilders } from '../shared/split-batches.js';
 import { chooseCutoff } from './cutoff.js';
 import { NegativeSampler } from './negative-sampler.js';
 import { type OttoArgs, type ResolvedOttoArgs, resolveOttoArgs } from './otto-args.js';
@@ -110,12 +110,7 @@ async function streamWithBatchSize(
     negativesShort: 0,
   };
   const maker = new OttoSampleMaker(args, item, new NegativeSampler(item, args.negativeSampling), counts);
-  const builders = Object.fromEntries(
-    SPLIT_NAMES.map((name) => [
-      name,
-      new DatasetBuilder(schema, { timestamps: true, extras: [OTTO_SESSION_COLUMN] }),
-    ]),
-  ) as Record<SplitName, DatasetBuilder>;
+  const builders = splitBuilders(schema, { timestamps: true, extras: [OTTO_SESSION_COLUMN] });
   const samplesBySplit = zeroSplits();
   const secondLedger = new RowLedger(source.name, 'skip');
   let ordinal = 0;
@@ -147,10 +142,7 @@ async function streamWithBatchSize(
       found: `${secondLedger.rowsRead} rows, ${secondLedger.rowsUsed} used`,
     });
   }
-  for (const name of SPLIT_NAMES) {
-    if (builders[name].size > 0 || batchSize === Number.POSITIVE_INFINITY)
-      await onBatch(name, builders[name].take());
-  }
+  await flushSplits(builders, SPLIT_NAMES, batchSize, onBatch);
   const [clicks, carts, orders] = typeCounts as [number, number, number];
   return {
     schema,
@@ -174,10 +166,8 @@ async function streamWithBatchSize(
 export function streamOtto(
   source: DataSource,
   args: OttoArgs,
-  userOnBatch: OttoBatchHandler,
+  onBatch: OttoBatchHandler,
 ): Promise<OttoStreamResult> {
-  const leakage = withLeakageCheck(userOnBatch);
-  const onBatch = leakage.onBatch;
   const resolved = resolveOttoArgs(args);
   return streamWithBatchSize(source, resolved, resolved.batchSize, onBatch);
 }
@@ -185,9 +175,5 @@ export function streamOtto(
 /** Loads OTTO samples into one in-memory dataset per split (small files; use `streamOtto` for the full set). */
 export async function loadOtto(source: DataSource, args: OttoArgs = {}): Promise<OttoLoadResult> {
   const resolved = resolveOttoArgs(args);
-  const datasets: Partial<Record<SplitName, InMemoryDataset>> = {};
-  const result = await streamWithBatchSize(source, resolved, Number.POSITIVE_INFINITY, (split, batch) => {
-    datasets[split] = batch;
-  });
-  return { ...result, datasets: datasets as Record<SplitName, InMemoryDataset> };
+  return collectSplits((batchSize, onBatch) => streamWithBatchSize(source, resolved, batchSize, onBatch));
 }

@@ -1,10 +1,11 @@
 /** Configuration of the OTTO loader. */
-import { assertKnownKeys, assertPlainObject, checkNumber, optionalEnum, optionalNumber } from '@dtrn/base';
+import { optionalEnum, optionalNumber } from '@dtrn/base';
 import {
-  COMMON_LOADER_KEYS,
   type CommonLoaderArgs,
   type ResolvedCommonArgs,
-  resolveCommonArgs,
+  resolveBatchSize,
+  resolveLoaderArgs,
+  resolveMinFrequency,
 } from '../shared/common-args.js';
 import { resolveSplitFractions, type SplitFractions } from '../shared/split-assignment.js';
 import { NEGATIVE_SAMPLINGS, type NegativeSampling } from './negative-sampler.js';
@@ -62,7 +63,6 @@ export const DEFAULT_OTTO_ARGS = Object.freeze({
 });
 
 const OTTO_KEYS = [
-  ...COMMON_LOADER_KEYS,
   'clickLength',
   'cartLength',
   'orderLength',
@@ -77,8 +77,7 @@ const OTTO_KEYS = [
 
 export function resolveOttoArgs(args: OttoArgs = {}): ResolvedOttoArgs {
   const where = 'OttoArgs';
-  assertPlainObject(args, where);
-  assertKnownKeys(args, OTTO_KEYS, where);
+  const common = resolveLoaderArgs(args, OTTO_KEYS, where);
   const length = (key: 'clickLength' | 'cartLength' | 'orderLength') =>
     optionalNumber(
       args[key],
@@ -87,7 +86,7 @@ export function resolveOttoArgs(args: OttoArgs = {}): ResolvedOttoArgs {
       `${where}.${key}`,
     );
   return Object.freeze({
-    ...resolveCommonArgs(args as Record<string, unknown>, where),
+    ...common,
     clickLength: length('clickLength'),
     cartLength: length('cartLength'),
     orderLength: length('orderLength'),
@@ -109,12 +108,7 @@ export function resolveOttoArgs(args: OttoArgs = {}): ResolvedOttoArgs {
       NEGATIVE_SAMPLINGS,
       `${where}.negativeSampling`,
     ),
-    minFrequency: optionalNumber(
-      args.minFrequency,
-      DEFAULT_OTTO_ARGS.minFrequency,
-      { integer: true, min: 1 },
-      `${where}.minFrequency`,
-    ),
+    minFrequency: resolveMinFrequency(args.minFrequency, DEFAULT_OTTO_ARGS.minFrequency, where),
     split: resolveSplitFractions(args.split ?? DEFAULT_OTTO_ARGS.split, `${where}.split`),
     sampleSpaces: optionalEnum(
       args.sampleSpaces,
@@ -122,9 +116,6 @@ export function resolveOttoArgs(args: OttoArgs = {}): ResolvedOttoArgs {
       ['all', 'clicked'],
       `${where}.sampleSpaces`,
     ),
-    batchSize:
-      args.batchSize === undefined
-        ? DEFAULT_OTTO_ARGS.batchSize
-        : checkNumber(args.batchSize, { integer: true, min: 1 }, `${where}.batchSize`),
+    batchSize: resolveBatchSize(args.batchSize, DEFAULT_OTTO_ARGS.batchSize, where),
   });
 }

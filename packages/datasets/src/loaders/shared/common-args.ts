@@ -1,5 +1,12 @@
 /** Arguments every loader shares, resolved strictly. */
-import { ConfigError, checkNumber, optionalEnum, optionalNumber } from '@dtrn/base';
+import {
+  assertKnownKeys,
+  assertPlainObject,
+  ConfigError,
+  checkNumber,
+  optionalEnum,
+  optionalNumber,
+} from '@dtrn/base';
 import { BAD_INPUT_POLICIES, type BadInputPolicy } from '../bad-input.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../io/line-reader.js';
 import type { ProgressCallback } from '../io/source.js';
@@ -40,4 +47,33 @@ export function resolveCommonArgs(args: Record<string, unknown>, where: string):
       `${where}.maxLineBytes`,
     ),
   };
+}
+
+/**
+ * Checks that `args` is an object with no keys but the common ones and `loaderKeys` (naming the
+ * closest valid key otherwise), and resolves the common arguments.
+ */
+export function resolveLoaderArgs(
+  args: unknown,
+  loaderKeys: readonly string[],
+  where: string,
+): ResolvedCommonArgs {
+  assertPlainObject(args, where);
+  assertKnownKeys(args, [...COMMON_LOADER_KEYS, ...loaderKeys], where);
+  return resolveCommonArgs(args, where);
+}
+
+/** `${where}.minFrequency`: an integer >= 1, `fallback` when absent. */
+export function resolveMinFrequency(value: unknown, fallback: number, where: string): number {
+  return optionalNumber(value, fallback, { integer: true, min: 1 }, `${where}.minFrequency`);
+}
+
+/** `${where}.validationFraction`: a fraction in [0, 1], `fallback` when absent. */
+export function resolveValidationFraction(value: unknown, fallback: number, where: string): number {
+  return optionalNumber(value, fallback, { min: 0, max: 1 }, `${where}.validationFraction`);
+}
+
+/** `${where}.batchSize` (rows per streamed batch): an integer >= 1, `fallback` when absent. */
+export function resolveBatchSize(value: unknown, fallback: number, where: string): number {
+  return optionalNumber(value, fallback, { integer: true, min: 1 }, `${where}.batchSize`);
 }
