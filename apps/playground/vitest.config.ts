@@ -1,6 +1,7 @@
-// Two projects: `unit` runs the comparison logic in Node on the wasm backend (the app's backend;
+// Three projects: `unit` runs the comparison logic in Node on the wasm backend (the app's backend;
 // the libraries test both backends themselves), `e2e` drives the built page in Debian's headless
-// Chromium. DTRN_TEST_BACKENDS=cpu switches the unit project to cpu.
+// Chromium, `bench` times the default comparison there (`pnpm bench` only, not `pnpm test`).
+// DTRN_TEST_BACKENDS=cpu switches the unit project to cpu.
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
@@ -18,6 +19,15 @@ export default defineConfig({
           env: { DTRN_TEST_BACKEND: unitBackend },
           setupFiles: [tfjsSetup],
           testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'bench',
+          include: ['bench/**/*.bench.test.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -52,9 +52,12 @@ export interface PlaygroundConfig {
   readonly setting: SyntheticSetting;
   /** Conflict knobs; default the setting's own (`SYNTHETIC_SETTING_KNOBS`). */
   readonly knobs: ConflictKnobs;
-  /** Generator size preset (users, items). Default `tiny`. */
+  /** Generator size preset (users, items). Default `small`. */
   readonly dataSize: PlaygroundDataSize;
-  /** Rows generated (impressions), split 80/10/10 by user. Integer in [500, 100,000]. Default 5,000. */
+  /**
+   * Rows generated (impressions), split 80/10/10 by user. Integer in [500, 100,000]. Default 20,000
+   * (about 40 conversions in each of validation and test: fewer make the conversion AUC mostly noise).
+   */
   readonly numSamples: number;
   /** Padded length of each behavior sequence. Integer in [2, 50]. Default 20. */
   readonly sequenceLength: number;
@@ -66,7 +69,7 @@ export interface PlaygroundConfig {
   readonly steps: number;
   /** Samples per step. Integer in [8, 4,096]. Default 256. */
   readonly batchSize: number;
-  /** Adam learning rate of the dense weights and embedding rows. In (0, 1]. Default 0.003. */
+  /** Adam learning rate of the dense weights and embedding rows. In (0, 1]. Default 0.005. */
   readonly learningRate: number;
   /** Steps between loss points and validation AUCs. Integer in [1, 10,000]. Default 10. */
   readonly evaluateEverySteps: number;
@@ -86,14 +89,14 @@ export type PlaygroundConfigInput = Partial<Omit<PlaygroundConfig, 'knobs'>> & {
 export const DEFAULT_PLAYGROUND_CONFIG: PlaygroundConfig = Object.freeze({
   setting: 'full-conflict',
   knobs: Object.freeze({ ...SYNTHETIC_SETTING_KNOBS['full-conflict'] }),
-  dataSize: 'tiny',
-  numSamples: 5_000,
+  dataSize: 'small',
+  numSamples: 20_000,
   sequenceLength: 20,
   models: Object.freeze(['ple', 'dtrn-ple'] as ModelPresetName[]),
   modelScale: 'compact',
   steps: 150,
   batchSize: 256,
-  learningRate: 0.003,
+  learningRate: 0.005,
   evaluateEverySteps: 10,
   balancing: 'equal',
   seed: 1,
