@@ -13,12 +13,7 @@ export {
   type RunBenchOptions,
   runBench,
 } from './compare/run-bench.js';
-export {
-  type RunCompareOptions,
-  type RunOutcome,
-  resolveCompareConfig,
-  runCompare,
-} from './compare/run-compare.js';
+export { type RunCompareOptions, resolveCompareConfig, runCompare } from './compare/run-compare.js';
 export {
   EVALUATION_SPLITS,
   type EvaluationOutcome,
@@ -26,6 +21,7 @@ export {
   type RunEvaluateOptions,
   runEvaluate,
 } from './compare/run-evaluate.js';
+export type { RunOutcome, TrainingRunOptions } from './compare/run-options.js';
 export { type RunTrainOptions, resolveTrainConfig, runTrain } from './compare/run-train.js';
 export {
   COMPARE_PRESET_NAMES,

@@ -1,10 +1,14 @@
 /** `dtrn bench`: training and inference throughput of model presets. */
-import { BACKEND_PREFERENCES } from '@dtrn/core';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { runBench } from '../compare/run-bench.js';
 import { readConfigFile } from '../config/load-config.js';
-import { PROGRESS_MODES } from '../runtime/progress.js';
-import { type CliContext, type CommonFlags, integer, reporterFor } from './common-options.js';
+import {
+  addMessageOptions,
+  type CliContext,
+  type CommonFlags,
+  integer,
+  reporterFor,
+} from './common-options.js';
 
 interface BenchFlags extends CommonFlags {
   readonly quick?: boolean;
@@ -15,7 +19,7 @@ interface BenchFlags extends CommonFlags {
 }
 
 export function benchCommand(context: CliContext): Command {
-  return new Command('bench')
+  const command = new Command('bench')
     .description(
       'Measure training and inference throughput (samples/s), step time and memory of model presets.',
     )
@@ -27,11 +31,8 @@ export function benchCommand(context: CliContext): Command {
     .option('--batch-size <n>', 'samples per step (default 1024; --quick 256)', integer('--batch-size', 1))
     .option('--steps <n>', 'timed steps per model (default 20; --quick 5)', integer('--steps', 1))
     .option('--config <file>', 'JSON or YAML model settings applied to every preset (e.g. embeddingDim)')
-    .option('--out <file>', 'also write the measurements as JSON')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_PREFERENCES).default('auto'))
-    .addOption(new Option('--progress <mode>', 'output mode').choices(PROGRESS_MODES).default('auto'))
-    .option('-q, --quiet', 'no messages')
-    .option('--jsonl', 'JSON lines on stdout')
+    .option('--out <file>', 'also write the measurements as JSON');
+  return addMessageOptions(command, { backend: true })
     .addHelpText(
       'after',
       `

@@ -49,11 +49,27 @@ export function positiveNumber(name: string) {
   };
 }
 
+function backendOption(): Option {
+  return new Option('--backend <name>', 'tfjs backend').choices(BACKEND_PREFERENCES).default('auto');
+}
+
+/**
+ * The output options of the commands that do not train (bench, evaluate, prepare): `--backend`
+ * when the command runs models, then `--progress`, `-q, --quiet` and `--jsonl`.
+ */
+export function addMessageOptions(command: Command, options: { readonly backend: boolean }): Command {
+  if (options.backend) command.addOption(backendOption());
+  return command
+    .addOption(new Option('--progress <mode>', 'output mode').choices(PROGRESS_MODES).default('auto'))
+    .option('-q, --quiet', 'no messages')
+    .option('--jsonl', 'JSON lines on stdout');
+}
+
 export function addRunOptions(command: Command, options: { resume?: boolean } = {}): Command {
   command
     .option('--config <file>', 'JSON or YAML config file (merged over the preset; flags win)')
     .option('--out <dir>', 'run directory (created; default runs/<command>-<preset>-<time>)')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_PREFERENCES).default('auto'))
+    .addOption(backendOption())
     .addOption(
       new Option('--progress <mode>', 'progress output: bar, plain lines, quiet or JSON lines on stdout')
         .choices(PROGRESS_MODES)

@@ -4,7 +4,6 @@ import { runCompare } from '../compare/run-compare.js';
 import { COMPARE_PRESET_NAMES, comparePreset } from '../config/compare-presets.js';
 import { deepMerge, readConfigFile } from '../config/load-config.js';
 import type { CompareConfigInput } from '../config/run-configs.js';
-import { interruptOnSigint } from '../runtime/interrupt.js';
 import {
   addRunOptions,
   addTrainingOptions,
@@ -13,9 +12,9 @@ import {
   dataPathOverride,
   defaultOut,
   integer,
-  reporterFor,
   trainingFlags,
 } from './common-options.js';
+import { runTrainingAction } from './training-action.js';
 
 interface CompareFlags extends CommonFlags {
   readonly seeds?: number;
@@ -71,26 +70,8 @@ checkpoints/ under --out. Ctrl-C stops after the current step with a checkpoint.
   );
   command.action(async (flags: CompareFlags) => {
     const config = await compareConfigFromFlags(flags);
-    const progress = reporterFor(flags, context);
-    const catalog = await context.loadCatalog();
-    const interrupt = interruptOnSigint(() =>
-      progress.info('stopping after the current step (Ctrl-C again to quit at once)...'),
-    );
-    try {
-      const outcome = await runCompare({
-        config,
-        out: flags.out ?? defaultOut('compare', String(config.name ?? flags.preset ?? 'custom')),
-        catalog,
-        backend: flags.backend,
-        progress,
-        resume: flags.resume ?? false,
-        signal: interrupt.signal,
-        command: `dtrn ${process.argv.slice(2).join(' ')}`,
-      });
-      if (!outcome.results) context.exitCode = 130;
-    } finally {
-      interrupt.dispose();
-    }
+    const out = flags.out ?? defaultOut('compare', String(config.name ?? flags.preset ?? 'custom'));
+    await runTrainingAction(flags, context, out, (options) => runCompare({ ...options, config }));
   });
   return command;
 }

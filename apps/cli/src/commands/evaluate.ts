@@ -1,21 +1,16 @@
 /** `dtrn evaluate --run <dir>`: metrics of a trained run on a split, from its checkpoint. */
-import { BACKEND_PREFERENCES } from '@dtrn/core';
 import { Command, Option } from 'commander';
 import { EVALUATION_SPLITS, type EvaluationSplit, runEvaluate } from '../compare/run-evaluate.js';
-import { PROGRESS_MODES } from '../runtime/progress.js';
-import { type CliContext, type CommonFlags, reporterFor } from './common-options.js';
+import { addMessageOptions, type CliContext, type CommonFlags, reporterFor } from './common-options.js';
 
 export function evaluateCommand(context: CliContext): Command {
-  return new Command('evaluate')
+  const command = new Command('evaluate')
     .description(
       'Evaluate a trained run (dtrn train) on a split from its checkpoint: AUC, GAUC and logloss per task.',
     )
     .requiredOption('--run <dir>', 'run directory written by dtrn train')
-    .addOption(new Option('--split <name>', 'split to evaluate').choices(EVALUATION_SPLITS).default('test'))
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_PREFERENCES).default('auto'))
-    .addOption(new Option('--progress <mode>', 'output mode').choices(PROGRESS_MODES).default('auto'))
-    .option('-q, --quiet', 'no messages')
-    .option('--jsonl', 'JSON lines on stdout')
+    .addOption(new Option('--split <name>', 'split to evaluate').choices(EVALUATION_SPLITS).default('test'));
+  return addMessageOptions(command, { backend: true })
     .addHelpText(
       'after',
       `

@@ -3,8 +3,13 @@ import { SYNTHETIC_SETTINGS, SYNTHETIC_SIZES } from '@dtrn/datasets';
 import { Argument, Command, Option } from 'commander';
 import { deepMerge, readConfigFile } from '../config/load-config.js';
 import { PREPARE_DATASETS, runPrepare } from '../data/run-prepare.js';
-import { PROGRESS_MODES } from '../runtime/progress.js';
-import { type CliContext, type CommonFlags, integer, reporterFor } from './common-options.js';
+import {
+  addMessageOptions,
+  type CliContext,
+  type CommonFlags,
+  integer,
+  reporterFor,
+} from './common-options.js';
 
 interface PrepareFlags extends CommonFlags {
   readonly data?: string;
@@ -16,7 +21,7 @@ interface PrepareFlags extends CommonFlags {
 }
 
 export function prepareCommand(context: CliContext): Command {
-  return new Command('prepare')
+  const command = new Command('prepare')
     .description(
       'Read raw data (or generate a synthetic preset), validate, map ids, split, and write shards for train/compare.',
     )
@@ -33,10 +38,8 @@ export function prepareCommand(context: CliContext): Command {
     .addOption(new Option('--size <name>', 'synthetic size').choices(SYNTHETIC_SIZES).default('small'))
     .option('--seed <n>', 'seed of splits, sampling and generation', integer('--seed', 0))
     .option('--rows-per-shard <n>', 'rows per shard file', integer('--rows-per-shard', 1))
-    .option('--overwrite', 'replace existing shards in --out')
-    .addOption(new Option('--progress <mode>', 'output mode').choices(PROGRESS_MODES).default('auto'))
-    .option('-q, --quiet', 'no messages')
-    .option('--jsonl', 'JSON lines on stdout')
+    .option('--overwrite', 'replace existing shards in --out');
+  return addMessageOptions(command, { backend: false })
     .addHelpText(
       'after',
       `

@@ -4,7 +4,6 @@ import { runTrain } from '../compare/run-train.js';
 import { COMPARE_PRESET_NAMES, comparePreset } from '../config/compare-presets.js';
 import { deepMerge, readConfigFile } from '../config/load-config.js';
 import type { TrainConfigInput } from '../config/run-configs.js';
-import { interruptOnSigint } from '../runtime/interrupt.js';
 import {
   addRunOptions,
   addTrainingOptions,
@@ -13,9 +12,9 @@ import {
   dataPathOverride,
   defaultOut,
   integer,
-  reporterFor,
   trainingFlags,
 } from './common-options.js';
+import { runTrainingAction } from './training-action.js';
 
 interface TrainFlags extends CommonFlags {
   readonly model?: string;
@@ -75,26 +74,8 @@ A train config file (YAML or JSON) has: name, data, model, modelOverrides, seed,
   );
   command.action(async (flags: TrainFlags) => {
     const config = await trainConfigFromFlags(flags);
-    const progress = reporterFor(flags, context);
-    const catalog = await context.loadCatalog();
-    const interrupt = interruptOnSigint(() =>
-      progress.info('stopping after the current step (Ctrl-C again to quit at once)...'),
-    );
-    try {
-      const outcome = await runTrain({
-        config,
-        out: flags.out ?? defaultOut('train', String(config.model ?? 'model')),
-        catalog,
-        backend: flags.backend,
-        progress,
-        resume: flags.resume ?? false,
-        signal: interrupt.signal,
-        command: `dtrn ${process.argv.slice(2).join(' ')}`,
-      });
-      if (!outcome.results) context.exitCode = 130;
-    } finally {
-      interrupt.dispose();
-    }
+    const out = flags.out ?? defaultOut('train', String(config.model ?? 'model'));
+    await runTrainingAction(flags, context, out, (options) => runTrain({ ...options, config }));
   });
   return command;
 }

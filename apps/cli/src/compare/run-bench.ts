@@ -9,7 +9,7 @@ import { fit, predictBatch } from '@dtrn/trainer';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
-import { reporterOf } from './run-compare.js';
+import { reporterOf } from './run-options.js';
 import { checkModelName } from './train-model.js';
 
 export interface RunBenchOptions {

@@ -6,7 +6,6 @@
  * oracle AUCs and DATA.md's meaningfulness check on synthetic data, `results.json`, `results.md`
  * and `report.html`.
  */
-import type { BackendPreference } from '@dtrn/core';
 import type { ProgressEvent } from '@dtrn/trainer';
 import {
   type CompareConfig,
@@ -17,43 +16,31 @@ import {
 } from '../config/run-configs.js';
 import { parseStrict } from '../config/strict-schema.js';
 import { checkDataSource, type LoadedData, loadData } from '../data/load-data.js';
-import type { ModelCatalog } from '../models/model-catalog.js';
-import { type ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { startRun } from '../runtime/start-run.js';
 import { runMeaningfulnessCheck } from './check-runner.js';
 import { computeGains, type SeedScores, seedScores, withAucIntervals } from './gains.js';
 import type { ModelRun, RunResults } from './results-types.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from './results-types.js';
+import {
+  interruptedOutcome,
+  type RunOutcome,
+  reporterOf,
+  type TrainingRunOptions,
+  trainingHooks,
+} from './run-options.js';
 import { loadModelRun, saveModelRun } from './run-store.js';
 import { oracleAucs, summariseModels, summariseOracles } from './summarise.js';
 import { checkModelName, trainModel } from './train-model.js';
 import { writeResults } from './write-results.js';
 
-export interface RunCompareOptions {
+/**
+ * `resume` continues an interrupted run in `out`: finished models are kept, the current one
+ * resumes from its checkpoint.
+ */
+export interface RunCompareOptions extends TrainingRunOptions {
   /** The comparison (a preset's config or a parsed file), validated strictly here. */
   readonly config: CompareConfigInput;
-  /** Run directory. */
-  readonly out: string;
-  readonly catalog: ModelCatalog;
-  readonly backend?: BackendPreference;
-  readonly progress?: ProgressMode | ProgressReporter;
-  /** Continue an interrupted run in `out` (finished models are kept, the current one resumes from its checkpoint). */
-  readonly resume?: boolean;
-  readonly signal?: AbortSignal;
-  /** The command line, for environment.json. */
-  readonly command?: string;
-  readonly progressEverySteps?: number;
   readonly onProgress?: (event: ProgressEvent, model: string, seed: number) => void;
-}
-
-export interface RunOutcome {
-  /** null when the run was interrupted (checkpoints were written; `--resume` continues). */
-  readonly results: RunResults | null;
-  readonly directory: string;
-}
-
-export function reporterOf(progress: ProgressMode | ProgressReporter | undefined): ProgressReporter {
-  return progress instanceof ProgressReporter ? progress : new ProgressReporter(progress ?? 'quiet');
 }
 
 export function resolveCompareConfig(input: CompareConfigInput): CompareConfig {
@@ -113,18 +100,12 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
         run,
         progress,
         resume: options.resume ?? false,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.progressEverySteps ? { progressEverySteps: options.progressEverySteps } : {}),
+        ...trainingHooks(options),
         ...(options.onProgress
           ? { onProgress: (event: ProgressEvent) => options.onProgress?.(event, model, seed) }
           : {}),
       });
-      if (!trained.run || !trained.predictions) {
-        progress.info(
-          `interrupted: continue with the same command plus --resume (run directory ${run.path})`,
-        );
-        return { results: null, directory: run.path };
-      }
+      if (!trained.run || !trained.predictions) return interruptedOutcome(run.path, progress);
       await saveModelRun(run, trained.run, trained.predictions);
       runs.push(trained.run);
       predictionsByModel.set(model, trained.predictions);
@@ -149,10 +130,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     resume: options.resume ?? false,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  if (check === 'aborted') {
-    progress.info(`interrupted: continue with the same command plus --resume (run directory ${run.path})`);
-    return { results: null, directory: run.path };
-  }
+  if (check === 'aborted') return interruptedOutcome(run.path, progress);
   const results: RunResults = {
     format: RESULTS_FORMAT,
     version: RESULTS_VERSION,

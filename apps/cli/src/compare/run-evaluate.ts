@@ -12,7 +12,7 @@ import type { ModelCatalog } from '../models/model-catalog.js';
 import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
-import { reporterOf } from './run-compare.js';
+import { reporterOf } from './run-options.js';
 import { resolveTrainConfig } from './run-train.js';
 
 export const EVALUATION_SPLITS = ['test', 'validation', 'train'] as const;

@@ -3,33 +3,28 @@
  * as `compare` (one model, one seed), so `dtrn report` and `dtrn evaluate` work on it. Ctrl-C (or
  * `signal`) stops after the current step with a checkpoint; `resume` continues bit for bit.
  */
-import type { BackendPreference } from '@dtrn/core';
 import type { ProgressEvent } from '@dtrn/trainer';
 import { type TrainConfig, type TrainConfigInput, trainConfigSchema } from '../config/run-configs.js';
 import { parseStrict } from '../config/strict-schema.js';
 import { checkDataSource, loadData } from '../data/load-data.js';
-import type { ModelCatalog } from '../models/model-catalog.js';
-import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { RUN_FILES } from '../runtime/run-directory.js';
 import { startRun } from '../runtime/start-run.js';
 import { seedScores, withAucIntervals } from './gains.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from './results-types.js';
-import { type RunOutcome, reporterOf } from './run-compare.js';
+import {
+  interruptedOutcome,
+  type RunOutcome,
+  reporterOf,
+  type TrainingRunOptions,
+  trainingHooks,
+} from './run-options.js';
 import { saveModelRun } from './run-store.js';
 import { notApplicable, oracleAucs, summariseModels, summariseOracles } from './summarise.js';
 import { checkModelName, trainModel } from './train-model.js';
 import { writeResults } from './write-results.js';
 
-export interface RunTrainOptions {
+export interface RunTrainOptions extends TrainingRunOptions {
   readonly config: TrainConfigInput;
-  readonly out: string;
-  readonly catalog: ModelCatalog;
-  readonly backend?: BackendPreference;
-  readonly progress?: ProgressMode | ProgressReporter;
-  readonly resume?: boolean;
-  readonly signal?: AbortSignal;
-  readonly command?: string;
-  readonly progressEverySteps?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -69,14 +64,10 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     progress,
     resume: options.resume ?? false,
     saveModelTo: RUN_FILES.model,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.progressEverySteps ? { progressEverySteps: options.progressEverySteps } : {}),
+    ...trainingHooks(options),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  if (!trained.run || !trained.predictions) {
-    progress.info(`interrupted: continue with the same command plus --resume (run directory ${run.path})`);
-    return { results: null, directory: run.path };
-  }
+  if (!trained.run || !trained.predictions) return interruptedOutcome(run.path, progress);
   await saveModelRun(run, trained.run, trained.predictions);
   const tasks = data.schema.tasks.map((task) => task.name);
   const scores = [seedScores(data.test, new Map([[config.model, trained.predictions]]))];

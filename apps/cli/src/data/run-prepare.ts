@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { FileStorage } from '@dtrn/core/node';
 import type { ProgressCallback } from '@dtrn/datasets';
 import { writeShards } from '@dtrn/datasets/node';
-import { reporterOf } from '../compare/run-compare.js';
+import { reporterOf } from '../compare/run-options.js';
 import { type DataConfig, dataSchema } from '../config/data-config.js';
 import { parseStrict } from '../config/strict-schema.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';

@@ -1,0 +1,48 @@
+/** What the training runs (`runTrain`, `runCompare`) share: their options, outcome and reporter. */
+import type { BackendPreference } from '@dtrn/core';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import { type ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import type { RunResults } from './results-types.js';
+
+/** Options of every training run besides its config and progress callback. */
+export interface TrainingRunOptions {
+  /** Run directory. */
+  readonly out: string;
+  readonly catalog: ModelCatalog;
+  readonly backend?: BackendPreference;
+  readonly progress?: ProgressMode | ProgressReporter;
+  /** Continue an interrupted run in `out` from its checkpoints. */
+  readonly resume?: boolean;
+  /** Stops after the current step with a checkpoint (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** The command line, for environment.json. */
+  readonly command?: string;
+  readonly progressEverySteps?: number;
+}
+
+export interface RunOutcome {
+  /** null when the run was interrupted (checkpoints were written; `--resume` continues). */
+  readonly results: RunResults | null;
+  readonly directory: string;
+}
+
+export function reporterOf(progress: ProgressMode | ProgressReporter | undefined): ProgressReporter {
+  return progress instanceof ProgressReporter ? progress : new ProgressReporter(progress ?? 'quiet');
+}
+
+/** The outcome of an interrupted run, after telling how to continue it. */
+export function interruptedOutcome(directory: string, progress: ProgressReporter): RunOutcome {
+  progress.info(`interrupted: continue with the same command plus --resume (run directory ${directory})`);
+  return { results: null, directory };
+}
+
+/** The stop signal and progress cadence of `options`, as `trainModel` takes them (absent when unset). */
+export function trainingHooks(options: TrainingRunOptions): {
+  signal?: AbortSignal;
+  progressEverySteps?: number;
+} {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.progressEverySteps ? { progressEverySteps: options.progressEverySteps } : {}),
+  };
+}
