@@ -83,13 +83,14 @@ export function meanAndStd(values: ArrayLike<number>): { mean: number; std: numb
   return { mean, std: n > 1 ? Math.sqrt(squares / (n - 1)) : 0 };
 }
 
-interface Resolved {
+/** Resolved `BootstrapOptions` (the metric aside). */
+export interface ResolvedBootstrapOptions {
   readonly resamples: number;
   readonly confidence: number;
   readonly seed: number;
 }
 
-function resolveOptions(options: BootstrapOptions): Resolved {
+export function resolveBootstrapOptions(options: BootstrapOptions): ResolvedBootstrapOptions {
   return {
     resamples: checkNumber(
       options.resamples ?? 1000,
@@ -105,8 +106,11 @@ function resolveOptions(options: BootstrapOptions): Resolved {
   };
 }
 
-/** Prepares a weighted metric for fixed labels and scores (AUC sorts once here). */
-function prepareMetric(
+/**
+ * Prepares a weighted metric for fixed labels and scores (AUC sorts once here); called without
+ * weights it evaluates the original samples.
+ */
+export function prepareMetric(
   metric: BootstrapOptions['metric'],
   labels: NumericArray,
   scores: NumericArray,
@@ -131,13 +135,20 @@ function prepareMetric(
   });
 }
 
-function drawCounts(rng: ReturnType<typeof createRng>, counts: Float64Array): void {
+/** Draws one resample as multinomial counts (n draws with replacement) into `counts`. */
+export function drawCounts(rng: ReturnType<typeof createRng>, counts: Float64Array): void {
   counts.fill(0);
   const n = counts.length;
   for (let i = 0; i < n; i++) counts[rng.int(n)]!++;
 }
 
-function summarise(estimate: number, values: number[], resolved: Resolved, where: string): BootstrapInterval {
+/** The interval of the usable resampled `values`; throws when the estimate or most resamples are undefined. */
+export function summariseResamples(
+  estimate: number,
+  values: number[],
+  resolved: ResolvedBootstrapOptions,
+  where: string,
+): BootstrapInterval {
   if (Number.isNaN(estimate)) {
     throw new DataError(`${where}: the metric is undefined on the full sample`, {
       expected: 'both classes present',
@@ -171,7 +182,7 @@ export function bootstrapCi(
   checkSameLength(where, { name: 'labels', values: labels }, { name: 'scores', values: scores });
   checkNotEmpty(labels, 'labels', where);
   checkLabels(labels, where);
-  const resolved = resolveOptions(options);
+  const resolved = resolveBootstrapOptions(options);
   const evaluate = prepareMetric(options.metric, labels, scores, where);
   const rng = createRng(resolved.seed);
   const counts = new Float64Array(labels.length);
@@ -181,7 +192,7 @@ export function bootstrapCi(
     const value = evaluate(counts);
     if (!Number.isNaN(value)) values.push(value);
   }
-  return summarise(evaluate(undefined), values, resolved, where);
+  return summariseResamples(evaluate(undefined), values, resolved, where);
 }
 
 /**
@@ -203,7 +214,7 @@ export function pairedBootstrapDiff(
   );
   checkNotEmpty(labels, 'labels', where);
   checkLabels(labels, where);
-  const resolved = resolveOptions(options);
+  const resolved = resolveBootstrapOptions(options);
   const evaluateA = prepareMetric(options.metric, labels, scoresA, where);
   const evaluateB = prepareMetric(options.metric, labels, scoresB, where);
   const rng = createRng(resolved.seed);
@@ -217,6 +228,6 @@ export function pairedBootstrapDiff(
     values.push(difference);
     if (difference > 0) positive++;
   }
-  const interval = summarise(evaluateB(undefined) - evaluateA(undefined), values, resolved, where);
+  const interval = summariseResamples(evaluateB(undefined) - evaluateA(undefined), values, resolved, where);
   return { ...interval, probabilityPositive: values.length > 0 ? positive / values.length : Number.NaN };
 }

@@ -13,6 +13,14 @@ export {
 export { type GaucResult, gauc } from './gauc.js';
 export { LOGLOSS_EPSILON, logloss, weightedLogloss } from './logloss.js';
 export {
+  type PairedScoredGroup,
+  type PooledBootstrapInterval,
+  type PooledPairedBootstrapInterval,
+  pooledBootstrapCi,
+  pooledPairedBootstrapDiff,
+  type ScoredGroup,
+} from './pooled-bootstrap.js';
+export {
   buildReport,
   formatReportTable,
   MultiTaskAccumulator,
