@@ -3,7 +3,6 @@
  * functions the subcommands call.
  */
 
-export { pooledAucBootstrap, pooledPairedBootstrap } from './compare/pooled-bootstrap.js';
 export { formatResultsMarkdown } from './compare/results-markdown.js';
 export * from './compare/results-types.js';
 export {

@@ -4,8 +4,8 @@
  */
 import { deriveSeed } from '@dtrn/base';
 import type { InMemoryDataset } from '@dtrn/datasets';
+import { pooledBootstrapCi, pooledPairedBootstrapDiff } from '@dtrn/metrics';
 import type { ModelCatalog } from '../models/model-catalog.js';
-import { pooledAucBootstrap, pooledPairedBootstrap } from './pooled-bootstrap.js';
 import type { GainInterval, ModelSummary } from './results-types.js';
 
 /** One seed's test labels and every model's probabilities, per task, on the task's sample space. */
@@ -61,10 +61,14 @@ export function computeGains(
 ): GainInterval[] {
   return gainPairs(models, catalog).flatMap(({ model, base }) =>
     tasks.map((task) => {
-      const interval = pooledPairedBootstrap(
+      const interval = pooledPairedBootstrapDiff(
         perSeed.map((scores) => {
           const entry = scores.get(task)!;
-          return { labels: entry.labels, base: entry.scores.get(base)!, variant: entry.scores.get(model)! };
+          return {
+            labels: entry.labels,
+            scoresA: entry.scores.get(base)!,
+            scoresB: entry.scores.get(model)!,
+          };
         }),
         { ...bootstrap, seed: deriveSeed(seed, 'gain', model, task) },
       );
@@ -79,7 +83,7 @@ export function computeGains(
         upper: interval.upper,
         confidence: bootstrap.confidence,
         probabilityPositive: interval.probabilityPositive,
-        perSeed: interval.perSeed,
+        perSeed: interval.perGroup,
         verdict,
       };
     }),
@@ -97,7 +101,7 @@ export function withAucIntervals(
     ...model,
     tasks: model.tasks.map((task) => {
       try {
-        const interval = pooledAucBootstrap(
+        const interval = pooledBootstrapCi(
           perSeed.map((scores) => {
             const entry = scores.get(task.task)!;
             return { labels: entry.labels, scores: entry.scores.get(model.model)! };
