@@ -8,14 +8,19 @@
  * common_feature_index (19 + 4 * bagLength ints each) plus one batch per split.
  */
 import { DataError } from '@dtrn/base';
-import type { LeakageReport, Vocabulary } from '../../data/index.js';
-import type { DatasetSchema, InMemoryDataset } from '../../types.js';
+import type { Vocabulary } from '../../data/index.js';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';
-import { withLeakageCheck } from '../shared/leakage-hook.js';
+import { type BatchHandler, withLeakageCheck } from '../shared/leakage-hook.js';
 import { hashUnit, type SplitName } from '../shared/split-assignment.js';
-import { collectSplits, flushSplits, splitBuilders } from '../shared/split-batches.js';
+import {
+  collectSplits,
+  flushSplits,
+  type LoadedSplits,
+  type LoaderStreamResult,
+  splitBuilders,
+} from '../shared/split-batches.js';
 import { type AliCcpArgs, type ResolvedAliCcpArgs, resolveAliCcpArgs } from './ali-ccp-args.js';
 import { aliCcpSchema } from './ali-ccp-schema.js';
 import { ALI_CCP_BAGS, ALI_CCP_SINGLE_FIELDS } from './fields.js';
@@ -40,20 +45,12 @@ export interface AliCcpReport {
   readonly profilesStored: { readonly train: number; readonly test: number };
 }
 
-export interface AliCcpStreamResult {
-  readonly schema: DatasetSchema;
-  readonly args: ResolvedAliCcpArgs;
-  readonly vocabularies: Readonly<Record<string, Vocabulary>>;
-  readonly report: AliCcpReport;
-  /** The leakage check on the first training batch (undefined without training rows). */
-  readonly leakage: LeakageReport | undefined;
-}
+export interface AliCcpStreamResult
+  extends LoaderStreamResult<ResolvedAliCcpArgs, Readonly<Record<string, Vocabulary>>, AliCcpReport> {}
 
-export interface AliCcpLoadResult extends AliCcpStreamResult {
-  readonly datasets: Readonly<Record<SplitName, InMemoryDataset>>;
-}
+export interface AliCcpLoadResult extends AliCcpStreamResult, LoadedSplits {}
 
-export type AliCcpBatchHandler = (split: SplitName, batch: InMemoryDataset) => void | Promise<void>;
+export type AliCcpBatchHandler = BatchHandler;
 
 const PASSES = 6;
 /** Row of a single field absent from both the sample and its profile (the reserved OOV row). */

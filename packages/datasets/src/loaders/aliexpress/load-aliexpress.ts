@@ -4,8 +4,7 @@
  * the line number). search_id is validated but not used as a feature (as in the reference library).
  * Memory: the 16 vocabularies plus one batch per split.
  */
-import { type LeakageReport, type Vocabulary, VocabularyBuilder } from '../../data/index.js';
-import type { DatasetSchema, InMemoryDataset } from '../../types.js';
+import { type Vocabulary, VocabularyBuilder } from '../../data/index.js';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';
@@ -17,9 +16,15 @@ import {
   parseLabel,
   rejectIdCell,
 } from '../shared/csv-checks.js';
-import { withLeakageCheck } from '../shared/leakage-hook.js';
+import { type BatchHandler, withLeakageCheck } from '../shared/leakage-hook.js';
 import { hashUnit, type SplitName } from '../shared/split-assignment.js';
-import { collectSplits, flushSplits, splitBuilders } from '../shared/split-batches.js';
+import {
+  collectSplits,
+  flushSplits,
+  type LoadedSplits,
+  type LoaderStreamResult,
+  splitBuilders,
+} from '../shared/split-batches.js';
 import {
   type AliExpressArgs,
   type ResolvedAliExpressArgs,
@@ -44,20 +49,16 @@ export interface AliExpressReport {
   readonly samplesBySplit: Readonly<Record<SplitName, number>>;
 }
 
-export interface AliExpressStreamResult {
-  readonly schema: DatasetSchema;
-  readonly args: ResolvedAliExpressArgs;
-  readonly vocabularies: Readonly<Record<string, Vocabulary>>;
-  readonly report: AliExpressReport;
-  /** The leakage check on the first training batch (undefined without training rows). */
-  readonly leakage: LeakageReport | undefined;
-}
+export interface AliExpressStreamResult
+  extends LoaderStreamResult<
+    ResolvedAliExpressArgs,
+    Readonly<Record<string, Vocabulary>>,
+    AliExpressReport
+  > {}
 
-export interface AliExpressLoadResult extends AliExpressStreamResult {
-  readonly datasets: Readonly<Record<SplitName, InMemoryDataset>>;
-}
+export interface AliExpressLoadResult extends AliExpressStreamResult, LoadedSplits {}
 
-export type AliExpressBatchHandler = (split: SplitName, batch: InMemoryDataset) => void | Promise<void>;
+export type AliExpressBatchHandler = BatchHandler;
 
 const NUM_CATEGORICAL = ALIEXPRESS_CATEGORICAL.length;
 const NUM_NUMERICAL = ALIEXPRESS_NUMERICAL.length;

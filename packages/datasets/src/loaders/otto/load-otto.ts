@@ -6,14 +6,19 @@
  * per split; never the file.
  */
 import { DataError } from '@dtrn/base';
-import { type LeakageReport, type Vocabulary, VocabularyBuilder } from '../../data/index.js';
-import type { DatasetSchema, InMemoryDataset } from '../../types.js';
+import { type Vocabulary, VocabularyBuilder } from '../../data/index.js';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';
-import { withLeakageCheck } from '../shared/leakage-hook.js';
+import { type BatchHandler, withLeakageCheck } from '../shared/leakage-hook.js';
 import { SPLIT_NAMES, type SplitName, splitOf } from '../shared/split-assignment.js';
-import { collectSplits, flushSplits, splitBuilders } from '../shared/split-batches.js';
+import {
+  collectSplits,
+  flushSplits,
+  type LoadedSplits,
+  type LoaderStreamResult,
+  splitBuilders,
+} from '../shared/split-batches.js';
 import { chooseCutoff } from './cutoff.js';
 import { NegativeSampler } from './negative-sampler.js';
 import { type OttoArgs, type ResolvedOttoArgs, resolveOttoArgs } from './otto-args.js';
@@ -38,20 +43,12 @@ export interface OttoReport extends SessionSampleCounts {
   readonly samplesBySplit: Readonly<Record<SplitName, number>>;
 }
 
-export interface OttoStreamResult {
-  readonly schema: DatasetSchema;
-  readonly args: ResolvedOttoArgs;
-  readonly vocabularies: { readonly item: Vocabulary };
-  readonly report: OttoReport;
-  /** The leakage check on the first training batch (undefined without training rows). */
-  readonly leakage: LeakageReport | undefined;
-}
+export interface OttoStreamResult
+  extends LoaderStreamResult<ResolvedOttoArgs, { readonly item: Vocabulary }, OttoReport> {}
 
-export interface OttoLoadResult extends OttoStreamResult {
-  readonly datasets: Readonly<Record<SplitName, InMemoryDataset>>;
-}
+export interface OttoLoadResult extends OttoStreamResult, LoadedSplits {}
 
-export type OttoBatchHandler = (split: SplitName, batch: InMemoryDataset) => void | Promise<void>;
+export type OttoBatchHandler = BatchHandler;
 
 const zeroSplits = (): Record<SplitName, number> => ({ train: 0, validation: 0, test: 0 });
 const ROW_DESCRIPTION = 'JSON lines of OTTO sessions';

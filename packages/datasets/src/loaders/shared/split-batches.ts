@@ -2,10 +2,26 @@
  * What every loader does with its per-split batches: one `DatasetBuilder` per split, the final
  * flush, and `loadX` as `streamX`'s run with unbounded batches collected into one dataset per split.
  */
+import type { LeakageReport } from '../../data/index.js';
 import type { DatasetSchema, InMemoryDataset } from '../../types.js';
 import { DatasetBuilder } from './dataset-builder.js';
 import type { BatchHandler } from './leakage-hook.js';
 import { SPLIT_NAMES, type SplitName } from './split-assignment.js';
+
+/** What every `streamX` returns: the schema, the resolved args, the vocabularies and a report. */
+export interface LoaderStreamResult<Args, Vocabularies, Report> {
+  readonly schema: DatasetSchema;
+  readonly args: Args;
+  readonly vocabularies: Vocabularies;
+  readonly report: Report;
+  /** The leakage check on the first training batch (undefined without training rows). */
+  readonly leakage: LeakageReport | undefined;
+}
+
+/** What `loadX` adds to its stream result: one in-memory dataset per split. */
+export interface LoadedSplits {
+  readonly datasets: Readonly<Record<SplitName, InMemoryDataset>>;
+}
 
 /** One builder per split, all with `schema` and the same options. */
 export function splitBuilders(
@@ -38,7 +54,7 @@ export async function flushSplits(
 /** Runs a loader's streaming `run` with unbounded batches and keeps the one batch of each split. */
 export async function collectSplits<Result extends object>(
   run: (batchSize: number, onBatch: BatchHandler) => Promise<Result>,
-): Promise<Result & { readonly datasets: Readonly<Record<SplitName, InMemoryDataset>> }> {
+): Promise<Result & LoadedSplits> {
   const datasets: Partial<Record<SplitName, InMemoryDataset>> = {};
   const result = await run(Number.POSITIVE_INFINITY, (split, batch) => {
     datasets[split] = batch;
