@@ -11,7 +11,8 @@
  */
 import { ConfigError, Rng } from '@dtrn/base';
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradientCombination, JsonValue, LossBalancer } from './balancer.js';
+import type { GradientCombination, LossBalancer } from './balancer.js';
+import { FixedWeightsBalancer } from './fixed-weights.js';
 import { weightedGradientSum } from './weighted-sum.js';
 
 /** Smallest squared norm divided by (a zero gradient conflicts with nothing). */
@@ -57,15 +58,9 @@ export function pcgradOrders(taskCount: number, seed: number): number[][] {
   });
 }
 
-export class PcgradBalancer implements LossBalancer {
+export class PcgradBalancer extends FixedWeightsBalancer implements LossBalancer {
   readonly method = 'pcgrad';
   readonly gradientMode = 'perTask' as const;
-  readonly variables: readonly tf.Variable[] = [];
-  private readonly weights: readonly number[];
-
-  constructor(weights: readonly number[]) {
-    this.weights = Object.freeze([...weights]);
-  }
 
   combineLosses(_taskLosses: readonly tf.Scalar[]): tf.Scalar {
     throw new ConfigError('the pcgrad balancer combines gradients, not losses');
@@ -96,22 +91,4 @@ export class PcgradBalancer implements LossBalancer {
     });
     return result;
   }
-
-  taskWeights(): number[] {
-    return [...this.weights];
-  }
-
-  objective(taskLosses: readonly number[]): number {
-    return taskLosses.reduce((sum, loss, task) => sum + this.weights[task]! * loss, 0);
-  }
-
-  getState(): JsonValue {
-    return { method: this.method, weights: [...this.weights] };
-  }
-
-  setState(_state: JsonValue): void {
-    // Nothing learned.
-  }
-
-  dispose(): void {}
 }
