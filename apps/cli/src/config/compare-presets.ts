@@ -41,9 +41,59 @@ function headSizes(
 const TINY_MODELS = ['shared-bottom', 'ple', 'dtrn-ple'];
 const QUICK_MODELS = ['shared-bottom', 'mmoe', 'ple', 'dtrn-ple'];
 
-function demoPreset(setting: SyntheticSetting): CompareConfigInput {
+/**
+ * The reproduction size, found by measurement (docs/results/probes.md): the smallest configuration
+ * we found at which a plain Shared-Bottom passes DATA.md's meaningfulness check on the control
+ * setting in minutes per model on a 2-core machine. Generator knobs over the `small` size:
+ * 50,000 rows, 2,000 users (25 rows per user), 300 items, sequences of 10, 8 categories with 2-3
+ * brands each (rule 2: small match vocabularies), conversion labelled on every row (`independent`:
+ * the cascade leaves ~500 conversions in 10k clicked training rows, which overfit at once).
+ */
+export const REPRODUCTION_GENERATOR = Object.freeze({
+  numSamples: 50_000,
+  numUsers: 2_000,
+  numItems: 300,
+  sequenceLength: 10,
+  numCategories: 8,
+  minBrandsPerCategory: 2,
+  maxBrandsPerCategory: 3,
+  taskMode: 'independent',
+});
+
+/** Shared-Bottom (the check's model and rule 6's reference), PLE, and DTRN on the PLE head. */
+export const REPRODUCTION_MODELS = ['shared-bottom', 'ple', 'dtrn-ple'] as const;
+
+/**
+ * One setting of the reproduction at the measured size: d = 24 (4 dims per side field, enough for
+ * 8 categories, 2-3 brands, 5 price and 4 age buckets), dense and embedding learning rate 5e-3,
+ * small heads, early stopping on validation mean AUC (best weights restored).
+ */
+function reproductionPreset(setting: SyntheticSetting): CompareConfigInput {
+  const models = [...REPRODUCTION_MODELS];
   return {
     name: setting,
+    description: `The ${setting} setting at the reproduction size (50k rows, sequences of 10; docs/results): Shared-Bottom, PLE and DTRN-PLE, early stopping on validation mean AUC.`,
+    data: { kind: 'synthetic', setting, size: 'small', generator: { ...REPRODUCTION_GENERATOR } },
+    models,
+    seeds: 3,
+    training: { epochs: 8, batchSize: 256, learningRate: 0.005, patience: 2 },
+    modelOverrides: {
+      embeddingDim: 24,
+      encoder: { feedForwardDim: 48 },
+      embeddings: { optimizer: { kind: 'adam', learningRate: 0.005 } },
+    },
+    perModel: headSizes(
+      models,
+      { bottomUnits: [128, 64], towerUnits: [32] },
+      { expertUnits: [64, 32], towerUnits: [32] },
+    ),
+    bootstrap: { resamples: 1000 },
+  };
+}
+
+function demoPreset(setting: SyntheticSetting): CompareConfigInput {
+  return {
+    name: `${setting}-demo`,
     description: `The ${setting} setting at demo size (500k rows): every model preset, early stopping on validation mean AUC.`,
     data: { kind: 'synthetic', setting, size: 'demo' },
     models: [...FULL_MODEL_SET],
@@ -108,10 +158,14 @@ export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Obj
     ),
     bootstrap: { resamples: 500 },
   },
-  control: demoPreset('control'),
-  'gate-friendly': demoPreset('gate-friendly'),
-  'sequence-conflict': demoPreset('sequence-conflict'),
-  'full-conflict': demoPreset('full-conflict'),
+  control: reproductionPreset('control'),
+  'full-conflict': reproductionPreset('full-conflict'),
+  'sequence-conflict': reproductionPreset('sequence-conflict'),
+  'gate-friendly': reproductionPreset('gate-friendly'),
+  'control-demo': demoPreset('control'),
+  'full-conflict-demo': demoPreset('full-conflict'),
+  'sequence-conflict-demo': demoPreset('sequence-conflict'),
+  'gate-friendly-demo': demoPreset('gate-friendly'),
   otto: realDataPreset(
     'otto',
     'OTTO sessions (your downloaded JSON-lines file): click, cart and order, three behavior sequences.',
