@@ -175,6 +175,7 @@ function interests(
   training: boolean,
   seed: number | undefined,
 ): tf.Tensor[][] {
+  if (inputs.pooled.length > 0) return [[...inputs.pooled]]; // masked means from prepare
   if (inputs.sequences.length === 0) return [[]];
   if (!params.encoder) return [inputs.sequences.map((sequence, m) => maskedMean(sequence, inputs.masks[m]!))];
   return hypernetEncoderForward(

@@ -110,7 +110,9 @@ export class DtrnModel implements RecommenderModel {
 
   prepare(batch: Batch, _options?: ForwardOptions): PreparedBatch {
     this.assertAlive('prepare');
-    const prepared = prepareBatch(this.bank, this.layout, batch, 'DtrnModel.prepare');
+    const prepared = prepareBatch(this.bank, this.layout, batch, 'DtrnModel.prepare', {
+      poolSequences: this.args.sequenceEncoder === 'mean-pool',
+    });
     this.prepared.set(prepared, prepared);
     return prepared;
   }

@@ -4,10 +4,18 @@
  * tensors and whose `applySparseGradients` turns their gradients into one optimizer step of the
  * EmbeddingBank over every table.
  */
-import { ConfigError, checkShape, type EmbeddingBank, type PreparedBatch, ShapeError } from '@dtrn/core';
+import {
+  ConfigError,
+  checkShape,
+  type EmbeddingBank,
+  type EmbeddingUpdate,
+  type PreparedBatch,
+  ShapeError,
+} from '@dtrn/core';
 import type { Batch } from '@dtrn/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureLayout } from './feature-layout.js';
+import { gatherPooled, pooledRowGradients } from './pooled-gather.js';
 import { type GatherPart, gatherRows, scatterRowGradients } from './row-gather.js';
 
 /** The tensors a forward pass reads. */
@@ -17,18 +25,20 @@ export interface ModelInputs {
   readonly fields: tf.Tensor | null;
   /** [B, d] target element, or null without sequences. */
   readonly target: tf.Tensor | null;
-  /** Per behavior, [B, L_m, d]. */
+  /** Per behavior, [B, L_m, d] (empty when the sequences arrive pooled). */
   readonly sequences: readonly tf.Tensor[];
-  /** Per behavior, [B, L_m] float32, 1 where the item is not padding. */
+  /** Per behavior, [B, L_m] float32, 1 where the item is not padding (empty when pooled). */
   readonly masks: readonly tf.Tensor[];
+  /** Per behavior, the masked mean [B, d], when prepared with `poolSequences` (otherwise empty). */
+  readonly pooled: readonly tf.Tensor[];
   /** [B, Fd] dense values, or null when there are no dense fields. */
   readonly dense: tf.Tensor | null;
 }
 
 interface GatheredInput {
   readonly tensor: tf.Tensor;
-  readonly width: number;
-  readonly parts: readonly GatherPart[];
+  /** The row updates of this input's gradient (same layout as the tensor, flat). */
+  rowUpdates(gradient: Float32Array): EmbeddingUpdate[];
 }
 
 function checkBatch(batch: Batch, layout: FeatureLayout, where: string): void {
@@ -70,7 +80,10 @@ function gathered(
   parts: GatherPart[],
 ): GatheredInput {
   const values = gatherRows(bank, rows, width, parts);
-  return { tensor: tf.tensor(values, shape, 'float32'), width, parts };
+  return {
+    tensor: tf.tensor(values, shape, 'float32'),
+    rowUpdates: (gradient) => scatterRowGradients(gradient, width, parts),
+  };
 }
 
 /** Masks: 1 where the item id is not padding. */
@@ -84,12 +97,21 @@ export interface ModelPreparedBatch extends PreparedBatch {
   readonly inputs: ModelInputs;
 }
 
+export interface PrepareBatchOptions {
+  /**
+   * Give each behavior as its masked mean [B, d] (`inputs.pooled`), computed during the gather,
+   * instead of [B, L, d] rows and a mask: for models whose sequence encoder is `mean-pool`.
+   */
+  readonly poolSequences: boolean;
+}
+
 /** Builds the prepared batch of `batch` (ids are copied, so the caller may reuse its buffers). */
 export function prepareBatch(
   bank: EmbeddingBank | null,
   layout: FeatureLayout,
   batch: Batch,
   where: string,
+  options: PrepareBatchOptions = { poolSequences: false },
 ): ModelPreparedBatch {
   checkBatch(batch, layout, where);
   const B = batch.size;
@@ -133,6 +155,7 @@ export function prepareBatch(
     }
     const sequences: tf.Tensor[] = [];
     const masks: tf.Tensor[] = [];
+    const pooled: tf.Tensor[] = [];
     layout.behaviors.forEach((behavior, m) => {
       const L = behavior.maxLength;
       const columns = batch.sequences[m]!;
@@ -144,6 +167,13 @@ export function prepareBatch(
         column: part.offset,
         width: part.width,
       }));
+      if (options.poolSequences) {
+        const pooling = gatherPooled(bank!, parts[0]!.ids, B, L, d, parts);
+        const tensor = tf.tensor2d(pooling.values, [B, d]); // [B, d]
+        inputs.push({ tensor, rowUpdates: (gradient) => pooledRowGradients(gradient, pooling) });
+        pooled.push(tensor);
+        return;
+      }
       const input = gathered(bank!, B * L, d, [B, L, d], parts); // [B, L, d]
       inputs.push(input);
       sequences.push(input.tensor);
@@ -168,7 +198,7 @@ export function prepareBatch(
     return {
       size: B,
       sparseInputs,
-      inputs: { size: B, fields, target, sequences, masks, dense },
+      inputs: { size: B, fields, target, sequences, masks, pooled, dense },
       applySparseGradients(gradients: readonly tf.Tensor[]): void {
         if (disposed)
           throw new ConfigError(`${where}: applySparseGradients after dispose`, {
@@ -187,7 +217,7 @@ export function prepareBatch(
         }
         const updates = inputs.flatMap((input, i) => {
           checkShape(gradients[i]!.shape, input.tensor.shape, `${where}: sparse gradient ${i}`);
-          return scatterRowGradients(gradients[i]!.dataSync() as Float32Array, input.width, input.parts);
+          return input.rowUpdates(gradients[i]!.dataSync() as Float32Array);
         });
         applied = true;
         if (bank && updates.length > 0) bank.applyGradients(updates);
