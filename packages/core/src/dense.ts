@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { type ActivationName, applyActivation } from './activation.js';
+import { type DenseInput, factoredMatMul, isFactoredRows, materializeRows } from './factored-rows.js';
 import { type InitializerName, seededInitializer } from './initializers.js';
 import { checkRank } from './shape.js';
 
@@ -44,14 +45,22 @@ export const matMul2d = tf.customGrad(
   matMulWithPlainGradients as unknown as Parameters<typeof tf.customGrad>[0],
 ) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
-/** y = activation(x @ kernel + bias) over the last axis: x [..., in] -> [..., units]. */
+/**
+ * y = activation(x @ kernel + bias) over the last axis: x [..., in] -> [..., units]. `x` may also be
+ * FactoredRows (C rows sharing all but a column range; inference only): -> [C, units].
+ */
 export function denseForward(
-  x: tf.Tensor,
+  x: DenseInput,
   params: DenseParams,
   activation: ActivationName = 'linear',
 ): tf.Tensor {
   return tf.tidy(() => {
     checkRank(params.kernel.shape, 2, 'dense kernel');
+    if (isFactoredRows(x)) {
+      let y = factoredMatMul(x, params.kernel); // [C, units]
+      if (params.bias) y = tf.add(y, params.bias);
+      return applyActivation(y, activation);
+    }
     const [inputDim, units] = params.kernel.shape as [number, number];
     const leading = x.shape.slice(0, -1);
     const flat = tf.reshape(x, [-1, inputDim]) as tf.Tensor2D; // [N, in]
@@ -74,9 +83,9 @@ export interface MlpOptions {
   readonly seed?: number;
 }
 
-/** A stack of dense layers: x [..., in] -> [..., units[last]]. */
+/** A stack of dense layers: x [..., in] (or FactoredRows) -> [..., units[last]]. */
 export function mlpForward(
-  x: tf.Tensor,
+  x: DenseInput,
   layers: readonly DenseParams[],
   options: MlpOptions = {},
 ): tf.Tensor {
@@ -84,13 +93,15 @@ export function mlpForward(
   const outputActivation = options.outputActivation ?? activation;
   const rate = options.dropoutRate ?? 0;
   return tf.tidy(() => {
-    let h = x;
+    if (layers.length === 0) return isFactoredRows(x) ? materializeRows(x) : x;
+    let h: tf.Tensor | null = null;
     layers.forEach((layer, index) => {
       const last = index === layers.length - 1;
-      h = denseForward(h, layer, last ? outputActivation : activation);
-      if (!last && options.training && rate > 0) h = tf.dropout(h, rate, undefined, options.seed);
+      let y = denseForward(h ?? x, layer, last ? outputActivation : activation);
+      if (!last && options.training && rate > 0) y = tf.dropout(y, rate, undefined, options.seed);
+      h = y;
     });
-    return h;
+    return h!;
   });
 }
 

@@ -77,6 +77,15 @@ export {
   tablesFromIdSpaces,
 } from './embedding/index.js';
 export {
+  type DenseInput,
+  denseInputShape,
+  type FactoredRows,
+  factoredMatMul,
+  factoredRows,
+  isFactoredRows,
+  materializeRows,
+} from './factored-rows.js';
+export {
   INITIALIZERS,
   type Initializer,
   type InitializerName,

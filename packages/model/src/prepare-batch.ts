@@ -97,6 +97,24 @@ export interface ModelPreparedBatch extends PreparedBatch {
   readonly inputs: ModelInputs;
 }
 
+/** The gather parts of the target element: one per element part the schema gives a column for. */
+export function targetParts(layout: FeatureLayout, batch: Batch): GatherPart[] {
+  const parts: GatherPart[] = [];
+  layout.target?.sparseIndices.forEach((index, p) => {
+    const part = layout.elementParts[p]!;
+    if (index === null) return;
+    parts.push({
+      table: part.table,
+      ids: batch.sparse[index]!.slice(),
+      rowStride: 1,
+      rowOffset: 0,
+      column: part.offset,
+      width: part.width,
+    });
+  });
+  return parts;
+}
+
 export interface PrepareBatchOptions {
   /**
    * Give each behavior as its masked mean [B, d] (`inputs.pooled`), computed during the gather,
@@ -136,19 +154,7 @@ export function prepareBatch(
     }
     let target: tf.Tensor | null = null;
     if (layout.target) {
-      const parts: GatherPart[] = [];
-      layout.target.sparseIndices.forEach((index, p) => {
-        const part = layout.elementParts[p]!;
-        if (index === null) return;
-        parts.push({
-          table: part.table,
-          ids: batch.sparse[index]!.slice(),
-          rowStride: 1,
-          rowOffset: 0,
-          column: part.offset,
-          width: part.width,
-        });
-      });
+      const parts = targetParts(layout, batch);
       const input = gathered(bank!, B, d, [B, d], parts); // [B, d]
       inputs.push(input);
       target = input.tensor;

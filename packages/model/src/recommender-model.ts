@@ -35,6 +35,15 @@ export interface RecommenderModel extends MultiTaskModel<Batch> {
   readonly fieldNames: readonly string[];
   /** Probabilities (sigmoid of the logits) per task, [B] each, inference mode. No tensors remain. */
   predict(batch: Batch): Float32Array[];
+  /**
+   * Probabilities per task, [C] each, for C candidates of one context: the rows must agree on every
+   * column except the target item's (and its side fields); otherwise a ConfigError names the first
+   * differing column and row. Equal to `predict(batch)` up to float rounding. With the `shared`
+   * bottom and `mean-pool` sequences (or none), and a head with `forwardFactored`, the context is
+   * embedded once and each first-layer product splits into a one-row product and a [C, d] one;
+   * other models run `predict`. No tensors remain.
+   */
+  scoreCandidates(batch: Batch): Float32Array[];
   inspect(prepared: PreparedBatch): ModelInspection;
   /** Closed-form counts by part (equal to the sum of variable sizes; tested). */
   parameterBreakdown(): ParameterBreakdown;

@@ -110,6 +110,10 @@ export class SingleTaskModels implements RecommenderModel {
     return this.models.map((model) => model.predict(batch)[0]!);
   }
 
+  scoreCandidates(batch: Batch): Float32Array[] {
+    return this.models.map((model) => model.scoreCandidates(batch)[0]!);
+  }
+
   parameterBreakdown(): ParameterBreakdown {
     const sum = (key: keyof ParameterBreakdown) =>
       this.models.reduce((total, model) => total + model.parameterBreakdown()[key], 0);

@@ -6,6 +6,7 @@
 import { deriveSeed } from '@dtrn/base';
 import {
   type ActivationName,
+  type DenseInput,
   type DenseParams,
   denseForward,
   type InitializerName,
@@ -94,7 +95,7 @@ export function stackSeed(options: StackOptions, name: string): number | undefin
 
 /** A hidden stack whose last layer keeps the hidden activation: [N, in] -> [N, units_last]. */
 export function hiddenStackForward(
-  x: tf.Tensor,
+  x: DenseInput,
   layers: readonly DenseParams[],
   options: StackOptions,
   name: string,
@@ -110,7 +111,7 @@ export function hiddenStackForward(
 
 /** Tower k: hidden layers then a linear logit, [N, in] -> [N, 1]. */
 export function towerForward(
-  x: tf.Tensor,
+  x: DenseInput,
   layers: readonly DenseParams[],
   options: StackOptions,
   name: string,
@@ -130,7 +131,7 @@ export function towerForward(
  * cost as much as the products themselves (bench/mtl-heads.bench.mjs, README).
  */
 export function expertsForward(
-  x: tf.Tensor,
+  x: DenseInput,
   experts: readonly (readonly DenseParams[])[],
   options: StackOptions,
   name: string,
@@ -141,7 +142,7 @@ export function expertsForward(
 }
 
 /** Linear softmax gate without bias: [N, in] @ [in, E] -> softmax -> [N, E]. */
-export function gateForward(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+export function gateForward(x: DenseInput, kernel: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.softmax(denseForward(x, { kernel }))); // [N, E]
 }
 

@@ -2,7 +2,7 @@
  * The contract every multi-task head implements: K task inputs plus one shared input in, K logits
  * out; which weights are shared and which belong to task k; gate weights for inspection.
  */
-import type { InitializerName } from '@dtrn/core';
+import type { DenseInput, InitializerName } from '@dtrn/core';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** What a head reads. All tensors are [B, inputDim]. */
@@ -11,6 +11,15 @@ export interface MtlHeadInputs {
   readonly taskInputs: readonly tf.Tensor[];
   /** The task-agnostic input (PLE's shared experts read it; other heads may ignore it). [B, D] */
   readonly sharedInput: tf.Tensor;
+}
+
+/**
+ * Inputs of `forwardFactored`: any input may be FactoredRows from @dtrn/core (C rows equal except
+ * in one column range, e.g. one user against C candidate items). Shapes as in MtlHeadInputs.
+ */
+export interface MtlHeadFactoredInputs {
+  readonly taskInputs: readonly DenseInput[];
+  readonly sharedInput: DenseInput;
 }
 
 /** One softmax gate's weights over the experts it mixes. */
@@ -98,6 +107,19 @@ export interface MtlHeadDefinition<Args extends MtlHeadBaseArgs = MtlHeadBaseArg
   createParams(args: Args): Params;
   /** Pure forward pass, wrapped in `tf.tidy`. */
   forward(params: Params, inputs: MtlHeadInputs, args: Args, options: MtlHeadForwardOptions): MtlHeadOutput;
+  /**
+   * Optional: the same forward pass where inputs may be FactoredRows (inference). A head whose
+   * first layers are dense products of its inputs (denseForward / mlpForward accept FactoredRows)
+   * gets it by typing its forward with MtlHeadFactoredInputs and passing it here too; scoring many
+   * candidates for one user then costs one shared-row product plus a narrow one per layer-1 kernel.
+   * Without it, callers materialise the rows and use `forward`.
+   */
+  forwardFactored?(
+    params: Params,
+    inputs: MtlHeadFactoredInputs,
+    args: Args,
+    options: MtlHeadForwardOptions,
+  ): MtlHeadOutput;
   /** The variables of params made by `createParams`, split into shared and per task. */
   variables(params: Params): MtlHeadVariables;
   /** Closed-form number of trainable scalars. */

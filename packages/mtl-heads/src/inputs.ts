@@ -1,11 +1,16 @@
 /** Input checks shared by the heads, and running one module over several task inputs at once. */
 import { ShapeError } from '@dtrn/base';
-import { checkShape, type ShapeBindings } from '@dtrn/core';
+import { checkShape, type DenseInput, denseInputShape, isFactoredRows, type ShapeBindings } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { MtlHeadBaseArgs, MtlHeadInputs } from './contract.js';
+import type { MtlHeadBaseArgs, MtlHeadFactoredInputs } from './contract.js';
+
+/** [rows, columns] of a tensor or FactoredRows (whatever the tensor's rank). */
+function shapeOf(x: DenseInput): readonly number[] {
+  return isFactoredRows(x) ? denseInputShape(x) : x.shape;
+}
 
 /** Throws a ShapeError unless there are K task inputs and every input is [B, inputDim] with one B. */
-export function checkHeadInputs(inputs: MtlHeadInputs, args: MtlHeadBaseArgs, where: string): void {
+export function checkHeadInputs(inputs: MtlHeadFactoredInputs, args: MtlHeadBaseArgs, where: string): void {
   if (!inputs || !Array.isArray(inputs.taskInputs)) {
     throw new ShapeError(`${where}: inputs.taskInputs must be an array of tensors`, {
       expected: `${args.numTasks} tensors [B, ${args.inputDim}]`,
@@ -18,7 +23,7 @@ export function checkHeadInputs(inputs: MtlHeadInputs, args: MtlHeadBaseArgs, wh
       found: inputs.taskInputs.length,
     });
   }
-  if (!(inputs.sharedInput instanceof tf.Tensor)) {
+  if (!(inputs.sharedInput instanceof tf.Tensor) && !isFactoredRows(inputs.sharedInput)) {
     throw new ShapeError(`${where}: inputs.sharedInput must be a tensor`, {
       expected: `a tensor [B, ${args.inputDim}]`,
       found: inputs.sharedInput,
@@ -26,9 +31,9 @@ export function checkHeadInputs(inputs: MtlHeadInputs, args: MtlHeadBaseArgs, wh
   }
   const bindings: ShapeBindings = new Map();
   inputs.taskInputs.forEach((x, task) => {
-    checkShape(x.shape, ['B', args.inputDim], `${where} taskInputs[${task}]`, bindings);
+    checkShape(shapeOf(x), ['B', args.inputDim], `${where} taskInputs[${task}]`, bindings);
   });
-  checkShape(inputs.sharedInput.shape, ['B', args.inputDim], `${where} sharedInput`, bindings);
+  checkShape(shapeOf(inputs.sharedInput), ['B', args.inputDim], `${where} sharedInput`, bindings);
 }
 
 /**
@@ -38,11 +43,11 @@ export function checkHeadInputs(inputs: MtlHeadInputs, args: MtlHeadBaseArgs, wh
  * kernel costs about as much as the products saved).
  */
 export function applyPerTaskInput<T extends tf.TensorContainer>(
-  taskInputs: readonly tf.Tensor[],
-  module: (x: tf.Tensor) => T,
+  taskInputs: readonly DenseInput[],
+  module: (x: DenseInput) => T,
 ): T[] {
   return tf.tidy(() => {
-    const computed = new Map<tf.Tensor, T>();
+    const computed = new Map<DenseInput, T>();
     return taskInputs.map((x) => {
       let output = computed.get(x);
       if (output === undefined) {

@@ -24,7 +24,12 @@ import {
   resolveCommonArgs,
   resolveUnits,
 } from './common-args.js';
-import type { MtlGateDescription, MtlHeadForwardOptions, MtlHeadInputs, MtlHeadOutput } from './contract.js';
+import type {
+  MtlGateDescription,
+  MtlHeadFactoredInputs,
+  MtlHeadForwardOptions,
+  MtlHeadOutput,
+} from './contract.js';
 import { declare, defineHead } from './define-head.js';
 import { applyPerTaskInput, checkHeadInputs } from './inputs.js';
 
@@ -89,7 +94,7 @@ function describeMmoeGates(args: ResolvedMmoeArgs): MtlGateDescription[] {
 
 export function mmoeForward(
   params: MmoeParams,
-  inputs: MtlHeadInputs,
+  inputs: MtlHeadFactoredInputs,
   args: ResolvedMmoeArgs,
   options: MtlHeadForwardOptions,
 ): MtlHeadOutput {
@@ -138,6 +143,7 @@ export const mmoeHead = defineHead<ResolvedMmoeArgs, MmoeParams>({
     ),
   }),
   forward: mmoeForward,
+  forwardFactored: mmoeForward,
   parameterCount: mmoeParameterCount,
   describeGates: describeMmoeGates,
 });

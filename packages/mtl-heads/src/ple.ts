@@ -28,8 +28,8 @@ import {
 } from './common-args.js';
 import type {
   MtlGateDescription,
+  MtlHeadFactoredInputs,
   MtlHeadForwardOptions,
-  MtlHeadInputs,
   MtlHeadOutput,
   WeightOwner,
 } from './contract.js';
@@ -164,7 +164,7 @@ function describePleGates(args: ResolvedPleArgs): MtlGateDescription[] {
 
 export function pleForward(
   params: PleParams,
-  inputs: MtlHeadInputs,
+  inputs: MtlHeadFactoredInputs,
   args: ResolvedPleArgs,
   options: MtlHeadForwardOptions,
 ): MtlHeadOutput {
@@ -263,6 +263,7 @@ export const pleHead = defineHead<ResolvedPleArgs, PleParams>({
   resolveArgs: resolvePleArgs,
   buildParams: buildPleParams,
   forward: pleForward,
+  forwardFactored: pleForward,
   parameterCount: pleParameterCount,
   describeGates: describePleGates,
 });

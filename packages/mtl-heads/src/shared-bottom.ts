@@ -21,7 +21,7 @@ import {
   resolveCommonArgs,
   resolveUnits,
 } from './common-args.js';
-import type { MtlHeadForwardOptions, MtlHeadInputs, MtlHeadOutput } from './contract.js';
+import type { MtlHeadFactoredInputs, MtlHeadForwardOptions, MtlHeadOutput } from './contract.js';
 import { defineHead } from './define-head.js';
 import { applyPerTaskInput, checkHeadInputs } from './inputs.js';
 
@@ -65,7 +65,7 @@ export function sharedBottomParameterCount(args: ResolvedSharedBottomArgs): numb
 
 export function sharedBottomForward(
   params: SharedBottomParams,
-  inputs: MtlHeadInputs,
+  inputs: MtlHeadFactoredInputs,
   args: ResolvedSharedBottomArgs,
   options: MtlHeadForwardOptions,
 ): MtlHeadOutput {
@@ -94,6 +94,7 @@ export const sharedBottomHead = defineHead<ResolvedSharedBottomArgs, SharedBotto
     ),
   }),
   forward: sharedBottomForward,
+  forwardFactored: sharedBottomForward,
   parameterCount: sharedBottomParameterCount,
   describeGates: () => [],
 });
