@@ -8,7 +8,7 @@
 //   over everything (so every step touches every row).
 // - dtrn: TIM (1 block, 2 heads, DIN pooling) + TRM + the same MMoE head.
 // Reports training samples/s (median of windows), inference samples/s, one user x 200 candidates
-// p50 latency (predict), process CPU time (steadier than wall time on a shared machine), peak RSS.
+// p50 latency (scoreCandidates, and predict on the same rows), process CPU time (steadier than wall time on a shared machine), peak RSS.
 // Run: pnpm --filter @dtrn/model bench
 // Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_MODELS=mmoe,naive,dtrn BENCH_PROFILE=1 (top kernels)
 import '@tensorflow/tfjs-backend-wasm';
@@ -181,29 +181,30 @@ async function benchModel(name, batch, users) {
   const training = timeIt(train);
   if (profile) await profileKernels(`${name} training step`, train);
   const inference = timeIt(() => model.predict(batch));
-  if (profile) await profileKernels(`${name} 200 candidates`, () => model.predict(users[0]));
-  const latencies = [];
-  for (let i = 0; i < 3; i++) model.predict(users[i % users.length]);
-  const cpuLatencies = [];
-  for (let i = 0; i < 40; i++) {
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    model.predict(users[i % users.length]);
-    const used = process.cpuUsage(cpuStart);
-    latencies.push(performance.now() - start);
-    cpuLatencies.push((used.user + used.system) / 1000);
-  }
+  if (profile)
+    await profileKernels(`${name} 200 candidates (scoreCandidates)`, () => model.scoreCandidates(users[0]));
+  const candidates = latency((user) => model.scoreCandidates(user), users);
+  const viaPredict = latency((user) => model.predict(user), users);
   const counts = model.parameterCount();
   optimizer.dispose();
   model.dispose();
-  return {
-    training,
-    inference,
-    p50: percentile(latencies, 0.5),
-    p90: percentile(latencies, 0.9),
-    cpuP50: percentile(cpuLatencies, 0.5),
-    counts,
-  };
+  return { training, inference, candidates, viaPredict, counts };
+}
+
+/** Wall p50 / p90 and CPU p50 (ms) of scoring each user's candidates with `score`, after 3 warm-up calls. */
+function latency(score, users) {
+  for (let i = 0; i < 3; i++) score(users[i % users.length]);
+  const wall = [];
+  const cpu = [];
+  for (let i = 0; i < 40; i++) {
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    score(users[i % users.length]);
+    const used = process.cpuUsage(cpuStart);
+    wall.push(performance.now() - start);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { p50: percentile(wall, 0.5), p90: percentile(wall, 0.9), cpuP50: percentile(cpu, 0.5) };
 }
 
 /** The straightforward tfjs implementation of the mmoe configuration. */
@@ -271,50 +272,33 @@ function benchNaive(batch, users) {
   };
   const training = timeIt(train);
   const inference = timeIt(() => predict(batch));
-  const latencies = [];
-  const cpuLatencies = [];
-  for (let i = 0; i < 43; i++) {
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    predict(users[i % users.length]);
-    const used = process.cpuUsage(cpuStart);
-    if (i >= 3) {
-      latencies.push(performance.now() - start);
-      cpuLatencies.push((used.user + used.system) / 1000);
-    }
-  }
+  const viaPredict = latency(predict, users);
   const counts = {
     dense: all.slice(numFields).reduce((n, v) => n + v.size, 0),
     embedding: numFields * vocabulary * d,
   };
   optimizer.dispose();
   tf.dispose(all);
-  return {
-    training,
-    inference,
-    p50: percentile(latencies, 0.5),
-    p90: percentile(latencies, 0.9),
-    cpuP50: percentile(cpuLatencies, 0.5),
-    counts,
-  };
+  return { training, inference, candidates: null, viaPredict, counts };
 }
 
+const ms = (l) => (l ? `${l.p50.toFixed(1)} / ${l.p90.toFixed(1)} (${l.cpuP50.toFixed(1)})` : 'n/a');
 const batch = makeBatch(B);
 const users = Array.from({ length: 4 }, () => candidateBatch(makeBatch(1), candidates));
 console.log(
   `# @dtrn/model bench: wasm, B = ${B}, ${numFields} fields x ${vocabulary} ids, ${numBehaviors} x L ${L}, d = ${d}; median of ${windows} windows of ${stepsPerWindow} steps`,
 );
 console.log(
-  '| model | params (dense + embedding) | train samples/s (CPU-time basis) | inference samples/s (CPU basis) | 200 candidates p50 / p90 ms (CPU p50) |',
+  '| model | params (dense + embedding) | train samples/s (CPU-time basis) | inference samples/s (CPU basis) | 200 candidates, scoreCandidates: p50 / p90 ms (CPU p50) | 200 candidates, predict: p50 / p90 ms (CPU p50) |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const name of models) {
   const result = name === 'naive' ? benchNaive(batch, users) : await benchModel(name, batch, users);
   const per = (t) =>
     `${Math.round((B * 1000) / t.wall).toLocaleString('en')} (${Math.round((B * 1000) / t.cpu).toLocaleString('en')})`;
   const params = `${result.counts.dense.toLocaleString('en')} + ${result.counts.embedding.toLocaleString('en')}`;
   console.log(
-    `| ${name} | ${params} | ${per(result.training)} | ${per(result.inference)} | ${result.p50.toFixed(1)} / ${result.p90.toFixed(1)} (${result.cpuP50.toFixed(1)}) |`,
+    `| ${name} | ${params} | ${per(result.training)} | ${per(result.inference)} | ${ms(result.candidates)} | ${ms(result.viaPredict)} |`,
   );
 }
 console.log(

@@ -15,79 +15,21 @@ import { createModel } from '@dtrn/model';
 import * as tf from '@tensorflow/tfjs-core';
 import { fit } from '../dist/index.js';
 import { fitParallel } from '../dist/node.js';
+import { batchMaker, cyclingSource, modelArgs, schema } from './mmoe-config.mjs';
 
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 4);
 const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const runs = (process.env.BENCH_RUNS ?? 'fit,1,2').split(',');
 const B = 1024;
-const numFields = 20;
-const vocabulary = 10_000;
-const L = 50;
-const numBehaviors = 3;
-const d = 16;
 
 await tf.setBackend('wasm');
 await tf.ready();
 
-let seed = 12345;
-function random() {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-}
-
-const schema = {
-  idSpaces: Array.from({ length: numFields }, (_, f) => ({
-    name: f === 0 ? 'item' : `f${f}`,
-    size: vocabulary,
-    oov: 'error',
-  })),
-  sparseFields: Array.from({ length: numFields }, (_, f) => ({
-    name: f === 0 ? 'target_item' : `field_${f}`,
-    idSpace: f === 0 ? 'item' : `f${f}`,
-  })),
-  denseFields: [],
-  sequences: {
-    behaviors: ['click', 'cart', 'order'].map((name) => ({ name, maxLength: L })),
-    itemIdSpace: 'item',
-    sideFields: [],
-    targetField: 'target_item',
-  },
-  tasks: [{ name: 'click' }, { name: 'conversion' }],
-};
-const modelArgs = {
-  bottom: 'shared',
-  sequenceEncoder: 'mean-pool',
-  head: 'mmoe',
-  headArgs: { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] },
-  embeddingDim: d,
-};
-
-function makeBatch(size) {
-  const id = () => 1 + Math.floor(random() * (vocabulary - 1));
-  const sparse = Array.from({ length: numFields }, () => Int32Array.from({ length: size }, id));
-  const sequences = Array.from({ length: numBehaviors }, () => {
-    const items = new Int32Array(size * L);
-    for (let b = 0; b < size; b++) {
-      const length = Math.floor(random() * (L + 1));
-      for (let l = L - length; l < L; l++) items[b * L + l] = id();
-    }
-    return { items, sideFields: [], maxLength: L };
-  });
-  const click = Float32Array.from({ length: size }, () => (random() < 0.3 ? 1 : 0));
-  const conversion = Float32Array.from({ length: size }, (_, i) => (click[i] && random() < 0.3 ? 1 : 0));
-  return { size, sparse, dense: [], sequences, labels: [click, conversion], sampleMasks: [undefined, click] };
-}
-
+const makeBatch = batchMaker(12345);
 const distinct = Array.from({ length: 8 }, () => makeBatch(B));
 const totalSteps = (warmup + windows) * stepsPerWindow;
-/** TrainingBatches cycling over 8 batches (restartable, like a dataset's). */
-const source = {
-  batchesPerEpoch: totalSteps,
-  *epoch(_epoch, start) {
-    for (let i = start; i < totalSteps; i++) yield distinct[i % distinct.length];
-  },
-};
+const source = cyclingSource(distinct, totalSteps);
 
 const options = { epochs: 1, earlyStopping: false, progressEverySteps: stepsPerWindow, seed: 1 };
 
