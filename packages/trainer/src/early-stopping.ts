@@ -21,7 +21,11 @@ export type MonitorName = string;
 export interface EarlyStoppingArgs {
   /** Validation metric to select on. Default `meanAuc`. */
   readonly monitor?: MonitorName;
-  /** Epochs without improvement before stopping. Default 2; range: integer >= 0 (0: stop at the first non-improving epoch). */
+  /**
+   * Non-improving epochs in a row that are tolerated: training stops at the (patience + 1)-th one.
+   * Default 2; range: integer >= 0 (0: stop at the first non-improving epoch). Keras's `patience`
+   * counts one fewer (it stops at the patience-th), so our `patience: p` matches Keras's `p + 1`.
+   */
   readonly patience?: number;
   /** Smallest change that counts as an improvement, in the metric's units. Default 0; range >= 0. */
   readonly minDelta?: number;

@@ -90,7 +90,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--max-steps <n>', 'step budget per model', integer('--max-steps', 1))
     .option(
       '--patience <n>',
-      'early stopping patience in epochs (0: never stop early)',
+      'non-improving epochs tolerated before early stopping (0: never stop early)',
       integer('--patience', 0),
     )
     .option('--data <path>', 'raw data file or directory (OTTO, Ali-CCP, AliExpress) or prepared shards');

@@ -13,7 +13,7 @@ export const trainingSchema = strictObject({
   learningRate: z.number().positive().max(1).default(0.002),
   /** Step budget per model (all models get the same); none by default; integer >= 1. */
   maxSteps: z.number().int().min(1).optional(),
-  /** Early stopping: epochs without improvement of validation mean AUC. Default 2; 0 = never stop early. */
+  /** Early stopping: non-improving epochs of validation mean AUC tolerated (stops at the next one). Default 2; 0 = never stop early. */
   patience: z.number().int().min(0).default(2),
   /** Loss balancing of the trainer. Default `equal`. */
   balancing: z.enum(BALANCING_NAMES).default('equal'),
