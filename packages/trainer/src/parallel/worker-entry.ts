@@ -9,7 +9,8 @@ import { serializeError, type WorkerRequest, type WorkerResponse } from './proto
 import { WorkerSession } from './worker-session.js';
 
 async function selectBackend(name: string): Promise<void> {
-  // Resolved from the trainer's own location: the backend package must be installed beside it.
+  // Resolved from the trainer's location: the backend packages are optional peer dependencies, so the
+  // app's copy (the one the coordinator uses) is the one linked here.
   await import(`@tensorflow/tfjs-backend-${name}`);
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" failed to initialise`);
   await tf.ready();
