@@ -7,10 +7,12 @@
 //   lookup (gradient by scatterND, since wasm has no UnsortedSegmentSum), stock tf.matMul, tf.train.adam
 //   over everything (so every step touches every row).
 // - dtrn: TIM (1 block, 2 heads, DIN pooling) + TRM + the same MMoE head.
+// - floor: only the matrix products of an mmoe training step (forward, input and kernel gradients of
+//   every dense layer), i.e. the arithmetic no implementation on this backend can skip.
 // Reports training samples/s (median of windows), inference samples/s, one user x 200 candidates
 // p50 latency (scoreCandidates, and predict on the same rows), process CPU time (steadier than wall time on a shared machine), peak RSS.
 // Run: pnpm --filter @dtrn/model bench
-// Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_MODELS=mmoe,naive,dtrn BENCH_PROFILE=1 (top kernels)
+// Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_MODELS=floor,mmoe,naive,dtrn BENCH_PROFILE=1 (top kernels)
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the op gradients
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,7 +20,7 @@ import { createModel } from '../dist/index.js';
 
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
-const models = (process.env.BENCH_MODELS ?? 'mmoe,naive,dtrn').split(',');
+const models = (process.env.BENCH_MODELS ?? 'floor,mmoe,naive,dtrn').split(',');
 const profile = process.env.BENCH_PROFILE === '1';
 const B = 1024;
 const numFields = 20;
@@ -282,6 +284,48 @@ function benchNaive(batch, users) {
   return { training, inference, candidates: null, viaPredict, counts };
 }
 
+/**
+ * The arithmetic floor of an mmoe training step: only its matrix products (every dense layer's
+ * forward product and the two products of its backward pass, at the step's shapes), nothing else.
+ */
+function benchFloor() {
+  const layers = [
+    ...Array.from({ length: 4 }, () => [(numFields + numBehaviors) * d, 256]),
+    ...Array.from({ length: 4 }, () => [256, 128]),
+    ...Array.from({ length: 2 }, () => [(numFields + numBehaviors) * d, 4]),
+    ...Array.from({ length: 2 }, () => [128, 64]),
+    ...Array.from({ length: 2 }, () => [64, 1]),
+  ];
+  // One fixed tensor per operand (XNNPACK caches an operator per right-hand buffer and shape).
+  const operands = layers.map(([input, units]) => ({
+    x: tf.randomNormal([B, input]), // [B, in]
+    w: tf.randomNormal([input, units]), // [in, units]
+    dy: tf.randomNormal([B, units]), // [B, units]
+    wT: tf.randomNormal([units, input]), // [units, in]
+    xT: tf.randomNormal([input, B]), // [in, B]
+  }));
+  const macs = layers.reduce((total, [input, units]) => total + 3 * B * input * units, 0);
+  const step = () => {
+    for (const o of operands) {
+      tf.matMul(o.x, o.w).dispose(); // forward [B, units]
+      tf.matMul(o.dy, o.wT).dispose(); // input gradient [B, in]
+      tf.matMul(o.xT, o.dy).dispose(); // kernel gradient [in, units]
+    }
+  };
+  const training = timeIt(step);
+  tf.dispose(operands.flatMap((o) => Object.values(o)));
+  console.log(
+    `floor: ${(macs / 1e9).toFixed(2)} GMAC per step in ${training.wall.toFixed(0)} ms wall / ${training.cpu.toFixed(0)} ms CPU (${((2 * macs) / training.cpu / 1e6).toFixed(1)} GFLOP/s by CPU time)`,
+  );
+  return {
+    training,
+    inference: null,
+    candidates: null,
+    viaPredict: null,
+    counts: { dense: 0, embedding: 0 },
+  };
+}
+
 const ms = (l) => (l ? `${l.p50.toFixed(1)} / ${l.p90.toFixed(1)} (${l.cpuP50.toFixed(1)})` : 'n/a');
 const batch = makeBatch(B);
 const users = Array.from({ length: 4 }, () => candidateBatch(makeBatch(1), candidates));
@@ -293,12 +337,17 @@ console.log(
 );
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const name of models) {
-  const result = name === 'naive' ? benchNaive(batch, users) : await benchModel(name, batch, users);
+  const result =
+    name === 'naive'
+      ? benchNaive(batch, users)
+      : name === 'floor'
+        ? benchFloor()
+        : await benchModel(name, batch, users);
   const per = (t) =>
     `${Math.round((B * 1000) / t.wall).toLocaleString('en')} (${Math.round((B * 1000) / t.cpu).toLocaleString('en')})`;
   const params = `${result.counts.dense.toLocaleString('en')} + ${result.counts.embedding.toLocaleString('en')}`;
   console.log(
-    `| ${name} | ${params} | ${per(result.training)} | ${per(result.inference)} | ${ms(result.candidates)} | ${ms(result.viaPredict)} |`,
+    `| ${name} | ${params} | ${per(result.training)} | ${result.inference ? per(result.inference) : 'n/a'} | ${ms(result.candidates)} | ${ms(result.viaPredict)} |`,
   );
 }
 console.log(
