@@ -3,6 +3,7 @@
  * run's seed (the same seed gives the same rows and splits for every model of a comparison); real
  * data sets are read from the user's downloaded files or from shards written by `dtrn prepare`.
  */
+
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@dtrn/base';
@@ -21,6 +22,7 @@ import {
   syntheticPreset,
 } from '@dtrn/datasets/node';
 import type { DataConfig } from '../config/data-config.js';
+import { withSessionGroups } from './session-groups.js';
 
 export interface LoadedData {
   readonly schema: DatasetSchema;
@@ -109,9 +111,9 @@ export async function loadData(
     );
     return {
       schema: train!.schema,
-      train: train!,
-      validation: validation!,
-      test: test!,
+      train: withSessionGroups(train!, `${config.path}/train`),
+      validation: withSessionGroups(validation!, `${config.path}/validation`),
+      test: withSessionGroups(test!, `${config.path}/test`),
       description: `shards at ${config.path}`,
       provenance: { path: config.path },
     };
@@ -136,9 +138,12 @@ export async function loadData(
             },
             { seed, ...config.loader, ...progress },
           );
+  const { train, validation, test } = loaded.datasets;
   return {
     schema: loaded.schema,
-    ...loaded.datasets,
+    train: withSessionGroups(train, `${config.path} (train)`),
+    validation: withSessionGroups(validation, `${config.path} (validation)`),
+    test: withSessionGroups(test, `${config.path} (test)`),
     description: `${config.kind} from ${config.path}`,
     provenance: withoutNonJson({ report: loaded.report, leakage: loaded.leakage ?? null }) as Record<
       string,
