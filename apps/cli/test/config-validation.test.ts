@@ -23,6 +23,36 @@ function messageOf(run: () => unknown): string {
   throw new Error('expected an error');
 }
 
+describe('compare --models on a preset', () => {
+  it('gives every listed model the preset head sizes of its head family', async () => {
+    const config = resolveCompareConfig(
+      await compareConfigFromFlags({
+        preset: 'full-conflict',
+        models: 'shared-bottom,ple,dtrn-ple-no-tim,dtrn-mmoe,dtrn-shared-bottom,single-task',
+      }),
+    );
+    const preset = comparePreset('full-conflict');
+    const experts = preset.perModel!.ple!;
+    const bottom = preset.perModel!['shared-bottom']!;
+    expect(config.models).toEqual([
+      'shared-bottom',
+      'ple',
+      'dtrn-ple-no-tim',
+      'dtrn-mmoe',
+      'dtrn-shared-bottom',
+      'single-task',
+    ]);
+    expect(config.perModel).toEqual({
+      'shared-bottom': bottom,
+      ple: experts,
+      'dtrn-ple-no-tim': experts,
+      'dtrn-mmoe': experts,
+      'dtrn-shared-bottom': bottom,
+      'single-task': bottom,
+    });
+  });
+});
+
 describe('compare config validation', () => {
   it('fills defaults', () => {
     const config = resolveCompareConfig({ ...BASE });

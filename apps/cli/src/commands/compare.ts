@@ -1,7 +1,7 @@
 /** `dtrn compare`: the paper-style comparison (see src/compare/run-compare.ts). */
 import { Command } from 'commander';
 import { runCompare } from '../compare/run-compare.js';
-import { COMPARE_PRESET_NAMES, comparePreset } from '../config/compare-presets.js';
+import { COMPARE_PRESET_NAMES, comparePreset, withModels } from '../config/compare-presets.js';
 import { deepMerge, readConfigFile } from '../config/load-config.js';
 import type { CompareConfigInput } from '../config/run-configs.js';
 import {
@@ -27,15 +27,17 @@ interface CompareFlags extends CommonFlags {
 /** The comparison config from a preset, a config file and flags (flags win). */
 export async function compareConfigFromFlags(flags: CompareFlags): Promise<CompareConfigInput> {
   const fromFile = flags.config ? await readConfigFile(flags.config) : {};
-  const base = flags.preset || !flags.config ? comparePreset(flags.preset ?? 'quick') : {};
+  const models = flags.models
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const preset = flags.preset || !flags.config ? comparePreset(flags.preset ?? 'quick') : null;
+  const base = preset && models && models.length > 0 ? withModels(preset, models) : (preset ?? {});
   const merged = deepMerge(base, fromFile) as Record<string, unknown>;
   const withFlags = deepMerge(merged, {
     seeds: flags.seeds,
     firstSeed: flags.firstSeed,
-    models: flags.models
-      ?.split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
+    models,
     training: trainingFlags(flags),
   }) as Record<string, unknown>;
   return { ...withFlags, data: dataPathOverride(withFlags.data, flags.data) } as CompareConfigInput;

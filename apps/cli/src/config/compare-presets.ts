@@ -25,17 +25,38 @@ const DEMO_MODEL = { embeddingDim: 40 };
  * Per-model head sizes: Shared-Bottom style heads take `bottomUnits`/`towerUnits`, expert heads
  * (MMoE, PLE) take `expertUnits`/`towerUnits`.
  */
+/** Which head-size entry a model takes: the Shared-Bottom sizes or the expert-head sizes. */
+function headFamily(model: string): 'bottom' | 'experts' {
+  return model.endsWith('shared-bottom') || model === 'single-task' ? 'bottom' : 'experts';
+}
+
 function headSizes(
   models: readonly string[],
   sharedBottom: Record<string, unknown>,
   experts: Record<string, unknown>,
 ): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    models.map((model) => [
-      model,
-      { headArgs: model.endsWith('shared-bottom') || model === 'single-task' ? sharedBottom : experts },
-    ]),
+    models.map((model) => [model, { headArgs: headFamily(model) === 'bottom' ? sharedBottom : experts }]),
   );
+}
+
+/**
+ * The preset with another model list (`--models`): each model takes the `perModel` settings of a
+ * preset model of the same head family, so a model added by the flag gets the preset's head sizes
+ * instead of its preset defaults (which would break the comparable-budget rule).
+ */
+export function withModels(preset: CompareConfigInput, models: readonly string[]): CompareConfigInput {
+  const perModel = preset.perModel;
+  if (!perModel) return { ...preset, models: [...models] };
+  const byFamily = new Map<string, Record<string, unknown>>();
+  for (const [model, settings] of Object.entries(perModel)) {
+    if (!byFamily.has(headFamily(model))) byFamily.set(headFamily(model), settings);
+  }
+  const entries = models.flatMap((model) => {
+    const settings = perModel[model] ?? byFamily.get(headFamily(model));
+    return settings ? [[model, structuredClone(settings)] as const] : [];
+  });
+  return { ...preset, models: [...models], perModel: Object.fromEntries(entries) };
 }
 
 const TINY_MODELS = ['shared-bottom', 'ple', 'dtrn-ple'];
