@@ -112,22 +112,22 @@ describe('EmbeddingBank lookup and initialisation', () => {
     const bank = smallBank();
     expect(bank.tableNames).toEqual(['item', 'category']);
     expect(bank.dimOf('category')).toBe(2);
-    // Adam: rows + 2 slots, float32, plus the bitset.
+    // Adam: rows + 2 slots, float32, plus the bitset (whole 32-bit words: Atomics need Int32Array).
     expect(bank.tableInfo('item')).toEqual({
       name: 'item',
       rows: 10,
       dim: 4,
       parameterCount: 40,
-      memoryBytes: 40 * 4 * 3 + 2,
+      memoryBytes: 40 * 4 * 3 + 4,
       initializedRows: 1,
     });
     expect(bank.parameterCount).toBe(50);
-    expect(bank.memoryBytes).toBe(40 * 12 + 2 + 10 * 12 + 1);
+    expect(bank.memoryBytes).toBe(40 * 12 + 4 + 10 * 12 + 4);
     const adagrad = new EmbeddingBank({
       tables: [{ name: 't', rows: 16, dim: 2 }],
       optimizer: { kind: 'adagrad' },
     });
-    expect(adagrad.memoryBytes).toBe(32 * 4 * 2 + 2);
+    expect(adagrad.memoryBytes).toBe(32 * 4 * 2 + 4);
   });
 
   it('creates a 10^7-row table without initialising its rows', () => {

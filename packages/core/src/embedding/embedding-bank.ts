@@ -4,6 +4,11 @@
  * the loss with respect to those looked-up tensors, and hands the row gradients back to
  * `applyGradients`, which sums duplicate ids and updates only the touched rows in place. No part of
  * a step costs O(vocabulary).
+ *
+ * A `sharedMemory` bank keeps its tables on SharedArrayBuffer: `shareHandle()` describes them and
+ * `EmbeddingBank.fromShared(handle)` opens a bank over the same buffers in another thread. With
+ * `applyGradients(updates, { shard })` those threads can split one step's touched rows between
+ * them, so each row is updated exactly once.
  */
 import { ConfigError, DataError, ShapeError } from '@dtrn/base';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,8 +18,15 @@ import {
   type ResolvedEmbeddingBankArgs,
   resolveEmbeddingBankArgs,
 } from './config.js';
+import {
+  type ApplyGradientsOptions,
+  checkUpdates,
+  type EmbeddingUpdate,
+  resolveShard,
+} from './gradient-updates.js';
 import { RowGradientSums } from './row-gradient-sums.js';
 import { tableSeed } from './row-initializer.js';
+import { describeSharedTables, openSharedHandle, type SharedEmbeddingBankHandle } from './shared-handle.js';
 import { lazyAdagradUpdate, lazyAdamUpdate } from './sparse-optimizers.js';
 import {
   checkStateFits,
@@ -23,15 +35,16 @@ import {
   type EmbeddingBankState,
   tableArrays,
 } from './state.js';
-import { checkRowIds, EmbeddingTable, slotNames } from './table.js';
+import {
+  allocateTableStorage,
+  checkRowIds,
+  EmbeddingTable,
+  isSharedBuffer,
+  slotNames,
+  type TableStorage,
+} from './table.js';
 
-/** Row gradients of one looked-up input: `gradients[i * dim + j]` belongs to `ids[i]`. */
-export interface EmbeddingUpdate {
-  readonly table: string;
-  readonly ids: Int32Array;
-  /** [ids.length * dim] */
-  readonly gradients: Float32Array;
-}
+export type { EmbeddingUpdate };
 
 export interface ApplyGradientsResult {
   /** The bank's step count after this update. */
@@ -63,14 +76,21 @@ export class EmbeddingBank {
   private readonly sums = new Map<string, RowGradientSums>();
   private stepCount = 0;
 
-  constructor(args: EmbeddingBankArgs) {
+  /**
+   * A bank with freshly allocated (zero-filled, lazily initialised) tables. `storage` is internal:
+   * `fromShared` passes the buffers of an existing shared bank.
+   */
+  constructor(args: EmbeddingBankArgs, storage?: readonly TableStorage[]) {
     this.config = resolveEmbeddingBankArgs(args);
-    this.isShared = this.config.sharedMemory && sharedMemoryAvailable();
+    this.isShared = storage
+      ? storage.every((s) => isSharedBuffer(s.values.buffer))
+      : this.config.sharedMemory && sharedMemoryAvailable();
     const { optimizer, initializer, seed } = this.config;
-    for (const spec of this.config.tables) {
+    for (const [i, spec] of this.config.tables.entries()) {
       let table: EmbeddingTable;
       try {
-        table = new EmbeddingTable(spec, optimizer, initializer, tableSeed(seed, spec.name), this.isShared);
+        const buffers = storage?.[i] ?? allocateTableStorage(spec, optimizer, this.isShared);
+        table = new EmbeddingTable(spec, optimizer, initializer, tableSeed(seed, spec.name), buffers);
       } catch (cause) {
         const bytes = spec.rows * spec.dim * 4 * (1 + slotNames(optimizer).length);
         throw new ConfigError(`EmbeddingBank: could not allocate table ${spec.name}`, {
@@ -82,6 +102,55 @@ export class EmbeddingBank {
       this.tables.set(spec.name, table);
       this.sums.set(spec.name, new RowGradientSums(spec.dim));
     }
+  }
+
+  /**
+   * A bank over the buffers of `handle` (from `shareHandle()`, possibly made in another thread):
+   * no copies, every row write of either bank is seen by the other. Its step count starts at the
+   * handle's `step`; from then on each bank counts its own `applyGradients` calls.
+   */
+  static fromShared(handle: SharedEmbeddingBankHandle): EmbeddingBank {
+    const { config, storage, step } = openSharedHandle(handle);
+    const bank = new EmbeddingBank(config, storage);
+    bank.stepCount = step;
+    return bank;
+  }
+
+  /**
+   * The structured-cloneable description of this shared-memory bank (config, the
+   * SharedArrayBuffers of every table's rows, slots and bitset, and the current step), for
+   * `EmbeddingBank.fromShared` in another thread. Throws a ConfigError for a bank not on shared
+   * memory (create it with `sharedMemory: true`, or convert it with `toShared()`).
+   */
+  shareHandle(): SharedEmbeddingBankHandle {
+    if (!this.isShared) {
+      throw new ConfigError('EmbeddingBank.shareHandle: the bank is not on shared memory', {
+        expected:
+          'a bank created with sharedMemory: true where SharedArrayBuffer exists (or bank.toShared())',
+        found: this.config.sharedMemory
+          ? 'sharedMemory: true, but SharedArrayBuffer is unavailable'
+          : 'sharedMemory: false',
+      });
+    }
+    return describeSharedTables(this.config, [...this.tables.values()], this.stepCount);
+  }
+
+  /**
+   * A new shared-memory bank with this bank's config and state (rows, slots, bitset, step); only
+   * initialised rows are copied, so it costs O(initialised rows + rows / 32), not O(vocabulary).
+   * Throws a ConfigError where SharedArrayBuffer does not exist.
+   */
+  toShared(): EmbeddingBank {
+    if (!sharedMemoryAvailable()) {
+      throw new ConfigError('EmbeddingBank.toShared: SharedArrayBuffer is unavailable', {
+        expected: 'a runtime with SharedArrayBuffer (Node, or a cross-origin isolated page)',
+        found: 'typeof SharedArrayBuffer === "undefined"',
+      });
+    }
+    const shared = new EmbeddingBank({ ...this.config, sharedMemory: true });
+    for (const [name, from] of this.tables) from.copyInitializedRowsTo(shared.tables.get(name)!);
+    shared.stepCount = this.stepCount;
+    return shared;
   }
 
   /** Optimizer steps taken (calls of applyGradients). */
@@ -168,20 +237,20 @@ export class EmbeddingBank {
    * update of its table (the target item and all sequences share the item table), then each
    * distinct touched row gets one lazy Adam / Adagrad update (plus L2). Padding ids are ignored.
    * Everything is validated before anything changes.
+   *
+   * With `options.shard = { index, count }` only rows r with r % count === index are updated (their
+   * gradients still summed over every update); the step count advances all the same. `count`
+   * threads sharing one bank's buffers, each passing the same updates and its own index, together
+   * make exactly the unsharded step, bit for bit (each row's sum and update are computed the same
+   * way by the one thread that owns the row). `touchedRows` counts this shard's rows.
    */
-  applyGradients(updates: readonly EmbeddingUpdate[]): ApplyGradientsResult {
-    updates.forEach((update, u) => {
-      const t = this.table(update.table, `applyGradients (update ${u})`);
-      checkRowIds(t, update.ids, `applyGradients (update ${u})`);
-      if (update.gradients.length !== update.ids.length * t.dim) {
-        throw new ShapeError(`EmbeddingBank.applyGradients: update ${u} (${t.name}) has the wrong length`, {
-          expected: `ids.length * dim = ${update.ids.length} * ${t.dim} gradients`,
-          found: `length ${update.gradients.length}`,
-        });
-      }
-    });
+  applyGradients(updates: readonly EmbeddingUpdate[], options?: ApplyGradientsOptions): ApplyGradientsResult {
+    const shard = resolveShard(options);
+    checkUpdates(updates, (name, method) => this.table(name, method));
     this.stepCount++;
-    for (const update of updates) this.sums.get(update.table)!.add(update.ids, update.gradients);
+    for (const update of updates) {
+      this.sums.get(update.table)!.add(update.ids, update.gradients, shard.index, shard.count);
+    }
     const touchedRows: Record<string, number> = {};
     const { optimizer, l2 } = this.config;
     for (const [name, sums] of this.sums) {

@@ -26,6 +26,12 @@ export {
   type EmbeddingTableInfo,
   type EmbeddingUpdate,
 } from './embedding-bank.js';
+export type { ApplyGradientsOptions, RowShard } from './gradient-updates.js';
+export {
+  EMBEDDING_SHARE_FORMAT,
+  type SharedEmbeddingBankHandle,
+  type SharedEmbeddingTable,
+} from './shared-handle.js';
 export { SparseInputs, type SparseStepGradients } from './sparse-inputs.js';
 export {
   EMBEDDING_STATE_FORMAT,

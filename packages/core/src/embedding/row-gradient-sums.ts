@@ -22,13 +22,17 @@ export class RowGradientSums {
     return this.slots.count;
   }
 
-  /** Adds `gradients` ([ids.length * dim]) row by row; id 0 (padding) is skipped. */
-  add(ids: Int32Array, gradients: Float32Array): void {
+  /**
+   * Adds `gradients` ([ids.length * dim]) row by row; id 0 (padding) is skipped, and so is every
+   * row outside shard `shardIndex` of `shardCount` (rows r with r % shardCount !== shardIndex).
+   */
+  add(ids: Int32Array, gradients: Float32Array, shardIndex = 0, shardCount = 1): void {
     const dim = this.dim;
     const slots = this.slots;
+    const sharded = shardCount > 1;
     for (let i = 0; i < ids.length; i++) {
       const row = ids[i]!;
-      if (row === 0) continue;
+      if (row === 0 || (sharded && row % shardCount !== shardIndex)) continue;
       const before = slots.count;
       const slot = slots.slotOf(row);
       const target = slot * dim;
