@@ -24,8 +24,16 @@
  *   booleans, null and typed arrays (checkpoints encode it generically).
  * - Sparse-optimizer settings and L2 on touched rows are the model's (its EmbeddingBank's), not the
  *   trainer's.
+ *
+ * Optional hooks for data-parallel training with ONE set of embedding rows shared by several
+ * threads (`fitParallel` with `sharedEmbeddings`): `PreparedBatch.rowUpdates` returns the row
+ * updates `applySparseGradients` would apply; `shareEmbeddings` / `useSharedEmbeddings` hand the
+ * embedding storage from one thread's model to the others'; `applyRowUpdates` takes one sparse
+ * optimizer step from updates (possibly only a shard of the rows). A model implements all four or
+ * none; models without them train in replicated mode.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ApplyGradientsOptions, EmbeddingUpdate } from './embedding/index.js';
 
 export interface ForwardOptions {
   /** Training mode (dropout on). */
@@ -48,6 +56,12 @@ export interface PreparedBatch {
    * of the sparse optimizer on the touched rows only. Does not dispose the gradients.
    */
   applySparseGradients(gradients: readonly tf.Tensor[]): void;
+  /**
+   * The row updates `applySparseGradients(gradients)` would apply, without applying them (copies
+   * or fresh arrays: they stay valid after `dispose`). Table names are the ones
+   * `MultiTaskModel.applyRowUpdates` accepts. Optional.
+   */
+  rowUpdates?(gradients: readonly tf.Tensor[]): EmbeddingUpdate[];
   /** Frees the tensors. */
   dispose(): void;
 }
@@ -108,6 +122,24 @@ export interface MultiTaskModel<TBatch = unknown> {
   getState(): ModelState;
   /** Restores a state from `getState()` (shapes validated). */
   setState(state: ModelState): void;
+  /**
+   * Moves the embeddings to shared memory if they are not there yet (copying the initialised rows
+   * once) and returns a structured-cloneable handle of them for `useSharedEmbeddings` in another
+   * thread. Optional (see the data-parallel hooks above).
+   */
+  shareEmbeddings?(): unknown;
+  /**
+   * Replaces this model's embeddings by the ones of `handle` (from `shareEmbeddings()` of a model
+   * built from the same config, possibly in another thread): no copies, both models then read and
+   * write the same rows. A ConfigError when the tables or optimizer settings differ. Optional.
+   */
+  useSharedEmbeddings?(handle: unknown): void;
+  /**
+   * One sparse optimizer step from `updates` (as `rowUpdates` returns them, possibly concatenated
+   * over several prepared batches of one step): what `applySparseGradients` does, with
+   * `options.shard` restricting it to one disjoint part of the rows. Optional.
+   */
+  applyRowUpdates?(updates: readonly EmbeddingUpdate[], options?: ApplyGradientsOptions): void;
   /** Frees every variable and buffer. */
   dispose(): void;
 }

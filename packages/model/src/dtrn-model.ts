@@ -4,13 +4,16 @@
  */
 import { ConfigError, deriveSeed } from '@dtrn/base';
 import {
+  type ApplyGradientsOptions,
   EmbeddingBank,
+  type EmbeddingUpdate,
   type ForwardOptions,
   factoredRows,
   type ModelInspection,
   type ModelState,
   type PreparedBatch,
   ShapeError,
+  type SharedEmbeddingBankHandle,
   type VariableGroups,
 } from '@dtrn/core';
 import type { Batch, DatasetSchema } from '@dtrn/datasets';
@@ -51,7 +54,8 @@ export class DtrnModel implements RecommenderModel {
   readonly variableGroups: VariableGroups;
   readonly fieldNames: readonly string[];
   readonly layout: FeatureLayout;
-  private readonly bank: EmbeddingBank | null;
+  /** Replaced (never mutated in place) by `shareEmbeddings` / `useSharedEmbeddings`. */
+  private bank: EmbeddingBank | null;
   private readonly bottom: BottomParams;
   private readonly head: AnyMtlHeadDefinition;
   private readonly headArgs: MtlHeadBaseArgs;
@@ -264,6 +268,56 @@ export class DtrnModel implements RecommenderModel {
     checkDenseState(this.weights, state.dense, 'DtrnModel.setState');
     if (this.bank) this.bank.setState(state.sparse as ReturnType<EmbeddingBank['getState']>);
     assignDenseState(this.weights, state.dense);
+  }
+
+  /**
+   * The handle of this model's embeddings on shared memory (null without embedding tables). A bank
+   * not created on shared memory is first moved there: its initialised rows, slots and step are
+   * copied once into a new shared bank that replaces it.
+   */
+  shareEmbeddings(): SharedEmbeddingBankHandle | null {
+    this.assertAlive('shareEmbeddings');
+    if (!this.bank) return null;
+    if (!this.bank.isShared) this.bank = this.bank.toShared();
+    return this.bank.shareHandle();
+  }
+
+  /** Uses the embeddings of `handle` (from `shareEmbeddings()` of a model with the same config). */
+  useSharedEmbeddings(handle: unknown): void {
+    this.assertAlive('useSharedEmbeddings');
+    const where = 'DtrnModel.useSharedEmbeddings';
+    if (!this.bank || handle === null) {
+      if (!this.bank && handle === null) return;
+      throw new ConfigError(`${where}: the handle does not fit this model's embeddings`, {
+        expected: this.bank ? `a handle of tables ${this.bank.tableNames.join(', ')}` : 'null (no tables)',
+        found: handle === null ? 'null' : 'a handle of embedding tables',
+      });
+    }
+    const shared = EmbeddingBank.fromShared(handle as SharedEmbeddingBankHandle);
+    const describe = (bank: EmbeddingBank) => {
+      const { sharedMemory: _, ...config } = bank.config;
+      return JSON.stringify(config);
+    };
+    if (describe(shared) !== describe(this.bank)) {
+      throw new ConfigError(`${where}: the shared embeddings have another configuration`, {
+        expected: describe(this.bank),
+        found: describe(shared),
+      });
+    }
+    this.bank = shared;
+  }
+
+  /** One sparse optimizer step from `updates` (optionally one shard of the rows). */
+  applyRowUpdates(updates: readonly EmbeddingUpdate[], options?: ApplyGradientsOptions): void {
+    this.assertAlive('applyRowUpdates');
+    if (updates.length === 0) return;
+    if (!this.bank) {
+      throw new ConfigError('DtrnModel.applyRowUpdates: the model has no embedding tables', {
+        expected: 'no updates',
+        found: `${updates.length} updates`,
+      });
+    }
+    this.bank.applyGradients(updates, options);
   }
 
   dispose(): void {

@@ -95,6 +95,7 @@ function sequenceMask(items: Int32Array, batchSize: number, length: number): tf.
 
 export interface ModelPreparedBatch extends PreparedBatch {
   readonly inputs: ModelInputs;
+  rowUpdates(gradients: readonly tf.Tensor[]): EmbeddingUpdate[];
 }
 
 /** The gather parts of the target element: one per element part the schema gives a column for. */
@@ -201,32 +202,36 @@ export function prepareBatch(
     const sparseInputs = inputs.map((input) => input.tensor);
     let applied = false;
     let disposed = false;
+    const rowUpdates = (gradients: readonly tf.Tensor[], method: string): EmbeddingUpdate[] => {
+      if (disposed)
+        throw new ConfigError(`${where}: ${method} after dispose`, { expected: 'a live prepared batch' });
+      if (gradients.length !== inputs.length) {
+        throw new ShapeError(`${where}: ${method} got the wrong number of gradients`, {
+          expected: `${inputs.length} (one per sparse input)`,
+          found: gradients.length,
+        });
+      }
+      return inputs.flatMap((input, i) => {
+        checkShape(gradients[i]!.shape, input.tensor.shape, `${where}: sparse gradient ${i}`);
+        return input.rowUpdates(gradients[i]!.dataSync() as Float32Array);
+      });
+    };
     return {
       size: B,
       sparseInputs,
       inputs: { size: B, fields, target, sequences, masks, pooled, dense },
       applySparseGradients(gradients: readonly tf.Tensor[]): void {
-        if (disposed)
-          throw new ConfigError(`${where}: applySparseGradients after dispose`, {
-            expected: 'a live prepared batch',
-          });
-        if (applied) {
+        if (applied && !disposed) {
           throw new ConfigError(`${where}: applySparseGradients was already called for this batch`, {
             expected: 'at most one call per prepared batch',
           });
         }
-        if (gradients.length !== inputs.length) {
-          throw new ShapeError(`${where}: applySparseGradients got the wrong number of gradients`, {
-            expected: `${inputs.length} (one per sparse input)`,
-            found: gradients.length,
-          });
-        }
-        const updates = inputs.flatMap((input, i) => {
-          checkShape(gradients[i]!.shape, input.tensor.shape, `${where}: sparse gradient ${i}`);
-          return input.rowUpdates(gradients[i]!.dataSync() as Float32Array);
-        });
+        const updates = rowUpdates(gradients, 'applySparseGradients');
         applied = true;
         if (bank && updates.length > 0) bank.applyGradients(updates);
+      },
+      rowUpdates(gradients: readonly tf.Tensor[]): EmbeddingUpdate[] {
+        return rowUpdates(gradients, 'rowUpdates');
       },
       dispose(): void {
         if (disposed) return;

@@ -4,7 +4,15 @@
  * belongs to exactly one task, so `variableGroups.shared` is empty.
  */
 import { ConfigError, deriveSeed } from '@dtrn/base';
-import type { ForwardOptions, ModelInspection, ModelState, PreparedBatch, VariableGroups } from '@dtrn/core';
+import type {
+  ApplyGradientsOptions,
+  EmbeddingUpdate,
+  ForwardOptions,
+  ModelInspection,
+  ModelState,
+  PreparedBatch,
+  VariableGroups,
+} from '@dtrn/core';
 import type { Batch, DatasetSchema } from '@dtrn/datasets';
 import type * as tf from '@tensorflow/tfjs-core';
 import { DtrnModel } from './dtrn-model.js';
@@ -60,6 +68,7 @@ export class SingleTaskModels implements RecommenderModel {
       throw error;
     }
     const counts = parts.map((part) => part.sparseInputs.length);
+    const taskNames = this.taskNames;
     const combined: CombinedPrepared = {
       size: batch.size,
       parts,
@@ -69,6 +78,14 @@ export class SingleTaskModels implements RecommenderModel {
         parts.forEach((part, k) => {
           part.applySparseGradients(gradients.slice(offset, offset + counts[k]!));
           offset += counts[k]!;
+        });
+      },
+      rowUpdates(gradients: readonly tf.Tensor[]): EmbeddingUpdate[] {
+        let offset = 0;
+        return parts.flatMap((part, k) => {
+          const updates = part.rowUpdates!(gradients.slice(offset, offset + counts[k]!));
+          offset += counts[k]!;
+          return updates.map((update) => ({ ...update, table: `${taskNames[k]}/${update.table}` }));
         });
       },
       dispose(): void {
@@ -174,6 +191,46 @@ export class SingleTaskModels implements RecommenderModel {
       });
     }
     for (const [k, model] of this.models.entries()) model.setState(states[k]!);
+  }
+
+  /** One handle per task model: `{ tasks: [...] }`. */
+  shareEmbeddings(): { readonly tasks: readonly unknown[] } {
+    return { tasks: this.models.map((model) => model.shareEmbeddings()) };
+  }
+
+  useSharedEmbeddings(handle: unknown): void {
+    const tasks = (handle as { tasks?: unknown } | null)?.tasks;
+    if (!Array.isArray(tasks) || tasks.length !== this.models.length) {
+      throw new ConfigError('SingleTaskModels.useSharedEmbeddings: the handle does not fit', {
+        expected: `{ tasks } with ${this.models.length} task handles`,
+        found: Array.isArray(tasks) ? `${tasks.length} task handles` : handle,
+      });
+    }
+    this.models.forEach((model, k) => {
+      model.useSharedEmbeddings(tasks[k]);
+    });
+  }
+
+  /**
+   * Updates name tables `<task>/<table>` (as the prepared batch's `rowUpdates` returns them); each
+   * task model takes one step from its own updates.
+   */
+  applyRowUpdates(updates: readonly EmbeddingUpdate[], options?: ApplyGradientsOptions): void {
+    const perTask: EmbeddingUpdate[][] = this.models.map(() => []);
+    updates.forEach((update, u) => {
+      const cut = update.table.lastIndexOf('/');
+      const task = cut < 0 ? -1 : this.taskNames.indexOf(update.table.slice(0, cut));
+      if (task < 0) {
+        throw new ConfigError(`SingleTaskModels.applyRowUpdates: update ${u} names no task's table`, {
+          expected: `<${this.taskNames.join('|')}>/<table>`,
+          found: update.table,
+        });
+      }
+      perTask[task]!.push({ ...update, table: update.table.slice(cut + 1) });
+    });
+    this.models.forEach((model, k) => {
+      model.applyRowUpdates(perTask[k]!, options);
+    });
   }
 
   dispose(): void {
