@@ -45,6 +45,7 @@ describe('fitParallel', () => {
   it('one worker reproduces fit bit for bit; two workers up to float summation order', async () => {
     const reference = await oneThread();
     const single = await expectNoLeakedTensors(() => parallel(1), { label: 'fitParallel (coordinator)' });
+    expect(single.sharedEmbeddings).toBe(true); // the default for @dtrn/model models
     expect(modelStateValues(single.modelState)).toEqual(reference.values);
     expect(single.history.map((epoch) => epoch.validation)).toEqual(
       reference.result.history.map((epoch) => epoch.validation),
@@ -54,6 +55,7 @@ describe('fitParallel', () => {
 
     const two = await parallel(2);
     expect(two.workers).toBe(2);
+    expect(two.sharedEmbeddings).toBe(true);
     expect(two.steps).toBe(6);
     expect(maxRelativeDifference(modelStateValues(two.modelState), reference.values)).toBeLessThan(1e-4);
     two.history.forEach((epoch, index) => {
@@ -84,6 +86,49 @@ describe('fitParallel', () => {
     } finally {
       model.dispose();
     }
+  });
+
+  it('replicated embeddings (sharedEmbeddings: false): the same guarantees', async () => {
+    const reference = await oneThread();
+    const replicated = { ...base, sharedEmbeddings: false };
+    const single = await parallel(1, replicated);
+    expect(single.sharedEmbeddings).toBe(false);
+    expect(modelStateValues(single.modelState)).toEqual(reference.values);
+    const two = await parallel(2, replicated);
+    expect(two.sharedEmbeddings).toBe(false);
+    expect(maxRelativeDifference(modelStateValues(two.modelState), reference.values)).toBeLessThan(1e-4);
+    expect(two.workerTensors!.last).toEqual(two.workerTensors!.first);
+  });
+
+  it('resumes across modes: replicated run stopped by maxSteps, resumed with shared embeddings', async () => {
+    const options = { ...base, earlyStopping: false as const };
+    const reference = await oneThread(options);
+    const checkpoint = { storage: new MemoryStorage(), directory: 'runs/modes' };
+    const stopped = await parallel(2, { ...options, checkpoint, maxSteps: 3, sharedEmbeddings: false });
+    expect(stopped.stoppedReason).toBe('maxSteps');
+    const resumed = await parallel(2, { ...options, checkpoint, resume: true, sharedEmbeddings: true });
+    expect(resumed.sharedEmbeddings).toBe(true);
+    expect(resumed.resumedFromStep).toBe(3);
+    expect(resumed.steps).toBe(6);
+    expect(maxRelativeDifference(modelStateValues(resumed.modelState), reference.values)).toBeLessThan(1e-4);
+  });
+
+  it('models without the data-parallel hooks: replicated by default, a ConfigError when shared is required', async () => {
+    const spec = {
+      module: new URL('./model-without-hooks.fixture.mjs', import.meta.url).href,
+      exportName: 'createModelWithoutHooks',
+      args: MODEL_SPEC.args,
+    };
+    const options = { ...base, earlyStopping: false as const, maxSteps: 2, workers: 2, backend };
+    const auto = await fitParallel(spec, train, null, options);
+    expect(auto.sharedEmbeddings).toBe(false);
+    expect(auto.steps).toBe(2);
+    await expect(fitParallel(spec, train, null, { ...options, sharedEmbeddings: true })).rejects.toThrow(
+      /sharedEmbeddings: true is impossible here.*the model lacks shareEmbeddings, useSharedEmbeddings, applyRowUpdates/,
+    );
+    await expect(parallel(2, { ...base, sharedEmbeddings: 'yes' } as never)).rejects.toThrow(
+      'ParallelFitOptions.sharedEmbeddings must be a boolean',
+    );
   });
 
   it('rejects options it cannot honour before starting any worker', async () => {

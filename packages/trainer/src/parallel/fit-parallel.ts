@@ -5,7 +5,8 @@
  * parallel-engine.ts). Epochs, validation, early stopping, checkpoints (the same format as
  * `fit`'s, so either can resume the other's), `maxSteps`, `signal` and progress events are
  * `fit`'s own epoch loop (epoch-loop.ts). The trained state comes back as `modelState` (load it
- * with `model.setState`).
+ * with `model.setState`). With `sharedEmbeddings` (the default where possible) the workers update
+ * one set of embedding rows on shared memory, each touched row once per step.
  */
 import type { ModelState } from '@dtrn/core';
 import type { InMemoryDataset } from '@dtrn/datasets';
@@ -27,6 +28,8 @@ export interface ParallelFitResult extends FitResult {
   readonly modelState: ModelState;
   /** Worker threads used. */
   readonly workers: number;
+  /** True when the workers shared one set of embedding rows (see `sharedEmbeddings`). */
+  readonly sharedEmbeddings: boolean;
   /**
    * Tensors alive in each worker after its first and its last training step (equal when nothing
    * leaks; null when no step ran).
@@ -52,12 +55,16 @@ export async function fitParallel(
   const pool = WorkerPool.start(settings.workers);
   let balancer: LossBalancer | null = null;
   try {
-    const engine = await ParallelEngine.start(pool, {
-      spec: resolvedSpec,
-      backend: settings.backend,
-      optimizer: settings.optimizer,
-      balancing: settings.balancing,
-    });
+    const engine = await ParallelEngine.start(
+      pool,
+      {
+        spec: resolvedSpec,
+        backend: settings.backend,
+        optimizer: settings.optimizer,
+        balancing: settings.balancing,
+      },
+      settings.sharedEmbeddings,
+    );
     const taskNames = engine.taskNames;
     // The coordinator's copy only reports task weights and objectives (static: no variables).
     balancer = createBalancer(settings.balancing, taskNames);
@@ -91,6 +98,7 @@ export async function fitParallel(
       ...result,
       modelState,
       workers: settings.workers,
+      sharedEmbeddings: engine.sharedEmbeddings,
       workerTensors: first && latest ? { first, last: latest } : null,
     };
   } finally {

@@ -9,8 +9,16 @@
  * 3. every worker sums all workers' dense gradients in worker order (the same float32 sum
  *    everywhere) and takes the same dense Adam step, and applies the whole batch's embedding-row
  *    gradients to its embeddings: the copies stay bit-identical.
+ *
+ * Shared-embeddings mode (`sharedEmbeddings`): the workers use ONE set of embedding rows on
+ * shared memory (worker 0's, adopted by the others at start). In step 1 each worker also
+ * publishes the row updates of its own rows of the batch (its row-update region); in step 3 each
+ * worker applies all workers' updates, in worker order, to its shard of the rows only
+ * (row % workers === worker), so every touched row is updated once. Nobody prepares the whole
+ * batch. State: read from worker 0; a restore is written by worker 0 into the shared rows, then
+ * by the others (identical values again), so every worker also restores its own step count.
  */
-import { deriveSeed, ShapeError } from '@dtrn/base';
+import { ConfigError, deriveSeed, ShapeError } from '@dtrn/base';
 import type { ModelState } from '@dtrn/core';
 import { type Batch, batches, type InMemoryDataset } from '@dtrn/datasets';
 import { MultiTaskAccumulator, type MultiTaskReport } from '@dtrn/metrics';
@@ -40,10 +48,20 @@ export class ParallelEngine {
     private readonly pool: WorkerPool,
     readonly taskNames: readonly string[],
     private readonly denseLength: number,
+    /** True in shared-embeddings mode. */
+    readonly sharedEmbeddings: boolean,
   ) {}
 
-  /** Builds the model in every worker; checks that all copies agree. */
-  static async start(pool: WorkerPool, init: Init): Promise<ParallelEngine> {
+  /**
+   * Builds the model in every worker; checks that all copies agree. `sharedEmbeddings`: true
+   * requires shared mode (ConfigError when impossible), false forbids it, undefined chooses it
+   * when every worker's model supports it.
+   */
+  static async start(
+    pool: WorkerPool,
+    init: Init,
+    sharedEmbeddings: boolean | undefined,
+  ): Promise<ParallelEngine> {
     const described = await pool.all<InitResult>((worker) => ({
       ...init,
       type: 'init',
@@ -62,7 +80,24 @@ export class ParallelEngine {
       }
     });
     const denseLength = first.denseShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
-    return new ParallelEngine(pool, first.taskNames, denseLength);
+    const reason = described.find((result) => result.cannotShareEmbeddings !== null)?.cannotShareEmbeddings;
+    if (sharedEmbeddings === true && reason) {
+      throw new ConfigError('fitParallel: sharedEmbeddings: true is impossible here', {
+        expected:
+          'SharedArrayBuffer and a model with shareEmbeddings, useSharedEmbeddings, applyRowUpdates and PreparedBatch.rowUpdates (or sharedEmbeddings: false)',
+        found: reason,
+      });
+    }
+    const shared = sharedEmbeddings ?? reason === undefined;
+    if (shared) {
+      const handle = await pool.request<unknown>(0, { type: 'shareEmbeddings' });
+      await Promise.all(
+        Array.from({ length: pool.size - 1 }, (_, w) =>
+          pool.request(w + 1, { type: 'useSharedEmbeddings', handle }),
+        ),
+      );
+    }
+    return new ParallelEngine(pool, first.taskNames, denseLength, shared);
   }
 
   get workers(): number {
@@ -103,9 +138,11 @@ export class ParallelEngine {
     const withoutGradient = results[0]!.withoutGradient.filter((index) =>
       results.every((result) => result.withoutGradient.includes(index)),
     );
+    const rowRegions = this.sharedEmbeddings ? results.map((result) => result.rowRegion!) : undefined;
     const applied = await this.pool.all<ApplyResult>({
       type: 'apply',
       withoutGradient,
+      ...(rowRegions ? { rowRegions } : {}),
     });
     const counted = applied.map((result) => result.numTensors);
     this.tensorCounts.first ??= counted;
@@ -154,14 +191,28 @@ export class ParallelEngine {
     return this.pool.request<StateResult>(0, { type: 'getState' });
   }
 
-  /** Puts a model state (and optionally an optimizer state) into every worker. */
+  /**
+   * Puts a model state (and optionally an optimizer state) into every worker. With shared
+   * embeddings worker 0 writes the rows first; the others then restore their dense copies and step
+   * counts (rewriting the same row values, never concurrently with worker 0).
+   */
   async setState(model: ModelState, optimizer: DenseAdamState | null): Promise<void> {
-    await this.pool.all({ type: 'setState', model, optimizer });
+    if (!this.sharedEmbeddings) {
+      await this.pool.all({ type: 'setState', model, optimizer });
+      return;
+    }
+    await this.pool.request(0, { type: 'setState', model, optimizer });
+    await Promise.all(
+      Array.from({ length: this.pool.size - 1 }, (_, w) =>
+        this.pool.request(w + 1, { type: 'setState', model, optimizer }),
+      ),
+    );
   }
 
   private async ensureBuffers(batch: Batch): Promise<void> {
     if (this.buffers && batch.size <= this.buffers.capacity) return;
-    let rowWidths = this.buffers?.rowWidths;
+    // Shared embeddings: no sparse blocks (row updates travel in the workers' own regions).
+    let rowWidths = this.sharedEmbeddings ? [] : this.buffers?.rowWidths;
     if (!rowWidths) {
       const shapes = await this.pool.request<number[][]>(0, {
         type: 'describe',

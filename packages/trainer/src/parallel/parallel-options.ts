@@ -22,12 +22,23 @@ export interface ParallelFitOptions extends Omit<FitOptions, 'balancing'> {
   readonly backend?: WorkerBackend;
   /** Loss balancing: `'equal'` (default) or `{ method: 'fixed', weights }`. */
   readonly balancing?: BalancingArgs;
+  /**
+   * Train with ONE set of embedding rows on shared memory (each touched row updated once per step,
+   * by one worker) instead of one copy per worker (each worker prepares the whole batch again and
+   * updates every touched row). Default: shared when every worker's model implements the
+   * data-parallel hooks (`shareEmbeddings`, `useSharedEmbeddings`, `applyRowUpdates`,
+   * `PreparedBatch.rowUpdates`; `@dtrn/model` models do) and SharedArrayBuffer exists, otherwise
+   * replicated. `true` where that is impossible throws a ConfigError.
+   */
+  readonly sharedEmbeddings?: boolean;
 }
 
 export interface ResolvedParallelOptions extends ResolvedFitOptions {
   readonly workers: number;
   readonly backend: WorkerBackend;
   readonly balancing: BalancingArgs | undefined;
+  /** undefined: decided when the workers have built their models (see ParallelFitOptions). */
+  readonly sharedEmbeddings: boolean | undefined;
 }
 
 export const DEFAULT_PARALLEL = Object.freeze({ workers: 2, backend: 'wasm' as WorkerBackend });
@@ -51,6 +62,7 @@ const KEYS: Record<keyof ParallelFitOptions, true> = {
   onEpochEnd: true,
   workers: true,
   backend: true,
+  sharedEmbeddings: true,
 };
 
 function checkBalancing(option: unknown): BalancingArgs | undefined {
@@ -68,8 +80,20 @@ function checkBalancing(option: unknown): BalancingArgs | undefined {
 export function resolveParallelOptions(options: ParallelFitOptions): ResolvedParallelOptions {
   assertPlainObject(options as unknown, 'ParallelFitOptions');
   assertKnownKeys(options, Object.keys(KEYS), 'ParallelFitOptions');
-  const { workers, backend, ...fitOptions } = options;
+  const { workers, backend, sharedEmbeddings, ...fitOptions } = options;
   const balancing = checkBalancing(options.balancing);
+  if (sharedEmbeddings !== undefined && typeof sharedEmbeddings !== 'boolean') {
+    throw new ConfigError('ParallelFitOptions.sharedEmbeddings must be a boolean', {
+      expected: 'true, false or undefined (shared where possible)',
+      found: sharedEmbeddings,
+    });
+  }
+  if (sharedEmbeddings === true && typeof SharedArrayBuffer !== 'function') {
+    throw new ConfigError('ParallelFitOptions.sharedEmbeddings: true is impossible here', {
+      expected: 'a runtime with SharedArrayBuffer',
+      found: 'typeof SharedArrayBuffer === "undefined"',
+    });
+  }
   return {
     ...resolveFitOptions(fitOptions as FitOptions),
     workers: optionalNumber(
@@ -83,5 +107,6 @@ export function resolveParallelOptions(options: ParallelFitOptions): ResolvedPar
         ? DEFAULT_PARALLEL.backend
         : checkEnum(backend, WORKER_BACKENDS, 'ParallelFitOptions.backend'),
     balancing,
+    sharedEmbeddings,
   };
 }

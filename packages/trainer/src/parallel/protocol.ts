@@ -4,7 +4,9 @@
  *
  * Gradients do not travel in messages: each worker writes its dense gradient into its own region
  * of a shared dense buffer and its rows of every sparse-input gradient into a shared sparse buffer
- * (see exchange.ts); `apply` then reads all of them.
+ * (see exchange.ts); `apply` then reads all of them. In shared-embeddings mode the sparse buffer
+ * is not used: each worker writes the row updates of its share of the batch into its own
+ * row-update region (row-update-region.ts), and `apply` names every worker's region.
  */
 import type { ModelState } from '@dtrn/core';
 import type { Batch } from '@dtrn/datasets';
@@ -25,6 +27,10 @@ export type WorkerRequest =
       readonly optimizer: ResolvedAdamArgs;
       readonly balancing: BalancingArgs | undefined;
     }
+  /** Worker 0: move the model's embeddings to shared memory; returns their handle. */
+  | { readonly type: 'shareEmbeddings' }
+  /** Workers 1..W-1: use the embeddings of worker 0's handle instead of their own. */
+  | { readonly type: 'useSharedEmbeddings'; readonly handle: unknown }
   /** Sparse input shapes of a one-row batch (to size the sparse exchange buffer). */
   | { readonly type: 'describe'; readonly batch: Batch }
   | { readonly type: 'exchange'; readonly buffers: ExchangeBuffers }
@@ -43,6 +49,11 @@ export type WorkerRequest =
       readonly type: 'apply';
       /** Dense variables no worker's loss reached (left alone, as one-thread `fit` leaves them). */
       readonly withoutGradient: readonly number[];
+      /**
+       * Shared-embeddings mode: every worker's row-update region, in worker order; this worker
+       * applies all of them to its shard of the rows (row % workers === its index).
+       */
+      readonly rowRegions?: readonly SharedArrayBuffer[];
     }
   /** Drops the computed step without applying it (a task loss was not finite). */
   | { readonly type: 'discard' }
@@ -55,6 +66,8 @@ export interface InitResult {
   readonly taskNames: readonly string[];
   /** Shapes of the dense variables in optimizer order. */
   readonly denseShapes: readonly (readonly number[])[];
+  /** Why this worker cannot train with shared embeddings, or null when it can. */
+  readonly cannotShareEmbeddings: string | null;
 }
 
 export interface ComputeResult {
@@ -62,6 +75,8 @@ export interface ComputeResult {
   readonly taskLosses: readonly number[];
   /** Indices (optimizer order) of dense variables this worker's loss did not reach. */
   readonly withoutGradient: readonly number[];
+  /** Shared-embeddings mode: the region holding this step's row updates of this worker. */
+  readonly rowRegion?: SharedArrayBuffer;
 }
 
 export interface ApplyResult {

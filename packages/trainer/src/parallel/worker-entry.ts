@@ -32,6 +32,11 @@ async function handle(request: WorkerRequest): Promise<{ result: unknown; transf
       await selectBackend(request.backend);
       session = await WorkerSession.create(request);
       return { result: session.describe() };
+    case 'shareEmbeddings':
+      return { result: requireSession().shareEmbeddings() };
+    case 'useSharedEmbeddings':
+      requireSession().useSharedEmbeddings(request.handle);
+      return { result: null };
     case 'describe':
       return { result: requireSession().sparseShapes(request.batch) };
     case 'exchange':
@@ -74,7 +79,8 @@ port.on('message', (message: { id: number; request: WorkerRequest }) => {
       response = { id: message.id, error: serializeError(error) };
     }
     port.postMessage(response, transfer);
-    // After answering `compute`, prepare the sparse update while the other workers still compute.
+    // After answering `compute`, prepare the sparse update while the other workers still compute
+    // (replicated mode only; a no-op with shared embeddings).
     if (message.request.type === 'compute' && 'result' in response) {
       try {
         session?.prepareUpdate();

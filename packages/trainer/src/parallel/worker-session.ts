@@ -1,8 +1,10 @@
 /**
  * One worker's side of data-parallel training: its copy of the model, its dense Adam (fed the same
  * summed gradients as every other worker's, so the copies stay bit-identical) and the step in
- * progress. Sparse rows: every worker holds its own copy of the embeddings and applies the same
- * whole-batch row gradients, through the model's own `applySparseGradients`.
+ * progress. Sparse rows, replicated mode: every worker holds its own copy of the embeddings and
+ * applies the same whole-batch row gradients, through the model's own `applySparseGradients`.
+ * Shared-embeddings mode: one set of rows for all workers; each worker publishes the row updates
+ * of its own share of the batch and applies everyone's to its shard of the rows (shared-rows.ts).
  */
 import { ConfigError, ShapeError } from '@dtrn/base';
 import type { MultiTaskModel, PreparedBatch } from '@dtrn/core';
@@ -20,6 +22,8 @@ import { sliceBatch } from './batch-slice.js';
 import { denseRegion, type ExchangeBuffers, sparseBlock, sumDenseRegions } from './exchange.js';
 import { buildModelFromSpec } from './model-spec.js';
 import type { ApplyResult, ComputeResult, InitResult, StateResult, WorkerRequest } from './protocol.js';
+import { createRowRegion, writeRowUpdates } from './row-update-region.js';
+import { applySharedRowUpdates, cannotShareEmbeddings, preparedRowUpdates } from './shared-rows.js';
 
 type Init = Extract<WorkerRequest, { type: 'init' }>;
 type Compute = Extract<WorkerRequest, { type: 'compute' }>;
@@ -36,6 +40,8 @@ export class WorkerSession {
   private pending: PendingStep | null = null;
   private buffers: ExchangeBuffers | null = null;
   private denseSum = new Float32Array(0);
+  /** Shared-embeddings mode: this worker's row-update region (null in replicated mode). */
+  private rowRegion: SharedArrayBuffer | null = null;
 
   private constructor(
     private readonly init: Init,
@@ -57,7 +63,21 @@ export class WorkerSession {
     return {
       taskNames: [...this.model.taskNames],
       denseShapes: [...this.variables.dense, ...this.balancer.variables].map((v) => [...v.shape]),
+      cannotShareEmbeddings: cannotShareEmbeddings(this.model),
     };
+  }
+
+  /** Worker 0 of shared-embeddings mode: moves the rows to shared memory, returns the handle. */
+  shareEmbeddings(): unknown {
+    const handle = this.model.shareEmbeddings!();
+    this.rowRegion = createRowRegion();
+    return handle;
+  }
+
+  /** Workers 1..W-1 of shared-embeddings mode: adopt worker 0's rows. */
+  useSharedEmbeddings(handle: unknown): void {
+    this.model.useSharedEmbeddings!(handle);
+    this.rowRegion = createRowRegion();
   }
 
   /** Shapes of the sparse inputs of `batch` (a one-row probe). */
@@ -86,7 +106,7 @@ export class WorkerSession {
     if (end <= start) {
       region.fill(0);
       const all = [...this.variables.dense, ...this.balancer.variables].map((_, index) => index);
-      return { taskLosses: counts.map(() => 0), withoutGradient: all };
+      return { taskLosses: counts.map(() => 0), withoutGradient: all, ...this.publishRows([]) };
     }
     const whole = start === 0 && end === batch.size;
     const slice = whole ? batch : sliceBatch(batch, start, end);
@@ -116,27 +136,35 @@ export class WorkerSession {
       for (let index = sparseCount; index < grads.length; index++) {
         if (!grads[index]) withoutGradient.push(index - sparseCount);
       }
+      let published = {};
       try {
-        this.writeSparse(buffers, prepared, grads.slice(0, sparseCount), start, end);
+        if (this.rowRegion) {
+          published = this.publishRows(preparedRowUpdates(prepared, grads.slice(0, sparseCount)));
+        } else {
+          this.writeSparse(buffers, prepared, grads.slice(0, sparseCount), start, end);
+        }
         this.writeDense(region, grads.slice(sparseCount));
       } finally {
         tf.dispose(grads.filter((g): g is tf.Tensor => g !== null && g !== undefined));
       }
-      if (whole) {
+      if (whole && !this.rowRegion) {
         pending.full = prepared;
         keepPrepared = true;
       }
-      return { taskLosses, withoutGradient };
+      return { taskLosses, withoutGradient, ...published };
     } finally {
       disposeTargets(targets);
       if (!keepPrepared) prepared.dispose();
     }
   }
 
-  /** Prepares the whole batch for the sparse update (run while the other workers still compute). */
+  /**
+   * Replicated mode: prepares the whole batch for the sparse update (run while the other workers
+   * still compute). Shared-embeddings mode needs no whole batch.
+   */
   prepareUpdate(): void {
     const pending = this.pending;
-    if (!pending || pending.full) return;
+    if (!pending || pending.full || this.rowRegion) return;
     pending.full = this.model.prepare(pending.batch, { training: true, seed: pending.seed });
   }
 
@@ -149,7 +177,7 @@ export class WorkerSession {
       });
     }
     this.prepareUpdate();
-    const full = pending.full!;
+    const full = pending.full;
     try {
       const summed = sumDenseRegions(buffers, this.denseSum);
       const trainable = [...this.variables.dense, ...this.balancer.variables];
@@ -160,12 +188,19 @@ export class WorkerSession {
         offset += variable.size;
         return skipped.has(index) ? null : tf.tensor(values, variable.shape, 'float32'); // [...variable.shape]
       });
-      const sparseGradients = full.sparseInputs.map((input, i) => {
+      const sparseGradients = (full?.sparseInputs ?? []).map((input, i) => {
         const block = sparseBlock(buffers, i);
         return tf.tensor(block.subarray(0, input.size), input.shape, 'float32'); // [B, ...]
       });
       try {
-        if (sparseGradients.length > 0) full.applySparseGradients(sparseGradients);
+        if (this.rowRegion) {
+          if (!request.rowRegions) {
+            throw new ConfigError('parallel worker: apply without row-update regions', {
+              expected: "every worker's row-update region (shared-embeddings mode)",
+            });
+          }
+          applySharedRowUpdates(this.model, request.rowRegions, this.init.workerIndex);
+        } else if (sparseGradients.length > 0) full!.applySparseGradients(sparseGradients);
         this.optimizer.apply(denseGradients);
       } finally {
         tf.dispose([...denseGradients.filter((g): g is tf.Tensor => g !== null), ...sparseGradients]);
@@ -199,6 +234,13 @@ export class WorkerSession {
     this.optimizer.dispose();
     this.balancer.dispose();
     this.model.dispose();
+  }
+
+  /** Writes this worker's row updates into its region (grown when needed); names the region. */
+  private publishRows(updates: Parameters<typeof writeRowUpdates>[1]): { rowRegion?: SharedArrayBuffer } {
+    if (!this.rowRegion) return {};
+    this.rowRegion = writeRowUpdates(this.rowRegion, updates);
+    return { rowRegion: this.rowRegion };
   }
 
   private requireBuffers(): ExchangeBuffers {
