@@ -9,7 +9,9 @@
 // is inflated by other processes, CPU time much less; CPU time / threads bounds the step time an
 // idle machine with that many cores would reach.
 // Run: pnpm --filter @dtrn/trainer build && node bench/parallel.bench.mjs
-// Env: BENCH_WINDOWS=5 BENCH_STEPS=4 BENCH_WARMUP=2 BENCH_RUNS=fit,1,2 (fit = one thread; n = n workers)
+// Env: BENCH_WINDOWS=5 BENCH_STEPS=4 BENCH_WARMUP=2 BENCH_RUNS=fit,1,2,2s
+// (fit = one thread; n = n workers with replicated embeddings, sharedEmbeddings: false;
+//  ns = n workers sharing one set of embedding rows, sharedEmbeddings: true)
 import '@tensorflow/tfjs-backend-wasm';
 import { createModel } from '@dtrn/model';
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,7 +22,7 @@ import { batchMaker, cyclingSource, modelArgs, schema } from './mmoe-config.mjs'
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 4);
 const warmup = Number(process.env.BENCH_WARMUP ?? 2);
-const runs = (process.env.BENCH_RUNS ?? 'fit,1,2').split(',');
+const runs = (process.env.BENCH_RUNS ?? 'fit,1,2,2s').split(',');
 const B = 1024;
 
 await tf.setBackend('wasm');
@@ -44,7 +46,7 @@ function summarise(name, rates, cpuPerStep, threads) {
   const sorted = [...measured].sort((a, b) => a - b);
   const rate = sorted[Math.floor(sorted.length / 2)];
   console.log(
-    `${name.padEnd(24)} ${Math.round(rate).toLocaleString('en-US').padStart(7)} samples/s  ` +
+    `${name.padEnd(32)} ${Math.round(rate).toLocaleString('en-US').padStart(7)} samples/s  ` +
       `(${Math.round(sorted[0]).toLocaleString('en-US')}..${Math.round(sorted.at(-1)).toLocaleString('en-US')})  ` +
       `CPU ${cpu.toFixed(0)} ms/step over ${threads} thread(s) -> idle-machine bound ${Math.round((B * 1000 * threads) / cpu).toLocaleString('en-US')} samples/s`,
   );
@@ -78,20 +80,33 @@ for (const run of runs) {
     model.dispose();
     results.fit = summarise('fit (one thread, wasm)', rates, cpuPerStep, 1);
   } else {
-    const workers = Number(run);
+    const shared = run.endsWith('s');
+    const workers = Number(shared ? run.slice(0, -1) : run);
     const spec = {
       module: import.meta.resolve('@dtrn/model'),
       exportName: 'createModel',
       args: [schema, modelArgs],
     };
-    await fitParallel(spec, source, null, { ...options, workers, backend: 'wasm', onProgress });
+    await fitParallel(spec, source, null, {
+      ...options,
+      workers,
+      backend: 'wasm',
+      sharedEmbeddings: shared,
+      onProgress,
+    });
     results[run] = summarise(
-      `fitParallel, ${workers} worker${workers > 1 ? 's' : ''}`,
+      `fitParallel, ${workers} worker${workers > 1 ? 's' : ''}${shared ? ', shared' : ''}`,
       rates,
       cpuPerStep,
       workers,
     );
   }
 }
-if (results.fit && results['2'])
-  console.log(`speed-up of 2 workers over one thread: ${(results['2'] / results.fit).toFixed(2)}x`);
+for (const run of ['2', '2s']) {
+  if (results.fit && results[run]) {
+    const mode = run === '2s' ? 'shared embeddings' : 'replicated embeddings';
+    console.log(
+      `speed-up of 2 workers (${mode}) over one thread: ${(results[run] / results.fit).toFixed(2)}x`,
+    );
+  }
+}

@@ -1,5 +1,5 @@
-// Node-only entry point of @dtrn/trainer: checkpoints on the local file system. (Data-parallel
-// worker training will live here too.)
+// Node-only entry point of @dtrn/trainer: checkpoints on the local file system and data-parallel
+// training on worker threads (fitParallel, replicated or shared embeddings).
 import { FileStorage } from '@dtrn/core/node';
 import type { CheckpointArgs } from './fit-options.js';
 
