@@ -37,6 +37,19 @@ async function oneThread(options: FitOptions = base) {
   }
 }
 
+/** Every number of a state (typed arrays and numbers, object keys sorted), excluding step counts. */
+function allNumbers(value: unknown): number[] {
+  if (ArrayBuffer.isView(value)) return Array.from(value as Float32Array);
+  if (Array.isArray(value)) return value.flatMap(allNumbers);
+  if (value && typeof value === 'object') {
+    return Object.keys(value)
+      .filter((key) => key !== 'metadata')
+      .sort()
+      .flatMap((key) => allNumbers((value as Record<string, unknown>)[key]));
+  }
+  return [];
+}
+
 function parallel(workers: number, options: ParallelFitOptions = base) {
   return fitParallel(MODEL_SPEC, train, validation, { ...options, workers, backend });
 }
@@ -129,6 +142,23 @@ describe('fitParallel', () => {
     await expect(parallel(2, { ...base, sharedEmbeddings: 'yes' } as never)).rejects.toThrow(
       'ParallelFitOptions.sharedEmbeddings must be a boolean',
     );
+  });
+
+  it('single-task models (one bank per task) share every task bank', async () => {
+    const args = { ...MODEL_ARGS, singleTask: true };
+    const options = { ...base, earlyStopping: false as const, epochs: 1 };
+    const model = createModel(SCHEMA, args as never);
+    let expected: number[];
+    try {
+      await fit(model, train, null, options);
+      expected = allNumbers(model.getState());
+    } finally {
+      model.dispose();
+    }
+    const spec = { ...MODEL_SPEC, args: [SCHEMA, args] };
+    const two = await fitParallel(spec, train, null, { ...options, workers: 2, backend });
+    expect(two.sharedEmbeddings).toBe(true);
+    expect(maxRelativeDifference(allNumbers(two.modelState), expected)).toBeLessThan(1e-4);
   });
 
   it('rejects options it cannot honour before starting any worker', async () => {
