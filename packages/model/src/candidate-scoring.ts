@@ -7,9 +7,15 @@
  * pooling, TRM all read the target) every row runs the full forward pass.
  */
 import { ConfigError } from '@dtrn/base';
+import { type EmbeddingBank, factoredRows } from '@dtrn/core';
 import type { Batch } from '@dtrn/datasets';
+import type { MtlHeadBaseArgs, MtlHeadDefinition } from '@dtrn/mtl-heads';
+import * as tf from '@tensorflow/tfjs-core';
+import { type BottomParams, bottomForward } from './bottom.js';
 import type { FeatureLayout } from './feature-layout.js';
 import type { ResolvedModelArgs } from './model-args.js';
+import { prepareBatch, targetParts } from './prepare-batch.js';
+import { gatherRows } from './row-gather.js';
 
 /** Row 0 of a batch as a one-row batch (copies of the columns). */
 export function firstRow(batch: Batch): Batch {
@@ -83,4 +89,48 @@ export function contextIgnoresTarget(args: ResolvedModelArgs, layout: FeatureLay
 /** First column of the target element in the bottom's output row: after the standalone fields. */
 export function targetColumn(layout: FeatureLayout): number {
   return layout.standaloneFields.length * layout.embeddingDim;
+}
+
+/** What the factored path reads of a model. */
+export interface FactoredScoringParts {
+  readonly bank: EmbeddingBank;
+  readonly layout: FeatureLayout;
+  readonly args: ResolvedModelArgs;
+  readonly bottom: BottomParams;
+  readonly headParams: unknown;
+  readonly headArgs: MtlHeadBaseArgs;
+  readonly forwardFactored: NonNullable<MtlHeadDefinition<MtlHeadBaseArgs, unknown>['forwardFactored']>;
+}
+
+/**
+ * Probabilities per task ([C] each) of a checked candidate batch: the context's bottom row once
+ * ([1, D]), each candidate's target embedding ([C, d]), the head on FactoredRows. No tensors remain.
+ */
+export function scoreFactored(parts: FactoredScoringParts, batch: Batch, where: string): Float32Array[] {
+  const { bank, layout, args } = parts;
+  const C = batch.size;
+  const d = layout.embeddingDim;
+  const context = prepareBatch(bank, layout, firstRow(batch), where, {
+    poolSequences: args.sequenceEncoder === 'mean-pool',
+  });
+  const targets = tf.tensor2d(gatherRows(bank, C, d, targetParts(layout, batch)), [C, d]); // [C, d]
+  try {
+    const probabilities = tf.tidy(() => {
+      const bottom = bottomForward(parts.bottom, args, context.inputs, { training: false });
+      const rows = factoredRows(bottom.sharedInput, targets, targetColumn(layout)); // C rows over [1, D]
+      const head = parts.forwardFactored(
+        parts.headParams,
+        { taskInputs: bottom.taskInputs.map(() => rows), sharedInput: rows },
+        parts.headArgs,
+        { training: false },
+      );
+      return head.logits.map((logit) => tf.reshape(tf.sigmoid(logit), [-1])); // K x [C]
+    });
+    const values = probabilities.map((p) => p.dataSync() as Float32Array);
+    tf.dispose(probabilities);
+    return values;
+  } finally {
+    targets.dispose();
+    context.dispose();
+  }
 }

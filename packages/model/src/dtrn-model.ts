@@ -8,7 +8,6 @@ import {
   EmbeddingBank,
   type EmbeddingUpdate,
   type ForwardOptions,
-  factoredRows,
   type ModelInspection,
   type ModelState,
   type PreparedBatch,
@@ -27,12 +26,11 @@ import {
   createBottomParams,
   type NamedVariable,
 } from './bottom.js';
-import { checkCandidateBatch, contextIgnoresTarget, firstRow, targetColumn } from './candidate-scoring.js';
+import { checkCandidateBatch, contextIgnoresTarget, scoreFactored } from './candidate-scoring.js';
 import { type FeatureLayout, planFeatures } from './feature-layout.js';
 import type { ResolvedModelArgs } from './model-args.js';
-import { type ModelPreparedBatch, prepareBatch, targetParts } from './prepare-batch.js';
+import { type ModelPreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
-import { gatherRows } from './row-gather.js';
 import { assignDenseState, checkDenseState, readDenseState } from './state.js';
 
 interface DetailedOutputs {
@@ -198,31 +196,19 @@ export class DtrnModel implements RecommenderModel {
     if (!forwardFactored || !this.bank || !contextIgnoresTarget(this.args, this.layout)) {
       return this.predict(batch);
     }
-    const C = batch.size;
-    const d = this.layout.embeddingDim;
-    const context = prepareBatch(this.bank, this.layout, firstRow(batch), where, {
-      poolSequences: this.args.sequenceEncoder === 'mean-pool',
-    });
-    const targets = tf.tensor2d(gatherRows(this.bank, C, d, targetParts(this.layout, batch)), [C, d]); // [C, d]
-    try {
-      const probabilities = tf.tidy(() => {
-        const bottom = bottomForward(this.bottom, this.args, context.inputs, { training: false });
-        const rows = factoredRows(bottom.sharedInput, targets, targetColumn(this.layout)); // C x [1, D]
-        const head = forwardFactored(
-          this.headParams,
-          { taskInputs: bottom.taskInputs.map(() => rows), sharedInput: rows },
-          this.headArgs,
-          { training: false },
-        );
-        return head.logits.map((logit) => tf.reshape(tf.sigmoid(logit), [-1])); // K x [C]
-      });
-      const values = probabilities.map((p) => p.dataSync() as Float32Array);
-      tf.dispose(probabilities);
-      return values;
-    } finally {
-      targets.dispose();
-      context.dispose();
-    }
+    return scoreFactored(
+      {
+        bank: this.bank,
+        layout: this.layout,
+        args: this.args,
+        bottom: this.bottom,
+        headParams: this.headParams,
+        headArgs: this.headArgs,
+        forwardFactored,
+      },
+      batch,
+      where,
+    );
   }
 
   parameterBreakdown(): ParameterBreakdown {
