@@ -1,13 +1,14 @@
 // Benchmark: does a training step's time depend on the vocabulary? The issue's MMoE configuration
 // (batch 1024, target item + three sequences of 50 in one `item` table, 19 other sparse fields, d = 16,
 // MMoE 4 experts [256, 128], towers [64], mean-pooled sequences, lazy Adam rows + tf.train.adam) with
-// the 19 fields sharing one `field` table, both tables at 10^4 and at 10^7 rows. Ids are Zipf(1.1) or
+// the 19 fields sharing one `field` table, both tables at 10^4 and at 10^7 rows. Ids are Zipf(1.1),
+// Zipf(1.1) over only 10^4 ids (so the distinct rows per step stay equal and only the table grows), or
 // uniform (core's bench/ids.mjs, scattered over the table); every step draws a new batch, so rows the
 // Zipf tail touches for the first time are initialised inside the measured steps, as in training.
 // Windows of the four cases are interleaved so machine load hits them alike; the table gives CPU ms
 // per step (process.cpuUsage; one tfjs thread) and wall ms, medians of BENCH_WINDOWS windows.
 // Run: pnpm --filter @dtrn/model build && node bench/vocab-scaling.bench.mjs
-// Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_VOCABS=10000,10000000 BENCH_DISTRIBUTIONS=zipf,uniform
+// Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_VOCABS=10000,10000000 BENCH_DISTRIBUTIONS=zipf,zipf-1e4,uniform
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the op gradients
 import { createRng } from '@dtrn/base';
@@ -18,7 +19,8 @@ import { createModel } from '../dist/index.js';
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
 const vocabularies = (process.env.BENCH_VOCABS ?? '10000,10000000').split(',').map(Number);
-const distributions = (process.env.BENCH_DISTRIBUTIONS ?? 'zipf,uniform').split(',');
+const distributions = (process.env.BENCH_DISTRIBUTIONS ?? 'zipf,zipf-1e4,uniform').split(',');
+const LABELS = { zipf: 'Zipf(1.1)', 'zipf-1e4': 'Zipf(1.1) over 10^4 ids', uniform: 'uniform' };
 const B = 1024;
 const numFields = 19;
 const L = 50;
@@ -166,7 +168,7 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const c of cases) {
   const base = cases.find((other) => other.distribution === c.distribution && other.rows === vocabularies[0]);
   console.log(
-    `| ${c.distribution === 'zipf' ? 'Zipf(1.1)' : c.distribution} | ${c.rows.toLocaleString('en-US')} | ${Math.round(median(c.distinct)).toLocaleString('en-US')} | ${median(c.cpu).toFixed(0)} | ${median(c.wall).toFixed(0)} | ${(median(c.cpu) / median(base.cpu)).toFixed(2)}x |`,
+    `| ${LABELS[c.distribution] ?? c.distribution} | ${c.rows.toLocaleString('en-US')} | ${Math.round(median(c.distinct)).toLocaleString('en-US')} | ${median(c.cpu).toFixed(0)} | ${median(c.wall).toFixed(0)} | ${(median(c.cpu) / median(base.cpu)).toFixed(2)}x |`,
   );
 }
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
