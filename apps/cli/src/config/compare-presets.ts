@@ -96,7 +96,7 @@ function reproductionPreset(setting: SyntheticSetting): CompareConfigInput {
     description: `The ${setting} setting at the reproduction size (50k rows, sequences of 10; docs/results): Shared-Bottom, PLE and DTRN-PLE, early stopping on validation mean AUC.`,
     data: { kind: 'synthetic', setting, size: 'small', generator: { ...REPRODUCTION_GENERATOR } },
     models,
-    seeds: 3,
+    seeds: 5, // DATA.md rule 5: at least 5 seeds
     training: { epochs: 8, batchSize: 256, learningRate: 0.005, patience: 2 },
     modelOverrides: {
       embeddingDim: 24,
@@ -118,7 +118,7 @@ function demoPreset(setting: SyntheticSetting): CompareConfigInput {
     description: `The ${setting} setting at demo size (500k rows): every model preset, early stopping on validation mean AUC.`,
     data: { kind: 'synthetic', setting, size: 'demo' },
     models: [...FULL_MODEL_SET],
-    seeds: 3,
+    seeds: 5, // DATA.md rule 5: at least 5 seeds
     training: { epochs: 8, batchSize: 2048, learningRate: 0.002, patience: 2, checkpointEverySteps: 500 },
     modelOverrides: DEMO_MODEL,
   };
