@@ -51,4 +51,3 @@ export function makeIds(count, rows, distribution, rng) {
   }
   return ids;
 }
-

@@ -228,7 +228,6 @@ export class EmbeddingTable {
       for (let j = 0; j < dim; j++) out[target + j] = values[from + j]!;
     }
   }
-
 }
 
 /** Throws a DataError naming table, position and id unless every id is a row of `table`. */
