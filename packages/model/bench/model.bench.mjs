@@ -17,26 +17,28 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the op gradients
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel } from '../dist/index.js';
+import { bce } from './bce.mjs';
+import {
+  d,
+  L,
+  MMOE_HEAD,
+  median,
+  mmoeModelArgs,
+  mmoeSchema,
+  numBehaviors,
+  numFields,
+  vocabulary,
+} from './mmoe-config.mjs';
 
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
 const models = (process.env.BENCH_MODELS ?? 'floor,mmoe,naive,dtrn').split(',');
 const profile = process.env.BENCH_PROFILE === '1';
 const B = 1024;
-const numFields = 20;
-const vocabulary = 10_000;
-const L = 50;
-const numBehaviors = 3;
-const d = 16;
 const candidates = 200;
 
 await tf.setBackend('wasm');
 await tf.ready();
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function percentile(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -49,25 +51,7 @@ function random() {
   return seed / 2 ** 32;
 }
 
-const schema = {
-  idSpaces: Array.from({ length: numFields }, (_, f) => ({
-    name: f === 0 ? 'item' : `f${f}`,
-    size: vocabulary,
-    oov: 'error',
-  })),
-  sparseFields: Array.from({ length: numFields }, (_, f) => ({
-    name: f === 0 ? 'target_item' : `field_${f}`,
-    idSpace: f === 0 ? 'item' : `f${f}`,
-  })),
-  denseFields: [],
-  sequences: {
-    behaviors: ['click', 'cart', 'order'].map((name) => ({ name, maxLength: L })),
-    itemIdSpace: 'item',
-    sideFields: [],
-    targetField: 'target_item',
-  },
-  tasks: [{ name: 'click' }, { name: 'conversion' }],
-};
+const schema = mmoeSchema();
 
 function makeBatch(size) {
   const sparse = Array.from({ length: numFields }, () =>
@@ -106,19 +90,6 @@ function candidateBatch(source, count) {
   };
 }
 
-function bce(logits, labels) {
-  return tf.tidy(() =>
-    tf.addN(
-      logits.map((logit, k) => {
-        const y = tf.tensor2d(labels[k], [labels[k].length, 1]);
-        return tf.mean(
-          tf.sub(tf.add(tf.relu(logit), tf.log1p(tf.exp(tf.neg(tf.abs(logit))))), tf.mul(logit, y)),
-        );
-      }),
-    ),
-  );
-}
-
 /** Wall and CPU ms per call of fn, median over windows of `steps` calls. */
 function timeIt(fn, steps = stepsPerWindow) {
   fn();
@@ -145,15 +116,8 @@ async function profileKernels(label, fn) {
   console.log(`${label}: ${top.map(([n, ms]) => `${n} ${ms.toFixed(1)} ms`).join(', ')}`);
 }
 
-const MMOE_HEAD = { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] };
 const ARGS = {
-  mmoe: {
-    bottom: 'shared',
-    sequenceEncoder: 'mean-pool',
-    head: 'mmoe',
-    headArgs: MMOE_HEAD,
-    embeddingDim: d,
-  },
+  mmoe: mmoeModelArgs,
   dtrn: { bottom: 'dtrn', head: 'mmoe', headArgs: MMOE_HEAD, embeddingDim: d },
 };
 

@@ -15,6 +15,8 @@ import { createRng } from '@dtrn/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeIds } from '../../core/bench/ids.mjs';
 import { createModel } from '../dist/index.js';
+import { bce } from './bce.mjs';
+import { L, median, mmoeModelArgs, mmoeSchema, numBehaviors, numFields } from './mmoe-config.mjs';
 
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
@@ -22,44 +24,14 @@ const vocabularies = (process.env.BENCH_VOCABS ?? '10000,10000000').split(',').m
 const distributions = (process.env.BENCH_DISTRIBUTIONS ?? 'zipf,zipf-1e4,uniform').split(',');
 const LABELS = { zipf: 'Zipf(1.1)', 'zipf-1e4': 'Zipf(1.1) over 10^4 ids', uniform: 'uniform' };
 const B = 1024;
-const numFields = 19;
-const L = 50;
-const numBehaviors = 3;
-const d = 16;
 
 await tf.setBackend('wasm');
 await tf.ready();
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function schemaFor(rows) {
-  return {
-    idSpaces: [
-      { name: 'item', size: rows, oov: 'error' },
-      { name: 'field', size: rows, oov: 'error' },
-    ],
-    sparseFields: [
-      { name: 'target_item', idSpace: 'item' },
-      ...Array.from({ length: numFields }, (_, f) => ({ name: `field_${f}`, idSpace: 'field' })),
-    ],
-    denseFields: [],
-    sequences: {
-      behaviors: ['click', 'cart', 'order'].map((name) => ({ name, maxLength: L })),
-      itemIdSpace: 'item',
-      sideFields: [],
-      targetField: 'target_item',
-    },
-    tasks: [{ name: 'click' }, { name: 'conversion' }],
-  };
-}
-
 /** One batch: the target and every sequence position draw from one id stream of the `item` table. */
 function makeBatch(rows, distribution, rng) {
   const items = makeIds(B * (1 + numBehaviors * L), rows, distribution, rng);
-  const fields = makeIds(B * numFields, rows, distribution, rng);
+  const fields = makeIds(B * (numFields - 1), rows, distribution, rng);
   let next = B;
   const sequences = Array.from({ length: numBehaviors }, () => {
     const column = new Int32Array(B * L);
@@ -71,7 +43,7 @@ function makeBatch(rows, distribution, rng) {
   });
   const sparse = [
     items.slice(0, B),
-    ...Array.from({ length: numFields }, (_, f) => fields.slice(f * B, (f + 1) * B)),
+    ...Array.from({ length: numFields - 1 }, (_, f) => fields.slice(f * B, (f + 1) * B)),
   ];
   const labels = [0, 1].map(() => Float32Array.from({ length: B }, () => (rng.next() < 0.3 ? 1 : 0)));
   const distinct =
@@ -82,27 +54,8 @@ function makeBatch(rows, distribution, rng) {
   };
 }
 
-function bce(logits, labels) {
-  return tf.tidy(() =>
-    tf.addN(
-      logits.map((logit, k) => {
-        const y = tf.tensor2d(labels[k], [labels[k].length, 1]);
-        return tf.mean(
-          tf.sub(tf.add(tf.relu(logit), tf.log1p(tf.exp(tf.neg(tf.abs(logit))))), tf.mul(logit, y)),
-        );
-      }),
-    ),
-  );
-}
-
 function makeCase(rows, distribution) {
-  const model = createModel(schemaFor(rows), {
-    bottom: 'shared',
-    sequenceEncoder: 'mean-pool',
-    head: 'mmoe',
-    headArgs: { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] },
-    embeddingDim: d,
-  });
+  const model = createModel(mmoeSchema({ rows, sharedFieldTable: true }), mmoeModelArgs);
   const optimizer = tf.train.adam(0.001);
   const variables = [...model.variableGroups.shared, ...model.variableGroups.perTask.flat()];
   const rng = createRng(`${rows}/${distribution}`);

@@ -1,40 +1,17 @@
-// The issue's MMoE benchmark configuration, shared by the trainer benchmarks: 2 tasks, 20 sparse
-// fields of vocabulary 10,000 (field 0 is the target item, whose id space the three behavior
-// sequences share), three sequences of length 50 mean-pooled, d = 16, MMoE 4 experts [256, 128],
-// towers [64]; conversion is defined on clicks (its sample mask is the click label).
-export const numFields = 20;
-export const vocabulary = 10_000;
-export const L = 50;
-export const numBehaviors = 3;
-export const d = 16;
+// The issue's MMoE benchmark configuration (schema and model args from @dtrn/model's bench) plus
+// what the trainer benchmarks add: seeded random batches and a restartable cycling source.
+// Conversion is defined on clicks here (its sample mask is the click label).
+import {
+  L,
+  mmoeModelArgs,
+  mmoeSchema,
+  numBehaviors,
+  numFields,
+  vocabulary,
+} from '../../model/bench/mmoe-config.mjs';
 
-export const schema = {
-  idSpaces: Array.from({ length: numFields }, (_, f) => ({
-    name: f === 0 ? 'item' : `f${f}`,
-    size: vocabulary,
-    oov: 'error',
-  })),
-  sparseFields: Array.from({ length: numFields }, (_, f) => ({
-    name: f === 0 ? 'target_item' : `field_${f}`,
-    idSpace: f === 0 ? 'item' : `f${f}`,
-  })),
-  denseFields: [],
-  sequences: {
-    behaviors: ['click', 'cart', 'order'].map((name) => ({ name, maxLength: L })),
-    itemIdSpace: 'item',
-    sideFields: [],
-    targetField: 'target_item',
-  },
-  tasks: [{ name: 'click' }, { name: 'conversion' }],
-};
-
-export const modelArgs = {
-  bottom: 'shared',
-  sequenceEncoder: 'mean-pool',
-  head: 'mmoe',
-  headArgs: { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] },
-  embeddingDim: d,
-};
+export const schema = mmoeSchema();
+export const modelArgs = mmoeModelArgs;
 
 /** A seeded generator of random batches (uniform ids, sequences of random length, left-padded). */
 export function batchMaker(seed = 12345) {
