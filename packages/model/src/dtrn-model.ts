@@ -31,6 +31,7 @@ import { type FeatureLayout, planFeatures } from './feature-layout.js';
 import type { ResolvedModelArgs } from './model-args.js';
 import { type ModelPreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
+import { adoptSharedBank } from './shared-bank.js';
 import { assignDenseState, checkDenseState, readDenseState } from './state.js';
 
 interface DetailedOutputs {
@@ -271,26 +272,7 @@ export class DtrnModel implements RecommenderModel {
   /** Uses the embeddings of `handle` (from `shareEmbeddings()` of a model with the same config). */
   useSharedEmbeddings(handle: unknown): void {
     this.assertAlive('useSharedEmbeddings');
-    const where = 'DtrnModel.useSharedEmbeddings';
-    if (!this.bank || handle === null) {
-      if (!this.bank && handle === null) return;
-      throw new ConfigError(`${where}: the handle does not fit this model's embeddings`, {
-        expected: this.bank ? `a handle of tables ${this.bank.tableNames.join(', ')}` : 'null (no tables)',
-        found: handle === null ? 'null' : 'a handle of embedding tables',
-      });
-    }
-    const shared = EmbeddingBank.fromShared(handle as SharedEmbeddingBankHandle);
-    const describe = (bank: EmbeddingBank) => {
-      const { sharedMemory: _, ...config } = bank.config;
-      return JSON.stringify(config);
-    };
-    if (describe(shared) !== describe(this.bank)) {
-      throw new ConfigError(`${where}: the shared embeddings have another configuration`, {
-        expected: describe(this.bank),
-        found: describe(shared),
-      });
-    }
-    this.bank = shared;
+    this.bank = adoptSharedBank(this.bank, handle, 'DtrnModel.useSharedEmbeddings');
   }
 
   /** One sparse optimizer step from `updates` (optionally one shard of the rows). */
