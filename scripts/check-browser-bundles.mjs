@@ -20,6 +20,7 @@ const includeNode = process.argv.includes('--include-node');
 const PACKAGES = [
   'base',
   'metrics',
+  'data',
   'datasets',
   'core',
   'hypernet-encoder',

@@ -1,20 +1,13 @@
-// Browser-safe entry point: no Node built-ins may be imported from here.
+// Browser-safe entry point: no Node built-ins may be imported from here. The data contract
+// (`Batch`, `DatasetSchema`, batching, splits, vocabularies, shards) is in `@dtrn/data`.
 
-export * from './data/index.js';
+export {
+  DEFAULT_LEAKAGE_ARGS,
+  findLeakyFeatures,
+  formatLeakageReport,
+  type LeakageArgs,
+  type LeakageFinding,
+  type LeakageReport,
+} from './leakage/find-leaky-features.js';
 export * from './loaders/index.js';
 export * from './synthetic/index.js';
-export type {
-  Batch,
-  BehaviorSpec,
-  DatasetSchema,
-  DenseFieldSpec,
-  IdSpaceSpec,
-  InMemoryDataset,
-  OovPolicy,
-  SampleSpace,
-  SequenceColumns,
-  SequenceSideFieldSpec,
-  SequencesSpec,
-  SparseFieldSpec,
-  TaskSpec,
-} from './types.js';

@@ -1,7 +1,7 @@
 /** scoreCandidates: same probabilities as predict, the factored path where it applies, clear errors. */
 import { isConfigError } from '@dtrn/base';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
-import { type Batch, sliceRows } from '@dtrn/datasets';
+import { type Batch, sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ModelPresetName } from './presets.js';

@@ -8,7 +8,7 @@
  */
 import { ConfigError } from '@dtrn/base';
 import { type EmbeddingBank, factoredRows } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 import type { MtlHeadBaseArgs, MtlHeadDefinition } from '@dtrn/mtl-heads';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BottomParams, bottomForward } from './bottom.js';

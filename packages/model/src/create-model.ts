@@ -1,5 +1,5 @@
 /** `createModel(schema, args)`: the one builder of every preset. */
-import { type DatasetSchema, validateSchema } from '@dtrn/datasets';
+import { type DatasetSchema, validateSchema } from '@dtrn/data';
 import { DtrnModel } from './dtrn-model.js';
 import { type ModelArgs, resolveModelArgs } from './model-args.js';
 import type { RecommenderModel } from './recommender-model.js';

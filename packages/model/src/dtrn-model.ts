@@ -15,7 +15,7 @@ import {
   type SharedEmbeddingBankHandle,
   type VariableGroups,
 } from '@dtrn/core';
-import type { Batch, DatasetSchema } from '@dtrn/datasets';
+import type { Batch, DatasetSchema } from '@dtrn/data';
 import { type AnyMtlHeadDefinition, expertUtilisation, getHead, type MtlHeadBaseArgs } from '@dtrn/mtl-heads';
 import * as tf from '@tensorflow/tfjs-core';
 import {

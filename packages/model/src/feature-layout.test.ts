@@ -1,5 +1,5 @@
 import { isConfigError } from '@dtrn/base';
-import type { DatasetSchema } from '@dtrn/datasets';
+import type { DatasetSchema } from '@dtrn/data';
 import { describe, expect, it } from 'vitest';
 import { planFeatures } from './feature-layout.js';
 import { resolveModelArgs } from './model-args.js';

@@ -10,7 +10,7 @@
  */
 import { ConfigError, closestMatch } from '@dtrn/base';
 import type { EmbeddingTableSpec } from '@dtrn/core';
-import type { DatasetSchema } from '@dtrn/datasets';
+import type { DatasetSchema } from '@dtrn/data';
 import type { ResolvedModelArgs } from './model-args.js';
 
 /** One sub-embedding of a composed element: its table, column offset and width in the element. */

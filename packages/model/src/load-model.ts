@@ -5,7 +5,7 @@
  */
 import { ConfigError, DataError, isDtrnError } from '@dtrn/base';
 import type { Storage } from '@dtrn/core';
-import type { DatasetSchema } from '@dtrn/datasets';
+import type { DatasetSchema } from '@dtrn/data';
 import { createModel } from './create-model.js';
 import { parseManifest } from './manifest-check.js';
 import type { ModelArgs } from './model-args.js';

@@ -6,7 +6,7 @@
 import { deriveSeed } from '@dtrn/base';
 import { EmbeddingBank, type EmbeddingUpdate } from '@dtrn/core';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
-import { sliceRows } from '@dtrn/datasets';
+import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { planFeatures } from './feature-layout.js';

@@ -1,7 +1,7 @@
 /** prepare(): gathered rows, masks, sparse gradients into the bank, misuse errors. */
 import { isConfigError, isShapeError } from '@dtrn/base';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
-import { sliceRows } from '@dtrn/datasets';
+import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { DtrnModel } from './dtrn-model.js';

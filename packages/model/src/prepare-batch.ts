@@ -12,7 +12,7 @@ import {
   type PreparedBatch,
   ShapeError,
 } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureLayout } from './feature-layout.js';
 import { gatherPooled, pooledRowGradients } from './pooled-gather.js';

@@ -1,6 +1,6 @@
 /** Every preset builds from the tiny synthetic schema: shapes, variable groups, parameter counts, leaks. */
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
-import { sliceRows } from '@dtrn/datasets';
+import { sliceRows } from '@dtrn/data';
 import { hypernetEncoderParameterCount, resolveHypernetEncoderArgs } from '@dtrn/hypernet-encoder';
 import { getHead } from '@dtrn/mtl-heads';
 import { resolveSenetRefinerArgs, senetRefinerParameterCount } from '@dtrn/senet-refiner';

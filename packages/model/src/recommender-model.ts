@@ -1,6 +1,6 @@
 /** The model type `createModel` returns: a core `MultiTaskModel` plus what save/load and apps use. */
 import type { ModelInspection, MultiTaskModel, PreparedBatch } from '@dtrn/core';
-import type { Batch, DatasetSchema } from '@dtrn/datasets';
+import type { Batch, DatasetSchema } from '@dtrn/data';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedModelArgs } from './model-args.js';
 

@@ -2,7 +2,7 @@
 import { isDataError } from '@dtrn/base';
 import { MemoryStorage } from '@dtrn/core';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
-import { sliceRows } from '@dtrn/datasets';
+import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from './load-model.js';

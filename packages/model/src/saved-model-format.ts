@@ -2,7 +2,7 @@
  * The saved-model layout (documented in the README so it can be read without tfjs): a directory
  * with `manifest.json` and little-endian float32 binaries (`dense.bin`, `embedding-<i>.bin`).
  */
-import { IS_LITTLE_ENDIAN, xxhash32 } from '@dtrn/datasets';
+import { IS_LITTLE_ENDIAN, xxhash32 } from '@dtrn/data';
 
 export const SAVED_MODEL_FORMAT = 'dtrn.saved-model';
 export const SAVED_MODEL_VERSION = 1;

@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '@dtrn/core';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
-import { type Batch, sliceRows } from '@dtrn/datasets';
+import { type Batch, sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ModelPresetName } from './presets.js';

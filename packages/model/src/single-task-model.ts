@@ -13,7 +13,7 @@ import type {
   PreparedBatch,
   VariableGroups,
 } from '@dtrn/core';
-import type { Batch, DatasetSchema } from '@dtrn/datasets';
+import type { Batch, DatasetSchema } from '@dtrn/data';
 import type * as tf from '@tensorflow/tfjs-core';
 import { DtrnModel } from './dtrn-model.js';
 import type { ResolvedModelArgs } from './model-args.js';

@@ -1,7 +1,7 @@
 /** getState / setState: copies under stable names; restores into a fresh model built from the same config. */
 import { isShapeError } from '@dtrn/base';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
-import { sliceRows } from '@dtrn/datasets';
+import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectSamePredictions, tinyData, tinyModel, trainStep } from './test-support/tiny.js';

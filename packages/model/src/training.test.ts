@@ -7,7 +7,7 @@
  * several minutes. CI runs both projects, so it runs once there; a short check that one DTRN step
  * sequence lowers the loss runs on both backends.
  */
-import { sliceRows } from '@dtrn/datasets';
+import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { MODEL_PRESET_NAMES } from './presets.js';

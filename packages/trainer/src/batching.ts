@@ -1,11 +1,11 @@
 /**
  * Training batches as a pure function of (seed, epoch, batch index), so a resumed run can start in
  * the middle of an epoch and see exactly the batches an uninterrupted run would. Datasets in
- * memory go through `@dtrn/datasets`' `batches` (its permutation depends only on seed and epoch);
+ * memory go through `@dtrn/data`' `batches` (its permutation depends only on seed and epoch);
  * any other source (shards, streams) implements `TrainingBatches` itself.
  */
 import { ConfigError, checkNumber, DataError } from '@dtrn/base';
-import { type Batch, batches, countBatches, type InMemoryDataset } from '@dtrn/datasets';
+import { type Batch, batches, countBatches, type InMemoryDataset } from '@dtrn/data';
 
 /** The batches of every epoch, restartable at any batch. */
 export interface TrainingBatches {
@@ -29,7 +29,7 @@ export interface DatasetBatchesOptions {
   readonly dropLast?: boolean;
 }
 
-/** Training batches of an in-memory dataset (`@dtrn/datasets` `batches`, shuffled per epoch). */
+/** Training batches of an in-memory dataset (`@dtrn/data` `batches`, shuffled per epoch). */
 export function datasetBatches(dataset: InMemoryDataset, options: DatasetBatchesOptions): TrainingBatches {
   const batchSize = checkNumber(options.batchSize, { integer: true, min: 1 }, 'batchSize');
   const dropLast = options.dropLast ?? false;

@@ -6,7 +6,7 @@
  */
 import { ConfigError, DataError, deriveSeed } from '@dtrn/base';
 import type { ModelState } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 import type { MultiTaskReport } from '@dtrn/metrics';
 import type { LossBalancer } from './balancers/balancer.js';
 import type { TrainingBatches } from './batching.js';

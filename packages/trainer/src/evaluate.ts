@@ -5,7 +5,7 @@
  */
 import { assertKnownKeys, optionalBoolean, optionalNumber } from '@dtrn/base';
 import type { MultiTaskModel } from '@dtrn/core';
-import { type Batch, batches, type InMemoryDataset } from '@dtrn/datasets';
+import { type Batch, batches, type InMemoryDataset } from '@dtrn/data';
 import { MultiTaskAccumulator, type MultiTaskReport } from '@dtrn/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import { isTrainingBatches, type TrainingBatches } from './batching.js';

@@ -1,6 +1,6 @@
 /** Input checks and the batch source shared by `fit` and `fitParallel`. */
 import { ConfigError } from '@dtrn/base';
-import type { InMemoryDataset } from '@dtrn/datasets';
+import type { InMemoryDataset } from '@dtrn/data';
 import { datasetBatches, isTrainingBatches, type TrainingBatches } from './batching.js';
 import type { EvaluationData } from './evaluate.js';
 import type { FitOptions, ResolvedFitOptions } from './fit-options.js';

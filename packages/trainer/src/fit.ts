@@ -6,7 +6,7 @@
  * (seed, step)). The epoch machinery is shared with `fitParallel` (epoch-loop.ts).
  */
 import type { MultiTaskModel } from '@dtrn/core';
-import type { Batch, InMemoryDataset } from '@dtrn/datasets';
+import type { Batch, InMemoryDataset } from '@dtrn/data';
 import { createBalancer } from './balancers/create-balancer.js';
 import type { TrainingBatches } from './batching.js';
 import { DenseAdam } from './dense-adam.js';

@@ -4,7 +4,7 @@
  * embedding gradients to the model (sparse row updates) and the dense ones to the optimizer.
  */
 import { type MultiTaskModel, type PreparedBatch, ShapeError } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no op gradients; tfjs-layers (a peer dependency) registers all of them
 // on import, in its Node and browser builds (tfjs-core's dist/register_all_gradients cannot be

@@ -3,7 +3,7 @@
  * and each model's AUC interval, all from pooled bootstraps (test rows resampled within each seed).
  */
 import { deriveSeed } from '@dtrn/base';
-import type { InMemoryDataset } from '@dtrn/datasets';
+import type { InMemoryDataset } from '@dtrn/data';
 import { pooledBootstrapCi, pooledPairedBootstrapDiff } from '@dtrn/metrics';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { GainInterval, ModelSummary } from './results-types.js';

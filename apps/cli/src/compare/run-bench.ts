@@ -4,7 +4,8 @@
  * few steps, then `steps` timed training steps and `steps` timed inference batches.
  */
 import type { BackendPreference } from '@dtrn/core';
-import { batches, generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
+import { batches } from '@dtrn/data';
+import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
 import { fit, predictBatch } from '@dtrn/trainer';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import { useBackend } from '../runtime/backend.js';

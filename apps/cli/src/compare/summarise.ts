@@ -1,6 +1,6 @@
 /** Mean ± std over seeds, oracle AUCs and the meaningfulness check (DATA.md rule 1). */
 
-import type { InMemoryDataset } from '@dtrn/datasets';
+import type { InMemoryDataset } from '@dtrn/data';
 import { oracleReport } from '@dtrn/datasets';
 import { aucOrUndefined, meanAndStd } from '@dtrn/metrics';
 import type { MeaningfulnessCheck, MeanStd, ModelRun, ModelSummary, OracleSummary } from './results-types.js';

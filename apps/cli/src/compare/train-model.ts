@@ -5,7 +5,7 @@
  */
 import { ConfigError, closestMatch } from '@dtrn/base';
 import type { ModelInspection, MultiTaskModel } from '@dtrn/core';
-import { type Batch, sliceRows } from '@dtrn/datasets';
+import { type Batch, sliceRows } from '@dtrn/data';
 import { type EpochEndEvent, evaluate, type FitResult, fit, type ProgressEvent } from '@dtrn/trainer';
 import type { TrainingConfig } from '../config/training-config.js';
 import type { LoadedData } from '../data/load-data.js';

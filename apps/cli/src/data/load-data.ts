@@ -7,18 +7,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@dtrn/base';
+import { type DatasetSchema, type InMemoryDataset, splitDataset } from '@dtrn/data';
+import { readShards } from '@dtrn/data/node';
 import {
-  type DatasetSchema,
   fileSource,
   generateMultiBehaviorData,
-  type InMemoryDataset,
   loadAliCcp,
   loadAliExpress,
   loadOtto,
   type MultiBehaviorArgs,
   type ProgressCallback,
-  readShards,
-  splitDataset,
   syntheticPreset,
 } from '@dtrn/datasets/node';
 import type { DataConfig } from '../config/data-config.js';

@@ -5,8 +5,8 @@
  */
 import { join, resolve } from 'node:path';
 import { FileStorage } from '@dtrn/core/node';
+import { writeShards } from '@dtrn/data/node';
 import type { ProgressCallback } from '@dtrn/datasets';
-import { writeShards } from '@dtrn/datasets/node';
 import { reporterOf } from '../compare/run-options.js';
 import { type DataConfig, dataSchema } from '../config/data-config.js';
 import { parseStrict } from '../config/strict-schema.js';

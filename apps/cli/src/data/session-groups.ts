@@ -5,7 +5,8 @@
  * the app sets them from that column, for raw OTTO files and for shards prepared from them.
  */
 import { DataError } from '@dtrn/base';
-import { type InMemoryDataset, OTTO_SESSION_COLUMN } from '@dtrn/datasets';
+import type { InMemoryDataset } from '@dtrn/data';
+import { OTTO_SESSION_COLUMN } from '@dtrn/datasets';
 
 /** Largest integer a float32 column holds exactly (2^24). */
 const FLOAT32_EXACT_INTEGERS = 2 ** 24;

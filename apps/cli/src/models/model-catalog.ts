@@ -1,6 +1,6 @@
 /** What the app needs from a model library: named presets built from a dataset schema. */
 import type { MultiTaskModel, Storage } from '@dtrn/core';
-import type { Batch, DatasetSchema } from '@dtrn/datasets';
+import type { Batch, DatasetSchema } from '@dtrn/data';
 
 export interface CreateModelOptions {
   /** Base seed of the model's weights (the run's seed). */

@@ -11,6 +11,7 @@ const PACKAGES = [
   '@dtrn/cli',
   '@dtrn/base',
   '@dtrn/core',
+  '@dtrn/data',
   '@dtrn/datasets',
   '@dtrn/metrics',
   '@dtrn/model',

@@ -3,7 +3,7 @@
  * (`@dtrn/trainer/testing`) over the schema's sparse fields, under two names so a gain pair exists.
  * The real presets come from @dtrn/model (see src/models/dtrn-catalog.ts).
  */
-import { summarizeSchema } from '@dtrn/datasets';
+import { summarizeSchema } from '@dtrn/data';
 import { TinyMultiTaskModel } from '@dtrn/trainer/testing';
 import type { ModelCatalog } from '../../src/models/model-catalog.js';
 

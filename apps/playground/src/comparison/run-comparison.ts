@@ -7,14 +7,8 @@
  * It never picks a tfjs backend (the caller has) and leaves no tensors behind.
  */
 import type { ModelInspection, MultiTaskModel } from '@dtrn/core';
-import {
-  type Batch,
-  generateMultiBehaviorData,
-  type InMemoryDataset,
-  sliceRows,
-  splitDataset,
-  syntheticPreset,
-} from '@dtrn/datasets';
+import { type Batch, type InMemoryDataset, sliceRows, splitDataset } from '@dtrn/data';
+import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
 import { createModel, type ModelPresetName } from '@dtrn/model';
 import { evaluate, fit } from '@dtrn/trainer';
 import { scaledModelArgs } from '../config/model-scale.js';

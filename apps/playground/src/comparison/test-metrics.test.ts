@@ -1,4 +1,5 @@
-import { generateMultiBehaviorData, splitDataset, syntheticPreset } from '@dtrn/datasets';
+import { splitDataset } from '@dtrn/data';
+import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
 import { auc } from '@dtrn/metrics';
 import { describe, expect, it } from 'vitest';
 import { aucDifferences, oracleAucs } from './test-metrics.js';

@@ -3,7 +3,8 @@
  * per-task test metrics of a model, and paired bootstrap intervals of AUC differences between two
  * models on the same test rows (each task over its own sample space).
  */
-import { type InMemoryDataset, oracleReport } from '@dtrn/datasets';
+import type { InMemoryDataset } from '@dtrn/data';
+import { oracleReport } from '@dtrn/datasets';
 import { aucOrUndefined, type MultiTaskReport, pairedBootstrapDiff } from '@dtrn/metrics';
 import type { AucDifference, OracleResult, TaskResult } from '../protocol.js';
 

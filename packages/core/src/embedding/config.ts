@@ -229,7 +229,7 @@ export function resolveEmbeddingBankArgs(args: unknown): ResolvedEmbeddingBankAr
 }
 
 /**
- * Table specs from a dataset schema's id spaces (`{ name, size }`, as `@dtrn/datasets` defines
+ * Table specs from a dataset schema's id spaces (`{ name, size }`, as `@dtrn/data` defines
  * them), all with width `dim` unless `dims` names another width for a space.
  */
 export function tablesFromIdSpaces(

@@ -1,6 +1,6 @@
 /** Wraps generated MMoE data as an InMemoryDataset with dense fields (the dtrn data contract). */
 import { ConfigError } from '@dtrn/base';
-import type { DatasetSchema, InMemoryDataset } from '../types.js';
+import type { DatasetSchema, InMemoryDataset } from '@dtrn/data';
 import type { MmoeData } from './mmoe-generator.js';
 
 /** Options of {@link mmoeDataToDataset}. */

@@ -1,7 +1,7 @@
 import { isConfigError } from '@dtrn/base';
+import { validateDataset } from '@dtrn/data';
 import { describe, expect, it } from 'vitest';
-import { findLeakyFeatures } from '../data/find-leaky-features.js';
-import { validateDataset } from '../data/validate-dataset.js';
+import { findLeakyFeatures } from '../leakage/find-leaky-features.js';
 import { resolveMultiBehaviorArgs } from './multi-behavior-args.js';
 import { generateMultiBehaviorData } from './multi-behavior-generator.js';
 import { syntheticPreset } from './presets.js';

@@ -3,7 +3,7 @@
  * with side fields, click and conversion labels with controlled conflict, and the true logits
  * (oracle and partial oracles) as extras.
  */
-import type { InMemoryDataset } from '../types.js';
+import type { InMemoryDataset } from '@dtrn/data';
 import {
   type MultiBehaviorArgs,
   type ResolvedMultiBehaviorArgs,

@@ -1,5 +1,5 @@
+import { validateDataset } from '@dtrn/data';
 import { describe, expect, it } from 'vitest';
-import { validateDataset } from '../data/validate-dataset.js';
 import { generateMultiBehaviorData } from './multi-behavior-generator.js';
 import { SYNTHETIC_SETTINGS, syntheticPreset } from './presets.js';
 import { correlation, rankAuc, rate, sparseColumn, tiny } from './test-utils.js';

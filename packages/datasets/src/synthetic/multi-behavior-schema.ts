@@ -1,5 +1,5 @@
 /** Field names and the DatasetSchema of the multi-behavior generator's output. */
-import type { DatasetSchema, IdSpaceSpec, SparseFieldSpec } from '../types.js';
+import type { DatasetSchema, IdSpaceSpec, SparseFieldSpec } from '@dtrn/data';
 import type { ResolvedMultiBehaviorArgs } from './multi-behavior-args.js';
 import { BEHAVIORS, numRecencyBuckets, TARGET_AGE_ID } from './multi-behavior-sequences.js';
 import { USER_FIELD_SIZES } from './multi-behavior-world.js';

@@ -3,7 +3,7 @@
  * AUC function (this package does not depend on @dtrn/metrics: callers compute the AUCs).
  */
 import { DataError } from '@dtrn/base';
-import type { InMemoryDataset } from '../types.js';
+import type { InMemoryDataset } from '@dtrn/data';
 import { ORACLE_KINDS, type OracleKind } from './multi-behavior-generator.js';
 
 /** One task's labels and oracle logits over its sample space. */

@@ -1,6 +1,6 @@
 /** Helpers for this folder's tests (Node only; not exported by the package). */
 import { createHash } from 'node:crypto';
-import type { InMemoryDataset } from '../types.js';
+import type { InMemoryDataset } from '@dtrn/data';
 import { generateMultiBehaviorData, type SyntheticDataset } from './multi-behavior-generator.js';
 import { SYNTHETIC_SPARSE_FIELDS } from './multi-behavior-schema.js';
 import { type SyntheticSetting, syntheticPreset } from './presets.js';

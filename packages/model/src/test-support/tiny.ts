@@ -1,13 +1,8 @@
 /** Shared helpers of the model tests: tiny synthetic data, tiny presets, a minimal training loop. */
 
-import {
-  type Batch,
-  binaryAuc,
-  generateMultiBehaviorData,
-  type InMemoryDataset,
-  sliceRows,
-  syntheticPreset,
-} from '@dtrn/datasets';
+import { type Batch, type InMemoryDataset, sliceRows } from '@dtrn/data';
+import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
+import { aucOrUndefined } from '@dtrn/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { createModel } from '../create-model.js';
@@ -135,7 +130,7 @@ export function evaluateAuc(model: RecommenderModel, data: InMemoryDataset): num
       labels.push(data.labels[k]![i]!);
       kept.push(scores[i]!);
     }
-    return binaryAuc(kept, labels) ?? Number.NaN;
+    return aucOrUndefined(labels, kept) ?? Number.NaN;
   });
 }
 

@@ -3,7 +3,7 @@
  * the whole batch (each worker normalises its partial loss by them, so the partial losses add up to
  * the full batch's loss).
  */
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 
 /** Rows [start, end) of worker `worker` out of `workers` for a batch of `size` rows. */
 export function workerRowRange(

@@ -9,7 +9,7 @@
  * one set of embedding rows on shared memory, each touched row once per step.
  */
 import type { ModelState } from '@dtrn/core';
-import type { InMemoryDataset } from '@dtrn/datasets';
+import type { InMemoryDataset } from '@dtrn/data';
 import type { LossBalancer } from '../balancers/balancer.js';
 import { createBalancer } from '../balancers/create-balancer.js';
 import type { TrainingBatches } from '../batching.js';

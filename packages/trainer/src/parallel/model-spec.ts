@@ -8,7 +8,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assertKnownKeys, assertPlainObject, ConfigError } from '@dtrn/base';
 import type { MultiTaskModel } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 
 export interface ModelSpec {
   /**

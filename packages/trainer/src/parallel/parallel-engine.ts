@@ -20,7 +20,7 @@
  */
 import { ConfigError, deriveSeed, ShapeError } from '@dtrn/base';
 import type { ModelState } from '@dtrn/core';
-import { type Batch, batches, type InMemoryDataset } from '@dtrn/datasets';
+import { type Batch, batches, type InMemoryDataset } from '@dtrn/data';
 import { MultiTaskAccumulator, type MultiTaskReport } from '@dtrn/metrics';
 import { isTrainingBatches } from '../batching.js';
 import type { DenseAdamState } from '../dense-adam.js';

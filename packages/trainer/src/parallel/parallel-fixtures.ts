@@ -5,7 +5,7 @@
  */
 import { Rng } from '@dtrn/base';
 import type { ModelState } from '@dtrn/core';
-import type { DatasetSchema, InMemoryDataset } from '@dtrn/datasets';
+import type { DatasetSchema, InMemoryDataset } from '@dtrn/data';
 
 const FIELDS = 3;
 const VOCABULARY = 40;

@@ -9,7 +9,7 @@
  * row-update region (row-update-region.ts), and `apply` names every worker's region.
  */
 import type { ModelState } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 import type { BalancingArgs } from '../balancers/create-balancer.js';
 import type { DenseAdamState, ResolvedAdamArgs } from '../dense-adam.js';
 import type { ExchangeBuffers } from './exchange.js';

@@ -10,7 +10,7 @@
  */
 import { ConfigError } from '@dtrn/base';
 import type { EmbeddingUpdate, MultiTaskModel, PreparedBatch } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { readRowUpdates } from './row-update-region.js';
 

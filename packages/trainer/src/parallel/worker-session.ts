@@ -8,7 +8,7 @@
  */
 import { ConfigError, ShapeError } from '@dtrn/base';
 import type { MultiTaskModel, PreparedBatch } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 // Registers every op gradient (tfjs-core alone registers none).
 import '@tensorflow/tfjs-layers';

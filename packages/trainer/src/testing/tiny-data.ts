@@ -1,6 +1,6 @@
 /** Tiny click / conversion data with a learnable signal, for the trainer's tests and benchmark. */
 import { Rng } from '@dtrn/base';
-import type { InMemoryDataset } from '@dtrn/datasets';
+import type { InMemoryDataset } from '@dtrn/data';
 
 export interface TinyDataArgs {
   readonly size: number;

@@ -14,7 +14,7 @@ import {
   type PreparedBatch,
   ShapeError,
 } from '@dtrn/core';
-import type { Batch } from '@dtrn/datasets';
+import type { Batch } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface TinyModelArgs {

@@ -1,7 +1,6 @@
 /** The dataset schema of Ali-CCP samples. */
 
-import type { Vocabulary } from '../../data/index.js';
-import type { DatasetSchema } from '../../types.js';
+import type { DatasetSchema, Vocabulary } from '@dtrn/data';
 import { ALI_CCP_BAGS, ALI_CCP_BEHAVIOR_SPACE, ALI_CCP_SINGLE_FIELDS } from './fields.js';
 import { ALI_CCP_SPACES, SINGLE_FIELD_SPACES } from './id-spaces.js';
 

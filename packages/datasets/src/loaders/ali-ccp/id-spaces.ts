@@ -3,7 +3,7 @@
  * fields, which share the `behavior` space with the four bags (keys prefixed by kind, so a category
  * and a shop with the same raw id stay apart). Counting and mapping both go through here.
  */
-import { type Vocabulary, VocabularyBuilder } from '../../data/index.js';
+import { type Vocabulary, VocabularyBuilder } from '@dtrn/data';
 import {
   ALI_CCP_BAGS,
   ALI_CCP_BEHAVIOR_SPACE,

@@ -8,7 +8,7 @@
  * common_feature_index (19 + 4 * bagLength ints each) plus one batch per split.
  */
 import { DataError } from '@dtrn/base';
-import type { Vocabulary } from '../../data/index.js';
+import type { Vocabulary } from '@dtrn/data';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';

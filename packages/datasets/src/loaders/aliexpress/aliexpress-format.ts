@@ -4,8 +4,7 @@
  * `search_id,categorical_1..categorical_16,numerical_1..numerical_63,click,conversion`.
  */
 import { DataError } from '@dtrn/base';
-import type { Vocabulary } from '../../data/index.js';
-import type { DatasetSchema } from '../../types.js';
+import type { DatasetSchema, Vocabulary } from '@dtrn/data';
 
 export const ALIEXPRESS_CATEGORICAL = Array.from({ length: 16 }, (_, i) => `categorical_${i + 1}`);
 export const ALIEXPRESS_NUMERICAL = Array.from({ length: 63 }, (_, i) => `numerical_${i + 1}`);

@@ -4,7 +4,7 @@
  * the line number). search_id is validated but not used as a feature (as in the reference library).
  * Memory: the 16 vocabularies plus one batch per split.
  */
-import { type Vocabulary, VocabularyBuilder } from '../../data/index.js';
+import { type Vocabulary, VocabularyBuilder } from '@dtrn/data';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';

@@ -6,7 +6,7 @@
  * per split; never the file.
  */
 import { DataError } from '@dtrn/base';
-import { type Vocabulary, VocabularyBuilder } from '../../data/index.js';
+import { type Vocabulary, VocabularyBuilder } from '@dtrn/data';
 import { assertBalanced, type FileReport, RowLedger } from '../bad-input.js';
 import { forEachRow } from '../io/line-loop.js';
 import type { DataSource } from '../io/source.js';

@@ -5,7 +5,7 @@
  * of attempts a session may get fewer negatives than asked (counted in the report).
  */
 import type { Rng } from '@dtrn/base';
-import type { Vocabulary } from '../../data/index.js';
+import type { Vocabulary } from '@dtrn/data';
 
 export type NegativeSampling = 'popularity' | 'uniform';
 export const NEGATIVE_SAMPLINGS: readonly NegativeSampling[] = ['popularity', 'uniform'];

@@ -4,7 +4,7 @@
  * one per sampled negative (all labels 0). All rows of a session share its sequences.
  */
 import { createRng, deriveSeed } from '@dtrn/base';
-import type { Vocabulary } from '../../data/index.js';
+import type { Vocabulary } from '@dtrn/data';
 import { type DatasetBuilder, fillRightAligned } from '../shared/dataset-builder.js';
 import type { NegativeSampler } from './negative-sampler.js';
 import type { ResolvedOttoArgs } from './otto-args.js';

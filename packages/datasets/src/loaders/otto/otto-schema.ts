@@ -1,6 +1,5 @@
 /** The dataset schema of OTTO samples: target item, three typed sequences, three tasks. */
-import type { Vocabulary } from '../../data/index.js';
-import type { DatasetSchema } from '../../types.js';
+import type { DatasetSchema, Vocabulary } from '@dtrn/data';
 import type { ResolvedOttoArgs } from './otto-args.js';
 
 /** Extra column holding the session's ordinal in the file (a group id for GAUC by session). */

@@ -3,7 +3,7 @@
  * them into datasets (all rows, or batches of a fixed size while streaming). A loader fills the
  * staging `row` and calls `commit()`; memory is the committed rows only.
  */
-import type { DatasetSchema, InMemoryDataset, SequenceColumns } from '../../types.js';
+import type { DatasetSchema, InMemoryDataset, SequenceColumns } from '@dtrn/data';
 
 export interface StagedRow {
   /** Per sparse field, the mapped id. */

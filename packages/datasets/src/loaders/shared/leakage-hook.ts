@@ -2,8 +2,9 @@
  * Runs the leakage check (`findLeakyFeatures`) on the first training batch a loader emits: the whole
  * training split for `loadX`, the first `batchSize` training rows for `streamX`.
  */
-import { findLeakyFeatures, type LeakageReport } from '../../data/index.js';
-import type { InMemoryDataset } from '../../types.js';
+
+import type { InMemoryDataset } from '@dtrn/data';
+import { findLeakyFeatures, type LeakageReport } from '../../leakage/find-leaky-features.js';
 import type { SplitName } from './split-assignment.js';
 
 export type BatchHandler = (split: SplitName, batch: InMemoryDataset) => void | Promise<void>;

@@ -2,8 +2,9 @@
  * What every loader does with its per-split batches: one `DatasetBuilder` per split, the final
  * flush, and `loadX` as `streamX`'s run with unbounded batches collected into one dataset per split.
  */
-import type { LeakageReport } from '../../data/index.js';
-import type { DatasetSchema, InMemoryDataset } from '../../types.js';
+
+import type { DatasetSchema, InMemoryDataset } from '@dtrn/data';
+import type { LeakageReport } from '../../leakage/find-leaky-features.js';
 import { DatasetBuilder } from './dataset-builder.js';
 import type { BatchHandler } from './leakage-hook.js';
 import { SPLIT_NAMES, type SplitName } from './split-assignment.js';
