@@ -8,9 +8,9 @@
 // tarball carries the LICENSE.
 import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
-  existsSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -142,7 +142,9 @@ rmSync(scratch, { recursive: true, force: true });
  * only imports the layer packages for their registration and loads the model; both must predict the same.
  */
 async function checkBundledLayerRegistration(dir) {
-  const requireFromTsup = createRequire(createRequire(join(root, 'package.json')).resolve('tsup/package.json'));
+  const requireFromTsup = createRequire(
+    createRequire(join(root, 'package.json')).resolve('tsup/package.json'),
+  );
   const esbuild = await import(requireFromTsup.resolve('esbuild'));
   writeFileSync(
     join(dir, 'save-layers-model.mjs'),

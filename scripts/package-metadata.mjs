@@ -44,7 +44,8 @@ for (const group of ['packages', 'apps']) {
     const licenseFile = join(dir, 'LICENSE');
     const licenseOk = existsSync(licenseFile) && readFileSync(licenseFile, 'utf8') === license;
     if (check) {
-      if (updated !== text) problems.push(`${file}: publishing metadata differs (run node scripts/package-metadata.mjs)`);
+      if (updated !== text)
+        problems.push(`${file}: publishing metadata differs (run node scripts/package-metadata.mjs)`);
       if (!licenseOk) problems.push(`${licenseFile}: missing or different from the root LICENSE`);
     } else {
       if (updated !== text) writeFileSync(file, updated);
@@ -56,4 +57,7 @@ if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-if (check) console.log('package metadata: every publishable package has its LICENSE, repository, homepage, bugs and exports conditions');
+if (check)
+  console.log(
+    'package metadata: every publishable package has its LICENSE, repository, homepage, bugs and exports conditions',
+  );
