@@ -79,18 +79,26 @@ export class ShardWriter {
   private pendingRows = 0;
   private columnKey: string | undefined;
   private closed = false;
+  /** The normalised schema as JSON, and the schema objects already found equal to it. */
+  private readonly schemaKey: string;
+  private readonly acceptedSchemas = new WeakSet<DatasetSchema>();
 
   private constructor(dir: string, schema: DatasetSchema, args: WriteShardsArgs) {
     this.dir = dir;
     this.schema = schema;
+    this.schemaKey = JSON.stringify(schema);
+    this.acceptedSchemas.add(schema);
     this.args = resolveWriteArgs(args);
     this.metadata = args.metadata;
   }
 
-  /** Creates `dir` if needed and refuses an existing shard set unless `overwrite`. */
+  /**
+   * Creates `dir` if needed and refuses an existing shard set unless `overwrite`. `schema` may be
+   * raw (as a loader builds it): the writer validates it and keeps its normalised form.
+   */
   static async open(dir: string, schema: DatasetSchema, args: WriteShardsArgs = {}): Promise<ShardWriter> {
     assertLittleEndian();
-    const writer = new ShardWriter(dir, validateSchema(JSON.parse(JSON.stringify(schema))), args);
+    const writer = new ShardWriter(dir, normaliseSchema(schema, 'ShardWriter.open: schema'), args);
     await mkdir(dir, { recursive: true });
     const manifestPath = join(dir, MANIFEST_FILE);
     if (!writer.args.overwrite && (await fileExists(manifestPath))) {
@@ -112,9 +120,7 @@ export class ShardWriter {
    */
   async append(dataset: InMemoryDataset): Promise<void> {
     if (this.closed) throw new ConfigError('ShardWriter.append: the writer is closed');
-    if (JSON.stringify(dataset.schema) !== JSON.stringify(this.schema)) {
-      throw new ConfigError('ShardWriter.append: the dataset has a different schema than the writer');
-    }
+    this.checkSchema(dataset.schema);
     const key = shardColumnsOf(dataset)
       .map((column) => column.path)
       .join('\n');
@@ -186,6 +192,24 @@ export class ShardWriter {
     for (const shard of this.shards) await rm(join(this.dir, shard.file), { force: true });
   }
 
+  /** Accepts a schema whose normalised form equals the writer's (raw or validated alike). */
+  private checkSchema(schema: DatasetSchema): void {
+    if (this.acceptedSchemas.has(schema)) return;
+    const normalised = normaliseSchema(schema, 'ShardWriter.append: dataset.schema');
+    if (JSON.stringify(normalised) !== this.schemaKey) {
+      const mine = this.schema as unknown as Record<string, unknown>;
+      const theirs = normalised as unknown as Record<string, unknown>;
+      const differing = [...new Set([...Object.keys(mine), ...Object.keys(theirs)])].filter(
+        (key) => JSON.stringify(mine[key]) !== JSON.stringify(theirs[key]),
+      );
+      throw new ConfigError('ShardWriter.append: the dataset has a different schema than the writer', {
+        expected: "the schema the writer was opened with (the same after validateSchema's normalisation)",
+        found: `a schema differing in ${differing.join(', ')}`,
+      });
+    }
+    this.acceptedSchemas.add(schema);
+  }
+
   private async flush(): Promise<void> {
     if (this.pendingRows === 0 || !this.buffer) return;
     await this.writeShard(sliceRows(this.buffer, 0, this.pendingRows));
@@ -200,7 +224,15 @@ export class ShardWriter {
   }
 }
 
-/** Writes `dataset` to `dir` as shards plus a manifest; returns the manifest. */
+/** `schema` validated and in canonical form (defaults filled in, keys in order), compared as JSON. */
+function normaliseSchema(schema: DatasetSchema, where: string): DatasetSchema {
+  return validateSchema(JSON.parse(JSON.stringify(schema)), where);
+}
+
+/**
+ * Writes `dataset` to `dir` as shards plus a manifest; returns the manifest. The dataset's schema
+ * may be raw (as a loader returns it); the manifest stores its normalised form.
+ */
 export async function writeShards(
   dataset: InMemoryDataset,
   dir: string,

@@ -9,8 +9,8 @@ import { decodeShard, encodeShard, type ShardManifest, shardColumnsOf } from './
 import { iterateShards, readShardManifest, readShards } from './shard-reader-node.js';
 import { ShardWriter, writeShards } from './shard-writer-node.js';
 import { sliceRows, takeRows } from './take-rows.js';
-import { tinyDataset } from './testing.js';
-import type { InMemoryDataset } from './types.js';
+import { rawTinySchema, tinyDataset } from './testing.js';
+import type { DatasetSchema, InMemoryDataset } from './types.js';
 import { validateDataset } from './validate-dataset.js';
 import { xxhash32 } from './xxhash32.js';
 
@@ -155,6 +155,35 @@ describe('writeShards / readShards / iterateShards', () => {
     );
     await strict.abort();
     expect(await readdir(other)).toEqual([]);
+  });
+
+  it('takes raw schemas (as loaders build them) and compares normalised forms', async () => {
+    const ds = tinyDataset(12);
+    // Raw: no denseFields default filled, tasks without sampleSpace, keys in another order.
+    const { groupField, tasks, ...rest } = rawTinySchema() as Record<string, unknown>;
+    const raw = { groupField, tasks, ...rest } as unknown as DatasetSchema;
+    const rawData = { ...ds, schema: raw };
+    const dir = await scratch();
+    const manifest = await writeShards(rawData, dir, { rowsPerShard: 5 });
+    expect(manifest.schema).toEqual(ds.schema);
+    expect(columnsOf(await readShards(dir))).toEqual(columnsOf(ds));
+
+    // Appends of raw and validated schemas mix; a real difference is named.
+    const other = await scratch();
+    const writer = await ShardWriter.open(other, raw, { rowsPerShard: 5 });
+    await writer.append(sliceRows(rawData, 0, 6));
+    await writer.append(sliceRows(ds, 6, 12));
+    const renamed = { ...ds, schema: { ...raw, tasks: [{ name: 'click' }, { name: 'buy' }] } };
+    const error = await rejection(writer.append(renamed as InMemoryDataset));
+    expect(isConfigError(error)).toBe(true);
+    expect(error.message).toContain('different schema than the writer');
+    expect(error.message).toContain('a schema differing in tasks');
+    expect((await writer.close()).rows).toBe(12);
+    expect(columnsOf(await readShards(other))).toEqual(columnsOf(ds));
+
+    const invalid = { ...ds, schema: { ...raw, groupField: 'nope' } } as unknown as InMemoryDataset;
+    const openError = await rejection(ShardWriter.open(await scratch(), invalid.schema));
+    expect(openError.message).toContain('ShardWriter.open: schema.groupField');
   });
 
   it('refuses to overwrite unless asked, and then removes the old shard files', async () => {
