@@ -129,6 +129,15 @@ const cases: Case[] = [
     rows: 4,
   },
   {
+    // 1e39 is finite as a double but Infinity as a float32.
+    loader: 'ali-ccp',
+    load: aliCcp,
+    file: 'ali-ccp/bad/float32-overflow.csv',
+    reason: 'non-finite',
+    at: /float32-overflow\.csv:3:\d+: value of field 205 overflows float32/,
+    rows: 4,
+  },
+  {
     loader: 'ali-ccp',
     load: aliCcp,
     file: 'ali-ccp/bad/id-out-of-range.csv',
@@ -198,6 +207,14 @@ const cases: Case[] = [
     file: 'aliexpress/bad/non-finite.csv',
     reason: 'non-finite',
     at: /non-finite\.csv:4:\d+: numerical_63 is not finite/,
+    rows: 4,
+  },
+  {
+    loader: 'aliexpress',
+    load: aliExpress,
+    file: 'aliexpress/bad/float32-overflow.csv',
+    reason: 'non-finite',
+    at: /float32-overflow\.csv:4:35: numerical_1 overflows float32 \[non-finite\] \(expected a finite float32/,
     rows: 4,
   },
   {

@@ -3,7 +3,7 @@
  * Kept fields go to a reusable `ParsedFeatures`; problems go to the ledger located at the item.
  */
 import type { CellLocation } from '../shared/csv-checks.js';
-import { isIdCell } from '../shared/csv-checks.js';
+import { FLOAT32_EXPECTED, isFiniteFloat32, isIdCell } from '../shared/csv-checks.js';
 import { ALI_CCP_BAGS, ALI_CCP_FIELD_SLOTS, ALI_CCP_SINGLE_FIELDS } from './fields.js';
 
 export class ParsedFeatures {
@@ -78,11 +78,14 @@ export function parseFeatureList(
       (valueLength === 1 && list.charCodeAt(idEnd + 1) === 49);
     const valueText = isOne ? '1' : list.slice(idEnd + 1, itemEnd);
     const value = isOne ? 1 : Number(valueText);
-    if (valueText === '' || !Number.isFinite(value)) {
+    if (valueText === '' || !isFiniteFloat32(value)) {
+      const overflows = valueText.trim() !== '' && Number.isFinite(value);
       at.ledger.reject(
         Number.isNaN(value) && !/nan/i.test(valueText) ? 'malformed' : 'non-finite',
-        `value of field ${field} is not a finite number`,
-        { where: { ...where, column: column + idEnd + 1 }, expected: 'a finite number', found: valueText },
+        overflows
+          ? `value of field ${field} overflows float32`
+          : `value of field ${field} is not a finite number`,
+        { where: { ...where, column: column + idEnd + 1 }, expected: FLOAT32_EXPECTED, found: valueText },
       );
       return false;
     }

@@ -77,7 +77,18 @@ export function rejectIdCell(cell: string, name: string, column: number, at: Cel
   }
 }
 
-/** Parses a finite number cell; records `non-finite` or `malformed` and returns undefined on failure. */
+/** What a float32 column holds: finite after rounding to float32 (|x| up to about 3.4028235e38). */
+export const FLOAT32_EXPECTED = 'a finite float32 (|x| <= 3.4028235e38)';
+
+/** True when `value` stays finite in a Float32Array (1e39 is finite as a double, Infinity as a float32). */
+export function isFiniteFloat32(value: number): boolean {
+  return Number.isFinite(Math.fround(value));
+}
+
+/**
+ * Parses a number cell that goes into a float32 column; records `non-finite` (NaN, infinities, and
+ * values that overflow float32) or `malformed` and returns undefined on failure.
+ */
 export function parseFinite(
   cell: string,
   name: string,
@@ -85,9 +96,15 @@ export function parseFinite(
   at: CellLocation,
 ): number | undefined {
   const value = Number(cell);
-  if (cell !== '' && Number.isFinite(value)) return value;
+  if (cell !== '' && isFiniteFloat32(value)) return value;
   const where = { file: at.file, line: at.line, column };
-  if (/^[+-]?(nan|inf|infinity)$/i.test(cell.trim())) {
+  if (cell.trim() !== '' && Number.isFinite(value)) {
+    at.ledger.reject('non-finite', `${name} overflows float32`, {
+      where,
+      expected: FLOAT32_EXPECTED,
+      found: cell,
+    });
+  } else if (/^[+-]?(nan|inf|infinity)$/i.test(cell.trim())) {
     at.ledger.reject('non-finite', `${name} is not finite`, {
       where,
       expected: 'a finite number',
