@@ -1,5 +1,5 @@
 // Browser-safe entry point: no Node built-ins may be imported from here.
-export { createModel } from './create-model.js';
+export { checkModelConfig, createModel } from './create-model.js';
 export { DtrnModel } from './dtrn-model.js';
 export { type ElementPart, type FeatureLayout, planFeatures } from './feature-layout.js';
 export {
