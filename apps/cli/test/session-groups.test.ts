@@ -1,43 +1,37 @@
-/** OTTO's session column becomes the GAUC groups, for raw files; bad ordinals are refused. */
-import { fileURLToPath } from 'node:url';
-import { isDataError } from '@dtrn/base';
-import { OTTO_SESSION_COLUMN } from '@dtrn/datasets';
-import { describe, expect, it } from 'vitest';
+/** GAUC by session on OTTO: the session is the schema's group field, for raw files and prepared shards. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OTTO_SESSION_FIELD } from '@dtrn/datasets';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadData } from '../src/data/load-data.js';
-import { withSessionGroups } from '../src/data/session-groups.js';
+import { runPrepare } from '../src/data/run-prepare.js';
+import { OTTO_SAMPLE } from './helpers/raw-data.js';
 
-const OTTO_FIXTURE = fileURLToPath(
-  new URL('../../../packages/datasets/test/fixtures/otto/otto_sample_train.jsonl', import.meta.url),
-);
+const root = mkdtempSync(join(tmpdir(), 'dtrn-session-groups-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('session groups', () => {
-  it('sets the groups of every OTTO split from the session ordinals', async () => {
-    const data = await loadData({ kind: 'otto', path: OTTO_FIXTURE, loader: {} }, 1);
-    let rows = 0;
-    for (const split of [data.train, data.validation, data.test]) {
-      const sessions = split.extras![OTTO_SESSION_COLUMN]!;
-      expect(split.groups).toBeInstanceOf(Int32Array);
-      expect(Array.from(split.groups!)).toEqual(Array.from(sessions));
-      rows += split.size;
+  it('groups every OTTO split by session, and prepared shards keep them', async () => {
+    const raw = await loadData({ kind: 'otto', path: OTTO_SAMPLE, loader: {} }, 1);
+    expect(raw.schema.groupField).toBe(OTTO_SESSION_FIELD);
+    const sessionIndex = raw.schema.sparseFields.findIndex((field) => field.name === OTTO_SESSION_FIELD);
+    const seen = new Set<number>();
+    for (const split of [raw.train, raw.validation, raw.test]) {
+      expect(Array.from(split.groups!)).toEqual(Array.from(split.sparse[sessionIndex]!));
+      for (const session of new Set(split.groups)) {
+        expect(seen.has(session)).toBe(false); // a session is in one split only
+        seen.add(session);
+      }
     }
-    expect(rows).toBeGreaterThan(0);
-    expect(new Set(data.train.groups).size).toBeGreaterThan(1); // several sessions, not one group
-  });
+    expect(seen.size).toBe(20);
 
-  it('refuses ordinals a float32 column cannot hold exactly, naming the row', async () => {
-    const data = await loadData({ kind: 'otto', path: OTTO_FIXTURE, loader: {} }, 1);
-    const sessions = Float32Array.from(data.test.extras![OTTO_SESSION_COLUMN]!);
-    sessions[1] = 2 ** 24;
-    const { groups: _dropped, ...withoutGroups } = data.test;
-    const bad = { ...withoutGroups, extras: { ...data.test.extras, [OTTO_SESSION_COLUMN]: sessions } };
-    try {
-      withSessionGroups(bad, 'test split');
-      throw new Error('expected a DataError');
-    } catch (error) {
-      expect(isDataError(error)).toBe(true);
-      expect((error as Error).message).toContain('test split: a session ordinal is not an exact integer');
-      expect((error as Error).message).toContain('index 1');
-      expect((error as Error).message).toContain('found 16777216');
+    const out = join(root, 'otto');
+    await runPrepare({ data: { kind: 'otto', path: OTTO_SAMPLE }, out, seed: 1 });
+    const prepared = await loadData({ kind: 'shards', path: out }, 1);
+    for (const split of ['train', 'validation', 'test'] as const) {
+      expect(prepared[split].groups).toBeInstanceOf(Int32Array);
+      expect(Array.from(prepared[split].groups!)).toEqual(Array.from(raw[split].groups!));
     }
   });
 });

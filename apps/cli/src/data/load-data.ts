@@ -10,6 +10,7 @@ import { ConfigError } from '@dtrn/base';
 import { type DatasetSchema, type InMemoryDataset, splitDataset } from '@dtrn/data';
 import { readShards } from '@dtrn/data/node';
 import {
+  type FileReport,
   fileSource,
   generateMultiBehaviorData,
   loadAliCcp,
@@ -20,7 +21,6 @@ import {
   syntheticPreset,
 } from '@dtrn/datasets/node';
 import type { DataConfig } from '../config/data-config.js';
-import { withSessionGroups } from './session-groups.js';
 
 export interface LoadedData {
   readonly schema: DatasetSchema;
@@ -31,6 +31,8 @@ export interface LoadedData {
   readonly description: string;
   /** Loader-specific provenance (row accounting, leakage report), JSON-able. */
   readonly provenance: Record<string, unknown>;
+  /** Row accounting of each raw file read (read = used + skipped + filtered); empty otherwise. */
+  readonly files: readonly FileReport[];
 }
 
 /** Expected raw files per data set, relative to `--data`. */
@@ -99,6 +101,7 @@ export async function loadData(
       ...splits,
       description: `synthetic ${config.setting}/${config.size}, ${data.size} rows (seed ${seed})`,
       provenance: { generator: args, biases: data.synthetic.biases },
+      files: [],
     };
   }
   requireDataPath(config.kind, config.path);
@@ -109,11 +112,12 @@ export async function loadData(
     );
     return {
       schema: train!.schema,
-      train: withSessionGroups(train!, `${config.path}/train`),
-      validation: withSessionGroups(validation!, `${config.path}/validation`),
-      test: withSessionGroups(test!, `${config.path}/test`),
+      train: train!,
+      validation: validation!,
+      test: test!,
       description: `shards at ${config.path}`,
       provenance: { path: config.path },
+      files: [],
     };
   }
   const loaded =
@@ -137,11 +141,13 @@ export async function loadData(
             { seed, ...config.loader, ...progress },
           );
   const { train, validation, test } = loaded.datasets;
+  const report = loaded.report;
   return {
     schema: loaded.schema,
-    train: withSessionGroups(train, `${config.path} (train)`),
-    validation: withSessionGroups(validation, `${config.path} (validation)`),
-    test: withSessionGroups(test, `${config.path} (test)`),
+    train,
+    validation,
+    test,
+    files: 'file' in report ? [report.file] : Object.values(report.files),
     description: `${config.kind} from ${config.path}`,
     provenance: withoutNonJson({ report: loaded.report, leakage: loaded.leakage ?? null }) as Record<
       string,

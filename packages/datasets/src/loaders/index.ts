@@ -79,7 +79,7 @@ export {
   type ResolvedOttoArgs,
   resolveOttoArgs,
 } from './otto/otto-args.js';
-export { OTTO_SESSION_COLUMN, ottoSchema } from './otto/otto-schema.js';
+export { OTTO_SESSION_FIELD, ottoSchema } from './otto/otto-schema.js';
 // Low-level row parsers (for custom pipelines and benchmarks).
 export { OTTO_EVENT_TYPES, OttoSession, parseOttoLine } from './otto/parse-session.js';
 export type { CommonLoaderArgs } from './shared/common-args.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadOtto, streamOtto } from '../../src/loaders/otto/load-otto.js';
-import { OTTO_SESSION_COLUMN } from '../../src/loaders/otto/otto-schema.js';
+import { OTTO_SESSION_FIELD } from '../../src/loaders/otto/otto-schema.js';
 import { fixture, fixturePath } from './helpers.js';
 
 const FILE = 'otto/otto_sample_train.jsonl';
@@ -35,10 +35,11 @@ describe('OTTO loader on the real 20-session sample', () => {
     const train = datasets.train;
     const item = vocabularies.item;
     expect(item.numKnownIds).toBe(510);
-    const ordinals = train.extras![OTTO_SESSION_COLUMN]!;
+    const sessionIds = train.sparse[1]!; // the session field: ordinal + 1
+    expect(train.groups).toBe(sessionIds);
     let checkedRows = 0;
     sessions.forEach((session, ordinal) => {
-      const rows = [...ordinals.keys()].filter((row) => ordinals[row] === ordinal);
+      const rows = [...sessionIds.keys()].filter((row) => sessionIds[row] === ordinal + 1);
       const first = rows[0]!;
       // The cutoff is the number of prefix events (nothing is truncated with these lengths).
       let cutoff = 0;
@@ -87,6 +88,24 @@ describe('OTTO loader on the real 20-session sample', () => {
     expect(checkedRows).toBe(train.size);
     expect(report.positives + report.negatives).toBe(train.size);
     expect(report.negativesShort).toBe(0);
+  });
+
+  it('groups samples by session through the schema group field, in every split', async () => {
+    const { datasets, schema } = await loadOtto(fixture(FILE), { seed: 2 });
+    expect(schema.groupField).toBe(OTTO_SESSION_FIELD);
+    expect(schema.sparseFields.map((field) => field.name)).toEqual(['item', OTTO_SESSION_FIELD]);
+    expect(schema.idSpaces[1]).toEqual({ name: OTTO_SESSION_FIELD, size: 21, oov: 'error' });
+    const seen = new Set<number>();
+    for (const split of [datasets.train, datasets.validation, datasets.test]) {
+      expect(split.groups).toBe(split.sparse[1]);
+      expect(split.extras).toBeUndefined();
+      const own = new Set(split.groups);
+      for (const id of own) {
+        expect(seen.has(id)).toBe(false); // a session lives in one split
+        seen.add(id);
+      }
+    }
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
   it('is deterministic for a seed, differs across seeds, and streams the same rows in batches', async () => {

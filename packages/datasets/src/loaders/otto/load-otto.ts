@@ -23,7 +23,7 @@ import { chooseCutoff } from './cutoff.js';
 import { NegativeSampler } from './negative-sampler.js';
 import { type OttoArgs, type ResolvedOttoArgs, resolveOttoArgs } from './otto-args.js';
 import { OttoSampleMaker, type SessionSampleCounts } from './otto-samples.js';
-import { OTTO_SESSION_COLUMN, ottoSchema } from './otto-schema.js';
+import { ottoSchema } from './otto-schema.js';
 import { OttoSession, parseOttoLine } from './parse-session.js';
 
 export interface OttoCounts {
@@ -96,7 +96,7 @@ async function streamWithBatchSize(
   const file = ledger.report();
   assertBalanced(file);
   const item = itemCounter.build({ minFrequency: args.minFrequency });
-  const schema = ottoSchema(args, item);
+  const schema = ottoSchema(args, item, file.rowsUsed);
 
   // Pass 2: samples.
   const counts: SessionSampleCounts = {
@@ -107,7 +107,7 @@ async function streamWithBatchSize(
     negativesShort: 0,
   };
   const maker = new OttoSampleMaker(args, item, new NegativeSampler(item, args.negativeSampling), counts);
-  const builders = splitBuilders(schema, { timestamps: true, extras: [OTTO_SESSION_COLUMN] });
+  const builders = splitBuilders(schema, { timestamps: true, extras: [] });
   const samplesBySplit = zeroSplits();
   const secondLedger = new RowLedger(source.name, 'skip');
   let ordinal = 0;

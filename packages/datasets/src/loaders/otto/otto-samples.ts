@@ -34,7 +34,7 @@ export class OttoSampleMaker {
     this.negatives = new Int32Array(args.numNegatives);
   }
 
-  /** Appends the rows of `session` cut at `cutoff` to `builder`; `ordinal` goes to the session column. */
+  /** Appends the rows of `session` cut at `cutoff` to `builder`; `ordinal` (from 0) names its group. */
   addSession(session: OttoSession, cutoff: number, ordinal: number, builder: DatasetBuilder): void {
     const { aids, types, timestamps } = session;
     const row = builder.row;
@@ -49,7 +49,7 @@ export class OttoSampleMaker {
     }
     for (let t = 0; t < 3; t++) fillRightAligned(row.sequenceItems[t]!, this.prefixRows[t]!, lengths[t]!);
     row.timestamp = timestamps[cutoff - 1]!;
-    row.extras[0] = ordinal;
+    row.sparse[1] = ordinal + 1; // the session field: row 0 is padding
     // Future: distinct items in order of first interaction, with the types seen.
     const future = this.future;
     future.clear();
