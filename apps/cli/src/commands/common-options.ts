@@ -1,4 +1,6 @@
 /** Options shared by the subcommands, and the parsing of their values. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '@dtrn/base';
 import { BACKEND_PREFERENCES, type BackendPreference } from '@dtrn/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -117,13 +119,20 @@ export function defaultOut(command: string, name: string): string {
   return `runs/${command}-${name}-${stamp}`;
 }
 
-/** `--data <path>` sets the path of real-data presets; it is an error for synthetic data. */
+/**
+ * `--data <path>`: a directory written by `dtrn prepare` (it has `train/manifest.json`) becomes the
+ * data (`kind: shards`) whatever the preset or config names; any other path sets the path of the
+ * preset's real data set, and is an error for synthetic data.
+ */
 export function dataPathOverride(data: unknown, path: string | undefined): unknown {
   if (path === undefined) return data;
+  if (existsSync(join(path, 'train', 'manifest.json'))) return { kind: 'shards', path };
   const kind = (data as { kind?: string } | undefined)?.kind;
   if (kind === 'synthetic') {
     throw new ConfigError('--data is for real data and shards; this config generates synthetic data', {
-      expected: 'a preset such as otto, ali-ccp or aliexpress, or data.kind "shards" in the config',
+      expected:
+        'a directory written by dtrn prepare, a preset such as otto, ali-ccp or aliexpress, or data.kind "shards" in the config',
+      found: path,
     });
   }
   return { ...(data as object), path };

@@ -1,4 +1,6 @@
 /** `dtrn prepare <otto|ali-ccp|aliexpress|synthetic>`: raw data -> split shards. */
+
+import { ConfigError } from '@dtrn/base';
 import { SYNTHETIC_SETTINGS, SYNTHETIC_SIZES } from '@dtrn/datasets';
 import { Argument, Command, Option } from 'commander';
 import { deepMerge, readConfigFile } from '../config/load-config.js';
@@ -18,6 +20,7 @@ interface PrepareFlags extends CommonFlags {
   readonly seed?: number;
   readonly rowsPerShard?: number;
   readonly overwrite?: boolean;
+  readonly badInput?: 'error' | 'skip';
 }
 
 export function prepareCommand(context: CliContext): Command {
@@ -38,7 +41,13 @@ export function prepareCommand(context: CliContext): Command {
     .addOption(new Option('--size <name>', 'synthetic size').choices(SYNTHETIC_SIZES).default('small'))
     .option('--seed <n>', 'seed of splits, sampling and generation', integer('--seed', 0))
     .option('--rows-per-shard <n>', 'rows per shard file', integer('--rows-per-shard', 1))
-    .option('--overwrite', 'replace existing shards in --out');
+    .option('--overwrite', 'replace an --out written by an earlier dtrn prepare')
+    .addOption(
+      new Option(
+        '--bad-input <policy>',
+        'bad raw rows: error (stop at the first, naming file, line and field) or skip (count by reason)',
+      ).choices(['error', 'skip']),
+    );
   return addMessageOptions(command, { backend: false })
     .addHelpText(
       'after',
@@ -46,17 +55,24 @@ export function prepareCommand(context: CliContext): Command {
 Examples:
   $ dtrn prepare otto --data ~/data/otto-train.jsonl --out prepared/otto
   $ dtrn prepare ali-ccp --data ~/data/ali-ccp --out prepared/ali-ccp --config ali-ccp.yaml
-  $ dtrn prepare aliexpress --data ~/data/AliExpress_NL --out prepared/aliexpress-nl
+  $ dtrn prepare aliexpress --data ~/data/AliExpress_NL --out prepared/aliexpress-nl --bad-input skip
   $ dtrn prepare synthetic --setting full-conflict --size demo --out prepared/full-conflict
 
-Then: dtrn train --config <file with data: { kind: shards, path: prepared/otto }>`,
+Then: dtrn compare --preset otto --data prepared/otto   (or dtrn train --model ple --data prepared/otto)
+Writes to a temporary directory beside --out and renames it at the end: a failed prepare leaves nothing.`,
     )
     .action(async (dataset: (typeof PREPARE_DATASETS)[number], flags: PrepareFlags) => {
+      if (dataset === 'synthetic' && flags.badInput) {
+        throw new ConfigError('--bad-input is for raw files (otto, ali-ccp, aliexpress)', {
+          found: 'synthetic',
+        });
+      }
       const extra = flags.config ? await readConfigFile(flags.config) : {};
+      const badInput = flags.badInput ? { badInput: flags.badInput } : {};
       const data =
         dataset === 'synthetic'
           ? { kind: 'synthetic', setting: flags.setting, size: flags.size, generator: extra }
-          : { kind: dataset, path: flags.data ?? '', loader: deepMerge({}, extra) };
+          : { kind: dataset, path: flags.data ?? '', loader: deepMerge(extra, badInput) };
       await runPrepare({
         data,
         out: flags.out!,

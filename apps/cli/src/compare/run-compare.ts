@@ -30,7 +30,7 @@ import {
 } from './run-options.js';
 import { loadModelRun, saveModelRun } from './run-store.js';
 import { oracleAucs, summariseModels, summariseOracles } from './summarise.js';
-import { checkModelName, trainModel } from './train-model.js';
+import { checkModelName, checkModelsFit, trainModel } from './train-model.js';
 import { writeResults } from './write-results.js';
 
 /**
@@ -81,6 +81,8 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     tasks = data.schema.tasks.map((task) => task.name);
     dataDescription = data.description.replace(/ \(seed \d+\)$/, '');
     if (config.data.kind === 'synthetic') oraclesPerSeed.push(oracleAucs(data.test));
+    const models = config.models.map((name) => ({ name, overrides: overridesFor(config, name) }));
+    checkModelsFit(options.catalog, models, data, seed);
     const predictionsByModel = new Map<string, readonly Float32Array[]>();
     for (const model of config.models) {
       const saved = options.resume ? await loadModelRun(run, model, seed, tasks.length) : null;

@@ -20,7 +20,7 @@ import {
 } from './run-options.js';
 import { saveModelRun } from './run-store.js';
 import { notApplicable, oracleAucs, summariseModels, summariseOracles } from './summarise.js';
-import { checkModelName, trainModel } from './train-model.js';
+import { checkModelName, checkModelsFit, trainModel } from './train-model.js';
 import { writeResults } from './write-results.js';
 
 export interface RunTrainOptions extends TrainingRunOptions {
@@ -52,6 +52,12 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
   const data = await loadData(config.data, config.seed);
   progress.info(
     `${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
+  );
+  checkModelsFit(
+    options.catalog,
+    [{ name: config.model, overrides: config.modelOverrides }],
+    data,
+    config.seed,
   );
   const trained = await trainModel({
     catalog: options.catalog,

@@ -54,6 +54,20 @@ export function checkModelName(catalog: ModelCatalog, name: string, where: strin
   });
 }
 
+/**
+ * Checks that every model can be built on the data (e.g. TIM needs behavior sequences) before any
+ * trains, so a comparison does not fail after hours on its last model.
+ */
+export function checkModelsFit(
+  catalog: ModelCatalog,
+  models: readonly { readonly name: string; readonly overrides: Readonly<Record<string, unknown>> }[],
+  data: LoadedData,
+  seed: number,
+): void {
+  if (!catalog.check) return;
+  for (const { name, overrides } of models) catalog.check(name, data.schema, { seed, overrides });
+}
+
 function inspect(model: MultiTaskModel<Batch>, data: LoadedData): ModelInspection | null {
   if (!model.inspect || data.test.size === 0) return null;
   const rows = sliceRows(data.test, 0, Math.min(INSPECTION_ROWS, data.test.size));

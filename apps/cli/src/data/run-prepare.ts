@@ -1,17 +1,20 @@
 /**
  * `dtrn prepare`: raw files (or a synthetic preset) -> validated, id-mapped, split shards in
- * `<out>/{train,validation,test}` plus `<out>/prepare.json` (provenance, row counts, leakage check).
- * `train` and `compare` read them with `data: { kind: shards, path: <out> }`.
+ * `<out>/{train,validation,test}` plus `<out>/prepare.json` (provenance, row accounting, leakage
+ * check), written all or nothing (prepare-output.ts). `train` and `compare` read them with
+ * `--data <out>` or `data: { kind: shards, path: <out> }`.
  */
 import { join, resolve } from 'node:path';
+import { ConfigError } from '@dtrn/base';
 import { FileStorage } from '@dtrn/core/node';
 import { writeShards } from '@dtrn/data/node';
-import type { ProgressCallback } from '@dtrn/datasets';
+import type { FileReport, ProgressCallback } from '@dtrn/datasets';
 import { reporterOf } from '../compare/run-options.js';
 import { type DataConfig, dataSchema } from '../config/data-config.js';
 import { parseStrict } from '../config/strict-schema.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { loadData } from './load-data.js';
+import { writeAllOrNothing } from './prepare-output.js';
 
 export const PREPARE_DATASETS = ['otto', 'ali-ccp', 'aliexpress', 'synthetic'] as const;
 
@@ -37,7 +40,8 @@ function byteProgress(progress: ProgressReporter): ProgressCallback {
     const percent = event.totalBytes ? Math.floor((100 * event.bytesRead) / event.totalBytes) : -1;
     if (event.pass !== lastPass) lastShown = -1;
     lastPass = event.pass;
-    if (percent >= 0 && percent < lastShown + 10 && percent < 100) return;
+    // Every 10% and once at 100% (a file's last chunk and its end both report 100%).
+    if (percent >= 0 && (percent === lastShown || (percent < 100 && percent < lastShown + 10))) return;
     lastShown = percent;
     progress.info(
       `${event.file}: pass ${event.pass}/${event.passes}, ${(event.bytesRead / 2 ** 20).toFixed(1)} MiB${percent >= 0 ? ` (${percent}%)` : ''}`,
@@ -46,28 +50,65 @@ function byteProgress(progress: ProgressReporter): ProgressCallback {
   };
 }
 
+/** `counts` as `reason 2, other 1`, or '' when empty. */
+function byReason(counts: Readonly<Record<string, number | undefined>>): string {
+  const parts = Object.entries(counts).map(([reason, count]) => `${reason} ${count}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/** One line per input file: rows read = used + skipped + filtered, by reason, and skip examples. */
+export function reportRows(files: readonly FileReport[], progress: ProgressReporter): void {
+  for (const file of files) {
+    progress.info(
+      `${file.file}: ${file.rowsRead} rows read = ${file.rowsUsed} used + ${file.rowsSkipped} skipped${byReason(file.skippedByReason)} + ${file.rowsFiltered} filtered${byReason(file.filteredByReason)}${file.empty ? ' (empty file)' : ''}`,
+    );
+    for (const example of file.examples.slice(0, 3)) progress.info(`  skipped: ${example.message}`);
+    if (file.rowsSkipped > 3) {
+      progress.info(
+        `  ... ${file.rowsSkipped - 3} more (prepare.json keeps the first ${file.examples.length})`,
+      );
+    }
+    const { examples: _examples, ...counts } = file;
+    progress.json({ type: 'rows', ...counts });
+  }
+}
+
 export async function runPrepare(options: RunPrepareOptions): Promise<PrepareOutcome> {
   const progress = reporterOf(options.progress);
   const data: DataConfig = parseStrict(dataSchema, options.data, 'prepare data');
+  if (data.kind === 'shards') {
+    throw new ConfigError('dtrn prepare reads raw data or generates synthetic data, not shards', {
+      expected: 'data.kind otto, ali-ccp, aliexpress or synthetic',
+      found: 'shards',
+    });
+  }
   const seed = options.seed ?? 0;
   const directory = resolve(options.out);
-  const loaded = await loadData(data, seed, byteProgress(progress));
-  progress.info(
-    `${loaded.description}: train ${loaded.train.size}, validation ${loaded.validation.size}, test ${loaded.test.size} rows`,
-  );
-  for (const split of ['train', 'validation', 'test'] as const) {
-    await writeShards(loaded[split], join(directory, split), {
-      rowsPerShard: options.rowsPerShard ?? 100_000,
-      overwrite: options.overwrite ?? false,
-      metadata: { source: loaded.description, split, seed },
-    });
-    progress.info(`wrote ${split} shards to ${join(directory, split)}`);
-  }
-  const rows = { train: loaded.train.size, validation: loaded.validation.size, test: loaded.test.size };
-  await new FileStorage(directory).writeFile(
-    'prepare.json',
-    `${JSON.stringify({ data, seed, rows, provenance: loaded.provenance, createdAt: new Date().toISOString() }, null, 2)}\n`,
-  );
+  const overwrite = options.overwrite ?? false;
+  const rows = await writeAllOrNothing(directory, overwrite, async (temporary) => {
+    const loaded = await loadData(data, seed, byteProgress(progress));
+    reportRows(loaded.files, progress);
+    progress.info(
+      `${loaded.description}: train ${loaded.train.size}, validation ${loaded.validation.size}, test ${loaded.test.size} rows`,
+    );
+    for (const split of ['train', 'validation', 'test'] as const) {
+      const manifest = await writeShards(loaded[split], join(temporary, split), {
+        rowsPerShard: options.rowsPerShard ?? 100_000,
+        metadata: { source: loaded.description, split, seed },
+      });
+      progress.info(`wrote ${manifest.rows} ${split} rows in ${manifest.shards.length} shard file(s)`);
+    }
+    const counts = { train: loaded.train.size, validation: loaded.validation.size, test: loaded.test.size };
+    const record = {
+      data,
+      seed,
+      rows: counts,
+      provenance: loaded.provenance,
+      createdAt: new Date().toISOString(),
+    };
+    await new FileStorage(temporary).writeFile('prepare.json', `${JSON.stringify(record, null, 2)}\n`);
+    return counts;
+  });
   progress.json({ type: 'prepared', directory, rows });
   progress.result(
     `prepared ${directory}: train ${rows.train}, validation ${rows.validation}, test ${rows.test} rows`,

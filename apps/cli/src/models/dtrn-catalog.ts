@@ -1,6 +1,8 @@
 /** The app's model presets: @dtrn/model's named configurations (baselines, DTRN, ablations). */
-import { ConfigError } from '@dtrn/base';
+import { ConfigError, isConfigError } from '@dtrn/base';
+import type { DatasetSchema } from '@dtrn/data';
 import {
+  checkModelConfig,
   createModel,
   MODEL_PRESET_NAMES,
   type ModelArgs,
@@ -9,7 +11,7 @@ import {
   type RecommenderModel,
   saveModel,
 } from '@dtrn/model';
-import type { ModelCatalog } from './model-catalog.js';
+import type { CreateModelOptions, ModelCatalog } from './model-catalog.js';
 
 /**
  * The base each variant's gain is measured against: DTRN on head X against X; the ablations
@@ -40,13 +42,24 @@ function asPreset(name: string): ModelPresetName {
   throw new ConfigError(`unknown model preset "${name}"`, { expected: MODEL_PRESET_NAMES.join(', ') });
 }
 
+function argsOf(name: string, options: CreateModelOptions): ModelArgs {
+  return modelPreset(asPreset(name), { ...(options.overrides as ModelArgs), seed: options.seed });
+}
+
+/** The library's check, its message prefixed with the preset name (the data may not suit it). */
+function check(name: string, schema: DatasetSchema, options: CreateModelOptions): void {
+  try {
+    checkModelConfig(schema, argsOf(name, options));
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    throw new ConfigError(`model "${name}": ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export const dtrnCatalog: ModelCatalog = {
   names: MODEL_PRESET_NAMES,
-  create: (name, schema, options) =>
-    createModel(
-      schema,
-      modelPreset(asPreset(name), { ...(options.overrides as ModelArgs), seed: options.seed }),
-    ),
+  create: (name, schema, options) => createModel(schema, argsOf(name, options)),
+  check,
   baseOf: (name) => BASE_OF[asPreset(name)] ?? null,
   describe: (name) => DESCRIPTIONS[asPreset(name)],
   // Models from `create` are @dtrn/model RecommenderModels: the saved directory is documented there.

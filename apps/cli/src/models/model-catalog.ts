@@ -13,6 +13,11 @@ export interface ModelCatalog {
   /** Preset names, in display order. */
   readonly names: readonly string[];
   create(name: string, schema: DatasetSchema, options: CreateModelOptions): MultiTaskModel<Batch>;
+  /**
+   * Throws the ConfigError `create` would throw for this schema, without building the model (no
+   * tensors): run for every model of a comparison before the first trains. Optional.
+   */
+  check?(name: string, schema: DatasetSchema, options: CreateModelOptions): void;
   /** The model a variant's gain is measured against (DTRN on head X against X), or null. */
   baseOf(name: string): string | null;
   /** One line about a preset for `--help` and reports. */
