@@ -18,6 +18,9 @@ import {
   loadOtto,
   type MultiBehaviorArgs,
   type ProgressCallback,
+  streamAliCcp,
+  streamAliExpress,
+  streamOtto,
   syntheticPreset,
 } from '@dtrn/datasets/node';
 import type { DataConfig } from '../config/data-config.js';
@@ -105,7 +108,6 @@ export async function loadData(
     };
   }
   requireDataPath(config.kind, config.path);
-  const progress = onProgress ? { onProgress } : {};
   if (config.kind === 'shards') {
     const [train, validation, test] = await Promise.all(
       (['train', 'validation', 'test'] as const).map((split) => readShards(join(config.path, split))),
@@ -122,36 +124,74 @@ export async function loadData(
   }
   const loaded =
     config.kind === 'otto'
-      ? await loadOtto(fileSource(config.path), { seed, ...config.loader, ...progress })
+      ? await loadOtto(fileSource(config.path), loaderArgs(config, seed, onProgress))
       : config.kind === 'ali-ccp'
-        ? await loadAliCcp(
-            {
-              trainSkeleton: fileSource(join(config.path, RAW_FILES['ali-ccp'].trainSkeleton)),
-              trainCommonFeatures: fileSource(join(config.path, RAW_FILES['ali-ccp'].trainCommonFeatures)),
-              testSkeleton: fileSource(join(config.path, RAW_FILES['ali-ccp'].testSkeleton)),
-              testCommonFeatures: fileSource(join(config.path, RAW_FILES['ali-ccp'].testCommonFeatures)),
-            },
-            { seed, ...config.loader, ...progress },
-          )
-        : await loadAliExpress(
-            {
-              train: fileSource(join(config.path, RAW_FILES.aliexpress.train)),
-              test: fileSource(join(config.path, RAW_FILES.aliexpress.test)),
-            },
-            { seed, ...config.loader, ...progress },
-          );
-  const { train, validation, test } = loaded.datasets;
-  const report = loaded.report;
+        ? await loadAliCcp(aliCcpSources(config.path), loaderArgs(config, seed, onProgress))
+        : await loadAliExpress(aliExpressSources(config.path), loaderArgs(config, seed, onProgress));
+  return { ...describeRaw(config, loaded), ...loaded.datasets };
+}
+
+/** A raw data set's config: the named loaders' files. */
+export type RawDataConfig = Extract<DataConfig, { kind: 'otto' | 'ali-ccp' | 'aliexpress' }>;
+
+/** What a raw data set is, without its rows (`streamRawData` hands those out batch by batch). */
+export type RawDataSummary = Omit<LoadedData, 'train' | 'validation' | 'test'>;
+
+function loaderArgs(config: RawDataConfig, seed: number, onProgress: ProgressCallback | undefined) {
+  return { seed, ...config.loader, ...(onProgress ? { onProgress } : {}) };
+}
+
+function aliCcpSources(path: string) {
+  const files = RAW_FILES['ali-ccp'];
   return {
-    schema: loaded.schema,
-    train,
-    validation,
-    test,
+    trainSkeleton: fileSource(join(path, files.trainSkeleton)),
+    trainCommonFeatures: fileSource(join(path, files.trainCommonFeatures)),
+    testSkeleton: fileSource(join(path, files.testSkeleton)),
+    testCommonFeatures: fileSource(join(path, files.testCommonFeatures)),
+  };
+}
+
+function aliExpressSources(path: string) {
+  return {
+    train: fileSource(join(path, RAW_FILES.aliexpress.train)),
+    test: fileSource(join(path, RAW_FILES.aliexpress.test)),
+  };
+}
+
+function describeRaw(
+  config: RawDataConfig,
+  result: {
+    schema: DatasetSchema;
+    report: { file: FileReport } | { files: Readonly<Record<string, FileReport>> };
+    leakage?: unknown;
+  },
+): RawDataSummary {
+  const report = result.report;
+  return {
+    schema: result.schema,
     files: 'file' in report ? [report.file] : Object.values(report.files),
     description: `${config.kind} from ${config.path}`,
-    provenance: withoutNonJson({ report: loaded.report, leakage: loaded.leakage ?? null }) as Record<
-      string,
-      unknown
-    >,
+    provenance: withoutNonJson({ report, leakage: result.leakage ?? null }) as Record<string, unknown>,
   };
+}
+
+/**
+ * Streams a raw data set: `onBatch` gets each split's rows in batches (file order, bounded memory:
+ * the loader's vocabularies plus one batch per split), for writing shards of files of any size.
+ */
+export async function streamRawData(
+  config: RawDataConfig,
+  seed: number,
+  onProgress: ProgressCallback | undefined,
+  onBatch: (split: 'train' | 'validation' | 'test', batch: InMemoryDataset) => Promise<void>,
+): Promise<RawDataSummary> {
+  requireDataPath(config.kind, config.path);
+  const args = loaderArgs(config, seed, onProgress);
+  const result =
+    config.kind === 'otto'
+      ? await streamOtto(fileSource(config.path), args, onBatch)
+      : config.kind === 'ali-ccp'
+        ? await streamAliCcp(aliCcpSources(config.path), args, onBatch)
+        : await streamAliExpress(aliExpressSources(config.path), args, onBatch);
+  return describeRaw(config, result);
 }

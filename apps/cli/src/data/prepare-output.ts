@@ -6,6 +6,7 @@
  * it is empty or was written by `dtrn prepare`; any other file or directory is never touched.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@dtrn/base';
@@ -84,7 +85,8 @@ async function removeOrphans(out: string): Promise<void> {
 
 /**
  * Runs `write(temporary)` and moves its result to `out`; on any failure removes the temporary
- * directory and leaves `out` as it was. Returns what `write` returned.
+ * directory and leaves `out` as it was, also on Ctrl-C or SIGTERM (which then exit 130 / 143).
+ * Returns what `write` returned.
  */
 export async function writeAllOrNothing<T>(
   out: string,
@@ -96,6 +98,12 @@ export async function writeAllOrNothing<T>(
   await removeOrphans(out);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temporary = join(dirname(out), `.${basename(out)}.prepare-${suffix}`);
+  const onSignal = (signal: NodeJS.Signals) => {
+    rmSync(temporary, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await mkdir(temporary);
     const result = await write(temporary);
@@ -116,6 +124,8 @@ export async function writeAllOrNothing<T>(
     await rm(replaced, { recursive: true, force: true });
     return result;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await rm(temporary, { recursive: true, force: true });
   }
 }

@@ -7,13 +7,14 @@
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@dtrn/base';
 import { FileStorage } from '@dtrn/core/node';
-import { writeShards } from '@dtrn/data/node';
+import { type DatasetSchema, type InMemoryDataset, type ShardManifest, sliceRows } from '@dtrn/data';
+import { ShardWriter, writeShards } from '@dtrn/data/node';
 import type { FileReport, ProgressCallback } from '@dtrn/datasets';
 import { reporterOf } from '../compare/run-options.js';
 import { type DataConfig, dataSchema } from '../config/data-config.js';
 import { parseStrict } from '../config/strict-schema.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
-import { loadData } from './load-data.js';
+import { loadData, type RawDataConfig, type RawDataSummary, streamRawData } from './load-data.js';
 import { writeAllOrNothing } from './prepare-output.js';
 
 export const PREPARE_DATASETS = ['otto', 'ali-ccp', 'aliexpress', 'synthetic'] as const;
@@ -73,6 +74,85 @@ export function reportRows(files: readonly FileReport[], progress: ProgressRepor
   }
 }
 
+type SplitName = 'train' | 'validation' | 'test';
+const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
+type RowCounts = Record<SplitName, number>;
+
+/** Rows per batch streamed from a raw loader into the shard writers (and for its leakage check). */
+const PREPARE_BATCH_ROWS = 65_536;
+
+function reportWritten(split: SplitName, manifest: ShardManifest, progress: ProgressReporter): void {
+  progress.info(`wrote ${manifest.rows} ${split} rows in ${manifest.shards.length} shard file(s)`);
+}
+
+/** Generates the synthetic preset, splits it in memory and writes each split. */
+async function writeSynthetic(
+  data: DataConfig,
+  seed: number,
+  temporary: string,
+  rowsPerShard: number,
+  progress: ProgressReporter,
+): Promise<{ summary: RawDataSummary; counts: RowCounts }> {
+  const loaded = await loadData(data, seed);
+  progress.info(
+    `${loaded.description}: train ${loaded.train.size}, validation ${loaded.validation.size}, test ${loaded.test.size} rows`,
+  );
+  const counts: RowCounts = { train: 0, validation: 0, test: 0 };
+  for (const split of SPLITS) {
+    const manifest = await writeShards(loaded[split], join(temporary, split), {
+      rowsPerShard,
+      metadata: { source: loaded.description, split, seed },
+    });
+    counts[split] = manifest.rows;
+    reportWritten(split, manifest, progress);
+  }
+  return { summary: loaded, counts };
+}
+
+/**
+ * Streams a named loader's batches into one ShardWriter per split: memory stays at the loader's
+ * vocabularies plus a batch and a shard buffer per split, whatever the file size.
+ */
+async function writeRaw(
+  data: RawDataConfig,
+  seed: number,
+  temporary: string,
+  rowsPerShard: number,
+  progress: ProgressReporter,
+): Promise<{ summary: RawDataSummary; counts: RowCounts }> {
+  const description = `${data.kind} from ${data.path}`;
+  const writers: Partial<Record<SplitName, ShardWriter>> = {};
+  const open = (split: SplitName, schema: DatasetSchema) =>
+    ShardWriter.open(join(temporary, split), schema, {
+      rowsPerShard,
+      metadata: { source: description, split, seed },
+    });
+  const config = { ...data, loader: { batchSize: PREPARE_BATCH_ROWS, ...data.loader } };
+  let noRows: InMemoryDataset | undefined; // the columns of the batches (timestamps, extras), 0 rows
+  const summary = await streamRawData(config, seed, byteProgress(progress), async (split, batch) => {
+    noRows ??= sliceRows(batch, 0, 0);
+    writers[split] ??= await open(split, batch.schema);
+    await writers[split].append(batch);
+  });
+  reportRows(summary.files, progress);
+  const counts: RowCounts = { train: 0, validation: 0, test: 0 };
+  for (const split of SPLITS) {
+    let writer = writers[split];
+    if (!writer) {
+      // A split without rows still gets the other splits' columns.
+      writer = await open(split, summary.schema);
+      if (noRows) await writer.append(noRows);
+    }
+    const manifest = await writer.close();
+    counts[split] = manifest.rows;
+    reportWritten(split, manifest, progress);
+  }
+  progress.info(
+    `${description}: train ${counts.train}, validation ${counts.validation}, test ${counts.test} rows`,
+  );
+  return { summary, counts };
+}
+
 export async function runPrepare(options: RunPrepareOptions): Promise<PrepareOutcome> {
   const progress = reporterOf(options.progress);
   const data: DataConfig = parseStrict(dataSchema, options.data, 'prepare data');
@@ -85,25 +165,18 @@ export async function runPrepare(options: RunPrepareOptions): Promise<PrepareOut
   const seed = options.seed ?? 0;
   const directory = resolve(options.out);
   const overwrite = options.overwrite ?? false;
+  const rowsPerShard = options.rowsPerShard ?? 100_000;
   const rows = await writeAllOrNothing(directory, overwrite, async (temporary) => {
-    const loaded = await loadData(data, seed, byteProgress(progress));
-    reportRows(loaded.files, progress);
-    progress.info(
-      `${loaded.description}: train ${loaded.train.size}, validation ${loaded.validation.size}, test ${loaded.test.size} rows`,
-    );
-    for (const split of ['train', 'validation', 'test'] as const) {
-      const manifest = await writeShards(loaded[split], join(temporary, split), {
-        rowsPerShard: options.rowsPerShard ?? 100_000,
-        metadata: { source: loaded.description, split, seed },
-      });
-      progress.info(`wrote ${manifest.rows} ${split} rows in ${manifest.shards.length} shard file(s)`);
-    }
-    const counts = { train: loaded.train.size, validation: loaded.validation.size, test: loaded.test.size };
+    const written =
+      data.kind === 'synthetic'
+        ? await writeSynthetic(data, seed, temporary, rowsPerShard, progress)
+        : await writeRaw(data, seed, temporary, rowsPerShard, progress);
+    const { summary, counts } = written;
     const record = {
       data,
       seed,
       rows: counts,
-      provenance: loaded.provenance,
+      provenance: summary.provenance,
       createdAt: new Date().toISOString(),
     };
     await new FileStorage(temporary).writeFile('prepare.json', `${JSON.stringify(record, null, 2)}\n`);
