@@ -1,3 +1,4 @@
 import { libraryConfig } from '@dtrn/tooling/tsup';
 
-export default libraryConfig({ index: 'src/index.ts' });
+// index: browser-safe. node: the checked file reader (node:fs).
+export default libraryConfig({ index: 'src/index.ts', node: 'src/node.ts' });

@@ -27,4 +27,5 @@ export {
   isShapeError,
   ShapeError,
 } from './errors.js';
+export { describeJsonType, type ParseJsonOptions, parseJson } from './json.js';
 export { createRng, deriveSeed, Rng, type RngState } from './random.js';
