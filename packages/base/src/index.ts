@@ -27,5 +27,6 @@ export {
   isShapeError,
   ShapeError,
 } from './errors.js';
+export { checkFileLimits, checkFileSize, type FileLimits } from './file-limits.js';
 export { describeJsonType, type ParseJsonOptions, parseJson } from './json.js';
 export { createRng, deriveSeed, Rng, type RngState } from './random.js';

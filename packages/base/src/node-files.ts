@@ -16,13 +16,10 @@ import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DataError } from './errors.js';
+import { checkFileLimits, checkFileSize, type FileLimits } from './file-limits.js';
 
-export interface FileLimits {
-  /** Largest size accepted, in bytes: a larger file is refused before it is read. */
-  readonly maxBytes: number;
-  /** Size declared by a manifest: any other size is refused before the file is read. */
-  readonly expectedBytes?: number;
-}
+export type { FileLimits } from './file-limits.js';
+
 
 export type FileHandle = Awaited<ReturnType<typeof open>>;
 
@@ -69,34 +66,8 @@ function kindOf(stats: Awaited<ReturnType<FileHandle['stat']>>): string {
   return 'not a regular file';
 }
 
-function checkLimits(path: string, size: number, limits: FileLimits): void {
-  if (limits.expectedBytes !== undefined && size !== limits.expectedBytes) {
-    throw new DataError(
-      size < limits.expectedBytes ? 'the file is truncated' : 'the file is longer than declared',
-      { where: { file: path }, expected: `${limits.expectedBytes} bytes (declared)`, found: size },
-    );
-  }
-  if (size > limits.maxBytes) {
-    throw new DataError('the file is larger than allowed', {
-      where: { file: path },
-      expected: `at most ${limits.maxBytes} bytes`,
-      found: size,
-    });
-  }
-}
-
-function checkLimitArgs(limits: FileLimits): void {
-  const { maxBytes, expectedBytes } = limits;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-    throw new DataError('invalid file size limit', { expected: 'an integer >= 0', found: maxBytes });
-  }
-  if (expectedBytes !== undefined && (!Number.isSafeInteger(expectedBytes) || expectedBytes < 0)) {
-    throw new DataError('invalid declared file size', { expected: 'an integer >= 0', found: expectedBytes });
-  }
-}
-
 async function openRegular(path: string, openPath: string, flags: number, limits: FileLimits) {
-  checkLimitArgs(limits);
+  checkFileLimits(limits);
   let handle: FileHandle;
   try {
     handle = await open(openPath, flags);
@@ -118,7 +89,7 @@ async function openRegular(path: string, openPath: string, flags: number, limits
         expected: 'a regular file',
       });
     }
-    checkLimits(path, stats.size, limits);
+    checkFileSize(path, stats.size, limits);
     return { handle, size: stats.size, path };
   } catch (error) {
     await handle.close();

@@ -114,4 +114,10 @@ export {
   type ExpectedDimension,
   type ShapeBindings,
 } from './shape.js';
-export { MemoryStorage, type Storage } from './storage.js';
+export {
+  DEFAULT_MAX_FILE_BYTES,
+  MemoryStorage,
+  type ReadOptions,
+  readLimits,
+  type Storage,
+} from './storage.js';

@@ -1,11 +1,17 @@
 /** Storage on the local file system (Node only; exported from `@dtrn/core/node`). */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DataError } from '@dtrn/base';
-import type { Storage } from './storage.js';
+import { readFileWithin, readTextWithin } from '@dtrn/base/node';
+import { type ReadOptions, readLimits, type Storage } from './storage.js';
 
-/** Files under a root directory. Writes go to a temporary sibling, then `rename` (atomic on POSIX). */
+/**
+ * Files under a root directory. Writes go to a temporary sibling, then `rename` (atomic on POSIX).
+ * Reads go through `@dtrn/base/node`'s checked reader: a file whose real path (links resolved) lies
+ * outside the root, or that is not a regular file (`/dev/zero`, a FIFO), is refused before it is
+ * opened, and its size is checked against `ReadOptions` before it is read.
+ */
 export class FileStorage implements Storage {
   readonly root: string;
 
@@ -37,23 +43,12 @@ export class FileStorage implements Storage {
     }
   }
 
-  async readFile(path: string): Promise<Uint8Array> {
-    try {
-      return new Uint8Array(await readFile(this.path(path)));
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT')
-        throw new DataError('file not found', { where: { file: join(this.root, path) } });
-      throw error;
-    }
+  async readFile(path: string, options?: ReadOptions): Promise<Uint8Array> {
+    return readFileWithin(this.root, this.path(path), readLimits(options));
   }
 
-  async readText(path: string): Promise<string> {
-    const bytes = await this.readFile(path);
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch (cause) {
-      throw new DataError('file is not valid UTF-8', { where: { file: join(this.root, path) }, cause });
-    }
+  async readText(path: string, options?: ReadOptions): Promise<string> {
+    return readTextWithin(this.root, this.path(path), readLimits(options));
   }
 
   async exists(path: string): Promise<boolean> {

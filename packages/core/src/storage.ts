@@ -3,14 +3,39 @@
  * browser-safe: the Node implementation lives in `@dtrn/core/node`, an in-memory one here.
  * Paths are relative, `/`-separated.
  */
-import { DataError } from '@dtrn/base';
+import { checkFileLimits, checkFileSize, DataError } from '@dtrn/base';
+
+/** Limits of one read, checked before the file is read (DataError naming the file otherwise). */
+export interface ReadOptions {
+  /** Largest size accepted, in bytes. Default: the storage's own limit (`FileStorage`: 2 GiB). */
+  readonly maxBytes?: number;
+  /** Size declared by a manifest: any other size is refused before reading. */
+  readonly expectedBytes?: number;
+}
+
+/** Default largest file `FileStorage` and `MemoryStorage` read without `maxBytes`: 2 GiB. */
+export const DEFAULT_MAX_FILE_BYTES = 2 ** 31;
+
+/** `ReadOptions` with the default limit filled in, validated. */
+export function readLimits(options: ReadOptions | undefined, fallback = DEFAULT_MAX_FILE_BYTES) {
+  const limits = {
+    maxBytes: options?.maxBytes ?? fallback,
+    ...(options?.expectedBytes === undefined ? {} : { expectedBytes: options.expectedBytes }),
+  };
+  checkFileLimits(limits);
+  return limits;
+}
 
 export interface Storage {
   /** Writes a file atomically: readers see the old content or the new, never a partial file. */
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
-  /** Reads a whole file; throws DataError naming the path when it does not exist. */
-  readFile(path: string): Promise<Uint8Array>;
-  readText(path: string): Promise<string>;
+  /**
+   * Reads a whole file; throws DataError naming the path when it does not exist, or when its size
+   * differs from `options.expectedBytes` or exceeds `options.maxBytes` (checked before reading).
+   */
+  readFile(path: string, options?: ReadOptions): Promise<Uint8Array>;
+  /** `readFile` decoded as UTF-8 (DataError naming the path when it is not UTF-8). */
+  readText(path: string, options?: ReadOptions): Promise<string>;
   exists(path: string): Promise<boolean>;
   /** Names (not paths) of the entries directly inside a directory; [] if it does not exist. */
   list(directory: string): Promise<string[]>;
@@ -38,14 +63,21 @@ export class MemoryStorage implements Storage {
     this.files.set(normalise(path), typeof data === 'string' ? new TextEncoder().encode(data) : data.slice());
   }
 
-  async readFile(path: string): Promise<Uint8Array> {
+  async readFile(path: string, options?: ReadOptions): Promise<Uint8Array> {
+    const limits = readLimits(options);
     const data = this.files.get(normalise(path));
     if (!data) throw new DataError('file not found', { where: { file: path } });
+    checkFileSize(path, data.length, limits);
     return data.slice();
   }
 
-  async readText(path: string): Promise<string> {
-    return new TextDecoder('utf-8', { fatal: true }).decode(await this.readFile(path));
+  async readText(path: string, options?: ReadOptions): Promise<string> {
+    const bytes = await this.readFile(path, options);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (cause) {
+      throw new DataError('the file is not valid UTF-8', { where: { file: path }, cause });
+    }
   }
 
   async exists(path: string): Promise<boolean> {

@@ -2,9 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { DataError } from '@dtrn/base';
+import { type FileHandle, openFileWithin } from '@dtrn/base/node';
 import type { ShardEntry } from './shard-format.js';
 
 export const MANIFEST_FILE = 'manifest.json';
+/** Largest shard manifest read: 64 MiB (a manifest lists shards and columns, never data). */
+export const MAX_SHARD_MANIFEST_BYTES = 64 * 2 ** 20;
 
 /** Shard file names: `shard-<index, 5+ digits>-<write id, hex>.bin`. */
 export const SHARD_FILE_PATTERN = /^shard-\d{5,}-[0-9a-f]+\.bin$/;
@@ -51,26 +54,16 @@ export async function writeAtomically(path: string, data: readonly Uint8Array[] 
   }
 }
 
-export type FileHandle = Awaited<ReturnType<typeof open>>;
-
-/** Opens a shard file and checks its size against the manifest (DataError naming the file). */
-export async function openShard(path: string, entry: ShardEntry): Promise<FileHandle> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw new DataError('cannot open shard file', { where: { file: path }, cause: error });
-  }
-  const { size } = await handle.stat();
-  if (size !== entry.byteLength) {
-    await handle.close();
-    throw new DataError('shard file has the wrong size (truncated or overwritten?)', {
-      where: { file: path },
-      expected: `${entry.byteLength} bytes (from the manifest)`,
-      found: `${size} bytes`,
-    });
-  }
-  return handle;
+/**
+ * Opens a shard file of `dir` through the checked reader: a regular file inside `dir` (links
+ * resolved) whose size is the manifest's, checked before reading (DataError naming the file).
+ */
+export async function openShard(dir: string, entry: ShardEntry): Promise<FileHandle> {
+  const opened = await openFileWithin(dir, entry.file, {
+    maxBytes: entry.byteLength,
+    expectedBytes: entry.byteLength,
+  });
+  return opened.handle;
 }
 
 /** Fills `target` from `position` of the file (looping over short reads). */

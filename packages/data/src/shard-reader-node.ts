@@ -2,13 +2,13 @@
  * Node reader of prepared shards (layout in shard-format.ts): the manifest is validated first, then
  * every file's size and every column's layout and checksum, each failure a DataError naming the file.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError, optionalBoolean } from '@dtrn/base';
+import { optionalBoolean, parseJson } from '@dtrn/base';
+import { readTextWithin } from '@dtrn/base/node';
 import { createEmptyDataset } from './create-dataset.js';
 import { listColumns } from './map-columns.js';
 import { sampleMasksFor } from './sample-masks.js';
-import { MANIFEST_FILE, openShard, readFully } from './shard-files-node.js';
+import { MANIFEST_FILE, MAX_SHARD_MANIFEST_BYTES, openShard, readFully } from './shard-files-node.js';
 import {
   checkColumnLayout,
   decodeShard,
@@ -24,25 +24,27 @@ export interface ReadShardsOptions {
   readonly verifyChecksums?: boolean;
 }
 
-/** Reads and validates `dir/manifest.json` (DataError naming the file when missing or malformed). */
+/**
+ * Reads and validates `dir/manifest.json` (DataError naming the file when missing, not a regular
+ * file inside `dir`, over 64 MiB, not strict JSON or malformed).
+ */
 export async function readShardManifest(dir: string): Promise<ShardManifest> {
   const path = join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new DataError('cannot read the shard manifest', { where: { file: path }, cause: error });
+  const text = await readTextWithin(dir, MANIFEST_FILE, { maxBytes: MAX_SHARD_MANIFEST_BYTES });
+  return validateShardManifest(parseJson(text, { file: path }), path);
+}
+
+/**
+ * Checks every shard file (inside `dir`, regular, the declared size) and every column's layout
+ * before anything is allocated from the manifest's row count.
+ */
+async function checkShardFiles(dir: string, manifest: ShardManifest): Promise<void> {
+  for (const entry of manifest.shards) {
+    const path = join(dir, entry.file);
+    for (let index = 0; index < entry.columns.length; index++)
+      checkColumnLayout(entry, manifest, index, path);
+    await (await openShard(dir, entry)).close();
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new DataError(`shard manifest is not valid JSON (${(error as Error).message})`, {
-      where: { file: path },
-      cause: error,
-    });
-  }
-  return validateShardManifest(parsed, path);
 }
 
 /**
@@ -57,7 +59,7 @@ export async function* iterateShards(
   const verifyChecksum = optionalBoolean(options.verifyChecksums, true, 'ReadShardsOptions.verifyChecksums');
   for (const entry of manifest.shards) {
     const path = join(dir, entry.file);
-    const handle = await openShard(path, entry);
+    const handle = await openShard(dir, entry);
     const bytes = new Uint8Array(new ArrayBuffer(entry.byteLength));
     try {
       await readFully(handle, bytes, 0, path);
@@ -75,12 +77,13 @@ export async function* iterateShards(
 export async function readShards(dir: string, options: ReadShardsOptions = {}): Promise<InMemoryDataset> {
   const manifest = await readShardManifest(dir);
   const verifyChecksum = optionalBoolean(options.verifyChecksums, true, 'ReadShardsOptions.verifyChecksums');
+  await checkShardFiles(dir, manifest);
   const dataset = createEmptyDataset(manifest.schema, manifest.rows, templateOptions(manifest));
   const targets = listColumns(dataset).filter((ref) => !ref.path.startsWith('mask/'));
   let row = 0;
   for (const entry of manifest.shards) {
     const path = join(dir, entry.file);
-    const handle = await openShard(path, entry);
+    const handle = await openShard(dir, entry);
     try {
       for (const [index, target] of targets.entries()) {
         checkColumnLayout(entry, manifest, index, path);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isConfigError, isDataError } from '@dtrn/base';
@@ -208,7 +208,7 @@ describe('writeShards / readShards / iterateShards', () => {
     let error = await rejection(readShards(dir));
     expect(isDataError(error)).toBe(true);
     expect(error.message).toBe(
-      `${shardPath}: shard file has the wrong size (truncated or overwritten?) (expected ${original.byteLength} bytes (from the manifest), found "${original.byteLength - 4} bytes")`,
+      `${shardPath}: the file is truncated (expected ${original.byteLength} bytes (declared), found ${original.byteLength - 4})`,
     );
 
     const corrupted = Buffer.from(original);
@@ -265,16 +265,63 @@ describe('writeShards / readShards / iterateShards', () => {
       }),
     ).toContain('manifest.schema.tasks is invalid');
     await writeFile(manifestPath, text.slice(0, 50));
-    expect((await rejection(readShards(dir))).message).toContain(
-      `${manifestPath}: shard manifest is not valid JSON`,
+    expect((await rejection(readShards(dir))).message).toMatch(
+      new RegExp(`^${manifestPath}:4:8: not valid JSON: Unterminated string`),
     );
     await rm(manifestPath);
-    expect((await rejection(readShardManifest(dir))).message).toContain(
-      `${manifestPath}: cannot read the shard manifest`,
-    );
+    expect((await rejection(readShardManifest(dir))).message).toContain(`${manifestPath}: file not found`);
     await rm(shardPath);
     await writeFile(manifestPath, text);
-    expect((await rejection(readShards(dir))).message).toContain(`${shardPath}: cannot open shard file`);
+    expect((await rejection(readShards(dir))).message).toContain(`${shardPath}: file not found`);
+  });
+
+  it('refuses shard files and manifests that are links out of the directory or not regular files', async () => {
+    const dir = await scratch();
+    const manifest = await writeShards(tinyDataset(12), dir, { rowsPerShard: 6 });
+    const shardPath = join(dir, manifest.shards[0]!.file);
+    const original = await readFile(shardPath);
+    await rm(shardPath);
+    await symlink('/dev/zero', shardPath);
+    expect((await rejection(readShards(dir))).message).toContain(
+      `${shardPath}: the file is a symbolic link to a place outside its directory; refused`,
+    );
+    const streamed = rejection(
+      (async () => {
+        for await (const _part of iterateShards(dir)) {
+          // consume
+        }
+      })(),
+    );
+    expect((await streamed).message).toContain(`${shardPath}: the file is a symbolic link`);
+    await rm(shardPath);
+    await symlink('/etc/passwd', shardPath);
+    expect((await rejection(readShards(dir))).message).toContain(`${shardPath}: the file is a symbolic link`);
+    await rm(shardPath);
+    await writeFile(shardPath, original);
+
+    const outside = join(await scratch(), 'hostname');
+    await writeFile(outside, 'outside-host-name\n');
+    const manifestPath = join(dir, 'manifest.json');
+    await rm(manifestPath);
+    await symlink(outside, manifestPath);
+    const error = await rejection(readShardManifest(dir));
+    expect(error.message).toContain(`${manifestPath}: the file is a symbolic link`);
+    expect(error.message).not.toContain('outside-host-name');
+  });
+
+  it('checks every shard file before allocating the rows the manifest declares', async () => {
+    const dir = await scratch();
+    const written = await writeShards(tinyDataset(12), dir, { rowsPerShard: 6 });
+    const manifestPath = join(dir, 'manifest.json');
+    const json = JSON.parse(await readFile(manifestPath, 'utf8')) as ShardManifest & { rows: number };
+    // A tampered manifest that declares 2^40 rows in one shard: refused by the layout/size checks,
+    // not by an allocation of 2^40 rows.
+    const huge = 2 ** 40;
+    const shards = [{ ...written.shards[0]!, rows: huge }];
+    await writeFile(manifestPath, JSON.stringify({ ...json, rows: huge, shards }));
+    const error = await rejection(readShards(dir));
+    expect(isDataError(error)).toBe(true);
+    expect(error.message).toContain('has an invalid layout');
   });
 
   it('validates the dataset and its arguments before writing', async () => {
