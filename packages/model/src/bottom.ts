@@ -57,13 +57,54 @@ export interface NamedVariable {
   readonly owner: 'shared' | number;
 }
 
+/** The hypernet-encoder's resolved args for this layout, or null when the bottom has no encoder. */
+export function bottomEncoderArgs(layout: FeatureLayout, args: ResolvedModelArgs, numTasks: number) {
+  if (layout.behaviors.length === 0 || args.sequenceEncoder !== 'transformer') return null;
+  const conditioned = usesTaskInterests(args.bottom);
+  return resolveHypernetEncoderArgs({
+    ...args.encoder,
+    numTasks: conditioned ? numTasks : 1,
+    numBehaviors: layout.behaviors.length,
+    embeddingDim: layout.embeddingDim,
+    maxSequenceLength: Math.max(...layout.behaviors.map((b) => b.maxLength)),
+    unconditioned: !conditioned,
+    seed: (args.encoder.seed as number | undefined) ?? deriveSeed(args.seed, 'encoder'),
+  });
+}
+
+/** The senet-refiner's resolved args for this layout, or null when the bottom has no TRM. */
+export function bottomRefinerArgs(layout: FeatureLayout, args: ResolvedModelArgs, numTasks: number) {
+  if (!usesRefiner(args.bottom)) return null;
+  return resolveSenetRefinerArgs({
+    ...args.refiner,
+    numTasks,
+    numFields: layout.fieldNames.length,
+    embeddingDim: layout.embeddingDim,
+    seed: (args.refiner.seed as number | undefined) ?? deriveSeed(args.seed, 'refiner'),
+  });
+}
+
+/** Dense parameters of the bottom `createBottomParams` would build, computed without building it. */
+export function plannedBottomParameterCount(
+  layout: FeatureLayout,
+  args: ResolvedModelArgs,
+  numTasks: number,
+): number {
+  const encoder = bottomEncoderArgs(layout, args, numTasks);
+  const refiner = bottomRefinerArgs(layout, args, numTasks);
+  return (
+    layout.denseFields.length * layout.embeddingDim +
+    (encoder ? hypernetEncoderParameterCount(encoder) : 0) +
+    (refiner ? senetRefinerParameterCount(refiner) : 0)
+  );
+}
+
 export function createBottomParams(
   layout: FeatureLayout,
   args: ResolvedModelArgs,
   numTasks: number,
 ): BottomParams {
   const d = layout.embeddingDim;
-  const M = layout.behaviors.length;
   let denseFieldVectors: tf.Variable | null = null;
   if (layout.denseFields.length > 0) {
     const init = seededInitializer(
@@ -75,35 +116,14 @@ export function createBottomParams(
     denseFieldVectors = tf.variable(initial, true);
     initial.dispose();
   }
-  let encoder: HypernetEncoderParams | null = null;
-  if (M > 0 && args.sequenceEncoder === 'transformer') {
-    const conditioned = usesTaskInterests(args.bottom);
-    const encoderArgs = resolveHypernetEncoderArgs({
-      ...args.encoder,
-      numTasks: conditioned ? numTasks : 1,
-      numBehaviors: M,
-      embeddingDim: d,
-      maxSequenceLength: Math.max(...layout.behaviors.map((b) => b.maxLength)),
-      unconditioned: !conditioned,
-      seed: (args.encoder.seed as number | undefined) ?? deriveSeed(args.seed, 'encoder'),
-    });
-    encoder = createHypernetEncoderParams(encoderArgs);
-  }
-  let refiner: SenetRefinerParams<tf.Variable> | null = null;
-  if (usesRefiner(args.bottom)) {
-    const refinerArgs = resolveSenetRefinerArgs({
-      ...args.refiner,
-      numTasks,
-      numFields: layout.fieldNames.length,
-      embeddingDim: d,
-      seed: (args.refiner.seed as number | undefined) ?? deriveSeed(args.seed, 'refiner'),
-    });
-    // createSenetRefinerParams leaves its initial-value tensors behind (core's createDenseVariables
-    // does not dispose them); the tidy frees them and keeps the variables.
-    refiner = tf.tidy(
-      () => createSenetRefinerParams(refinerArgs) as never,
-    ) as SenetRefinerParams<tf.Variable>;
-  }
+  const encoderArgs = bottomEncoderArgs(layout, args, numTasks);
+  const encoder = encoderArgs ? createHypernetEncoderParams(encoderArgs) : null;
+  const refinerArgs = bottomRefinerArgs(layout, args, numTasks);
+  // createSenetRefinerParams leaves its initial-value tensors behind (core's createDenseVariables
+  // does not dispose them); the tidy frees them and keeps the variables.
+  const refiner = refinerArgs
+    ? (tf.tidy(() => createSenetRefinerParams(refinerArgs) as never) as SenetRefinerParams<tf.Variable>)
+    : null;
   return { numTasks, embeddingDim: d, denseFieldVectors, encoder, refiner };
 }
 

@@ -16,7 +16,7 @@ import {
   type VariableGroups,
 } from '@dtrn/core';
 import type { Batch, DatasetSchema } from '@dtrn/data';
-import { type AnyMtlHeadDefinition, expertUtilisation, getHead, type MtlHeadBaseArgs } from '@dtrn/mtl-heads';
+import { type AnyMtlHeadDefinition, expertUtilisation, type MtlHeadBaseArgs } from '@dtrn/mtl-heads';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type BottomParams,
@@ -29,6 +29,7 @@ import {
 import { checkCandidateBatch, contextIgnoresTarget, scoreFactored } from './candidate-scoring.js';
 import { type FeatureLayout, planFeatures } from './feature-layout.js';
 import type { ResolvedModelArgs } from './model-args.js';
+import { modelHead } from './model-size.js';
 import { type ModelPreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 import { adoptSharedBank } from './shared-bank.js';
@@ -80,13 +81,7 @@ export class DtrnModel implements RecommenderModel {
             tables: this.layout.tables,
             seed: deriveSeed(args.seed, 'embeddings'),
           } as never);
-    this.head = getHead(args.head);
-    this.headArgs = this.head.resolveArgs({
-      ...args.headArgs,
-      numTasks: K,
-      inputDim: this.fieldNames.length * args.embeddingDim,
-      seed: deriveSeed(args.seed, 'head'),
-    });
+    ({ head: this.head, headArgs: this.headArgs } = modelHead(args, this.layout, K));
     const created: tf.Variable[] = [];
     try {
       this.bottom = createBottomParams(this.layout, args, K);

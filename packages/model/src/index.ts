@@ -21,6 +21,7 @@ export {
   SEQUENCE_ENCODERS,
   type SequenceEncoderKind,
 } from './model-args.js';
+export { type PlannedSize, plannedParameterCount } from './model-size.js';
 export { MODEL_PRESET_NAMES, MODEL_PRESETS, type ModelPresetName, modelPreset } from './presets.js';
 export type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 export { type SaveModelOptions, saveModel } from './save-model.js';

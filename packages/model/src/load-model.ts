@@ -1,7 +1,9 @@
 /**
- * `loadModel`: reads a directory written by `saveModel`, validates it (format version, sizes,
- * shapes, checksums, a size limit) and rebuilds the model. Malformed, truncated or oversized input
- * is refused with a DataError naming the file.
+ * `loadModel`: reads a directory written by `saveModel`, validates it (strict JSON, no unknown
+ * keys, format version, sizes, shapes, checksums, size limits) and rebuilds the model. The size of
+ * the model the config describes is checked against `maxBytes` and the declared weights *before*
+ * the model is built, so a small manifest cannot make it allocate gigabytes. Malformed, truncated
+ * or oversized input is refused with a DataError naming the file.
  */
 import { ConfigError, DataError, isDtrnError } from '@dtrn/base';
 import type { Storage } from '@dtrn/core';
@@ -9,6 +11,7 @@ import type { DatasetSchema } from '@dtrn/data';
 import { createModel } from './create-model.js';
 import { parseManifest } from './manifest-check.js';
 import type { ModelArgs } from './model-args.js';
+import { type PlannedSize, plannedParameterCount } from './model-size.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { bytesToFloat32, checksumOf, MANIFEST_FILE, type SavedModelManifest } from './saved-model-format.js';
 import { assignDenseState, checkDenseState } from './state.js';
@@ -33,32 +36,74 @@ export const DEFAULT_LOAD_MODEL_OPTIONS = Object.freeze({
 });
 
 async function readManifest(storage: Storage, path: string, maxManifestBytes: number, maxBytes: number) {
-  const bytes = await storage.readFile(path);
-  if (bytes.length > maxManifestBytes) {
-    throw new DataError('the manifest is larger than allowed', {
-      where: { file: path },
-      expected: `at most ${maxManifestBytes} bytes (maxManifestBytes)`,
-      found: bytes.length,
-    });
-  }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new DataError('the manifest is not UTF-8', { where: { file: path }, cause });
+    text = await storage.readText(path, { maxBytes: maxManifestBytes });
+  } catch (error) {
+    if (isDtrnError(error) && /larger than allowed/.test(error.message)) {
+      throw new DataError('the manifest is larger than allowed', {
+        where: { file: path },
+        expected: `at most ${maxManifestBytes} bytes (maxManifestBytes)`,
+        found: error.found,
+        cause: error,
+      });
+    }
+    throw error;
   }
   return parseManifest(text, path, maxBytes);
+}
+
+function doesNotBuild(path: string, cause: unknown): DataError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new DataError(`the manifest's config or schema does not build a model: ${reason}`, {
+    where: { file: path },
+    cause,
+  });
+}
+
+/**
+ * The model's size from the config alone (no tensors), checked against `maxBytes` and against the
+ * weights the manifest declares, before anything is built.
+ */
+function checkPlannedSize(manifest: SavedModelManifest, path: string, maxBytes: number): void {
+  let planned: PlannedSize;
+  try {
+    planned = plannedParameterCount(
+      manifest.schema as DatasetSchema,
+      manifest.config as ModelArgs,
+      'createModel',
+    );
+  } catch (cause) {
+    throw doesNotBuild(path, cause);
+  }
+  const bytes = 4 * (planned.dense + planned.embedding);
+  const describe = (size: PlannedSize) =>
+    `${size.dense} dense + ${size.embedding} embedding parameters (${4 * (size.dense + size.embedding)} bytes)`;
+  if (bytes > maxBytes) {
+    throw new DataError('the config describes a model larger than allowed', {
+      where: { file: path },
+      expected: `at most ${maxBytes} bytes of weights (maxBytes)`,
+      found: describe(planned),
+    });
+  }
+  const declared = { dense: 0, embedding: 0 };
+  for (const weight of manifest.weights) {
+    declared[weight.name.startsWith('embedding/') ? 'embedding' : 'dense'] += weight.byteLength / 4;
+  }
+  if (declared.dense !== planned.dense || declared.embedding !== planned.embedding) {
+    throw new DataError("the manifest's weights do not match its config", {
+      where: { file: path },
+      expected: `${describe(planned)} for the config`,
+      found: `${describe(declared)} declared`,
+    });
+  }
 }
 
 function buildModel(manifest: SavedModelManifest, path: string): RecommenderModel {
   try {
     return createModel(manifest.schema as DatasetSchema, manifest.config as ModelArgs);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new DataError(`the manifest's config or schema does not build a model: ${reason}`, {
-      where: { file: path },
-      cause,
-    });
+    throw doesNotBuild(path, cause);
   }
 }
 
@@ -84,6 +129,7 @@ export async function loadModel(
   const clean = directory.replace(/\/+$/, '');
   const manifestPath = `${clean}/${MANIFEST_FILE}`;
   const manifest = await readManifest(storage, manifestPath, maxManifestBytes, maxBytes);
+  checkPlannedSize(manifest, manifestPath, maxBytes);
   const model = buildModel(manifest, manifestPath);
   try {
     if (model.taskNames.join('\u0000') !== manifest.taskNames.join('\u0000')) {
@@ -96,7 +142,8 @@ export async function loadModel(
     const contents = new Map<string, Uint8Array>();
     for (const entry of manifest.files) {
       const path = `${clean}/${entry.name}`;
-      const bytes = await storage.readFile(path);
+      // The storage checks the size before reading; the length check stays for storages that ignore it.
+      const bytes = await storage.readFile(path, { expectedBytes: entry.byteLength, maxBytes });
       if (bytes.length !== entry.byteLength) {
         throw new DataError(
           bytes.length < entry.byteLength ? 'the file is truncated' : 'the file is longer than declared',

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { planFeatures } from './feature-layout.js';
 import { resolveModelArgs } from './model-args.js';
+import { plannedParameterCount } from './model-size.js';
 import { MODEL_PRESET_NAMES, type ModelPresetName } from './presets.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { tinyData, tinyModel, tinyPreset } from './test-support/tiny.js';
@@ -93,6 +94,8 @@ describe.each(MODEL_PRESET_NAMES)('preset %s', (name) => {
       expect(counts.dense).toBe(closedFormDense(name));
       const tables = model.embeddingTables().reduce((n, t) => n + t.rows * t.dim, 0);
       expect(counts.embedding).toBe(tables);
+      // What loadModel checks before building: the same counts from the config alone.
+      expect(plannedParameterCount(data.schema, tinyPreset(name))).toEqual(counts);
       if (name === 'single-task') expect(model.variableGroups.shared).toHaveLength(0);
       else expect(model.variableGroups.perTask.every((list) => list.length > 0)).toBe(true);
     } finally {

@@ -187,7 +187,7 @@ describe('save and load', () => {
       });
       await expectDataError(
         loadModel(storage3, 'm'),
-        /do not fit the model|does not fit the model/,
+        /the manifest's weights do not match its config/,
         'm/manifest.json',
       );
       const storage4 = await saved();
@@ -197,6 +197,68 @@ describe('save and load', () => {
       await expectDataError(
         loadModel(storage4, 'm'),
         /does not build a model.*unknown key "bogus"/,
+        'm/manifest.json',
+      );
+    });
+    it('unknown keys, duplicate keys and "__proto__" keys, like the shard manifest', async () => {
+      const storage = await saved();
+      const original = await storage.readText('m/manifest.json');
+      await editManifest(storage, (m) => {
+        (m as unknown as Record<string, unknown>).extra = 1;
+      });
+      await expectDataError(loadModel(storage, 'm'), /manifest: unknown key "extra"/, 'm/manifest.json');
+      await storage.writeFile('m/manifest.json', original);
+      await editManifest(storage, (m) => {
+        (m.files[0] as unknown as Record<string, unknown>).bytelength = 1;
+      });
+      await expectDataError(
+        loadModel(storage, 'm'),
+        /files\[0\]: unknown key "bytelength"; did you mean "byteLength"\?/,
+        'm/manifest.json',
+      );
+      await storage.writeFile('m/manifest.json', original);
+      await editManifest(storage, (m) => {
+        (m.weights[0] as unknown as Record<string, unknown>).scale = 2;
+      });
+      await expectDataError(loadModel(storage, 'm'), /weights\[0\]: unknown key "scale"/, 'm/manifest.json');
+      await storage.writeFile('m/manifest.json', original.replace('{', '{"formatVersion": 1,'));
+      await expectDataError(loadModel(storage, 'm'), /duplicate key "formatVersion"/, 'm/manifest.json');
+      await storage.writeFile(
+        'm/manifest.json',
+        original.replace('"config": {', '"config": {"__proto__": {},'),
+      );
+      await expectDataError(
+        loadModel(storage, 'm'),
+        /field config.__proto__: the key "__proto__" is not allowed/,
+        'm/manifest.json',
+      );
+      // Inherited properties are not manifest fields: "toString" is not a format.
+      await storage.writeFile('m/manifest.json', original.replace(/"format": "[^"]*",/, ''));
+      await expectDataError(
+        loadModel(storage, 'm'),
+        /not a dtrn saved model.*found undefined/,
+        'm/manifest.json',
+      );
+    });
+
+    it('a config whose model exceeds maxBytes, before building it', async () => {
+      const storage = await saved();
+      const loaded = await loadModel(storage, 'm');
+      loaded.model.dispose();
+      const declared = loaded.manifest.weights.reduce((n, w) => n + w.byteLength, 0);
+      await editManifest(storage, (m) => {
+        (m.config.headArgs as Record<string, unknown>).expertUnits = [100000];
+      });
+      await expectDataError(
+        loadModel(storage, 'm', { maxBytes: declared + 1000 }),
+        new RegExp(
+          `the config describes a model larger than allowed \\(expected at most ${declared + 1000} bytes of weights`,
+        ),
+        'm/manifest.json',
+      );
+      await expectDataError(
+        loadModel(storage, 'm'),
+        /the manifest's weights do not match its config/,
         'm/manifest.json',
       );
     });
