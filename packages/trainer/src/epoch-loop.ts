@@ -14,6 +14,7 @@ import {
   type CheckpointContents,
   latestCheckpointName,
   readLatestCheckpoint,
+  removeCheckpointOrphans,
   writeCheckpoint,
 } from './checkpoint/checkpoint-store.js';
 import type { DenseAdamState } from './dense-adam.js';
@@ -28,7 +29,13 @@ import type { EpochRecord, FitResult, StopReason } from './events.js';
 import type { FitOptions, ResolvedFitOptions } from './fit-options.js';
 import { nowSeconds, ProgressMeter } from './progress-meter.js';
 import type { StepLocation, StepResult } from './train-step.js';
-import { checkFingerprint, TRAINER_STATE_VERSION, type TrainerState } from './trainer-state.js';
+import {
+  checkFingerprint,
+  type ElapsedTime,
+  NO_ELAPSED_TIME,
+  TRAINER_STATE_VERSION,
+  type TrainerState,
+} from './trainer-state.js';
 
 /** Seed of the randomness (dropout) of global step `step`. */
 export function stepSeed(seed: number, step: number): number {
@@ -93,6 +100,7 @@ async function checkpointToResume(
     }
     return null;
   }
+  await removeCheckpointOrphans(storage, directory); // leftovers of a write a crash interrupted
   const saved = await readLatestCheckpoint<TrainerState>(storage, directory);
   if (!saved && settings.resume === true) {
     throw new DataError('resume: no checkpoint found', {
@@ -101,6 +109,11 @@ async function checkpointToResume(
     });
   }
   return saved;
+}
+
+function wholeRunTime(total: ElapsedTime, before: ElapsedTime) {
+  const samplesPerSecond = total.stepSeconds > 0 ? total.samples / total.stepSeconds : 0;
+  return { seconds: total.seconds, secondsBeforeResume: before.seconds, samplesPerSecond };
 }
 
 export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopResult> {
@@ -129,6 +142,15 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
   let lastCheckpointStep = -1;
   const runStart = nowSeconds();
   const meter = new ProgressMeter(taskNames.length);
+  let elapsedBefore: ElapsedTime = NO_ELAPSED_TIME; // segments before a resume
+  const elapsed = (): ElapsedTime => {
+    const { samples, stepSeconds } = meter.runTotals();
+    return {
+      seconds: elapsedBefore.seconds + nowSeconds() - runStart,
+      stepSeconds: elapsedBefore.stepSeconds + stepSeconds,
+      samples: elapsedBefore.samples + samples,
+    };
+  };
 
   const trainerState = (): TrainerState => ({
     version: TRAINER_STATE_VERSION,
@@ -143,6 +165,7 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
     earlyStopping: earlyState,
     history,
     stoppedEarly,
+    elapsed: elapsed(),
   });
 
   const saveCheckpoint = async () => {
@@ -172,6 +195,7 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
     earlyState = saved.trainer.earlyStopping;
     history = [...saved.trainer.history];
     bestModel = saved.bestModel;
+    elapsedBefore = saved.trainer.elapsed;
     resumedFromStep = globalStep;
     lastCheckpointStep = globalStep;
   }
@@ -285,8 +309,7 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
     resumedFromStep,
     lastCheckpoint,
     taskWeights: balancer.taskWeights(),
-    seconds: nowSeconds() - runStart,
-    samplesPerSecond: meter.runThroughput(),
+    ...wholeRunTime(elapsed(), elapsedBefore),
     bestModel: restoredBestWeights ? bestModel : null,
   };
 }

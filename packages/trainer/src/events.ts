@@ -72,8 +72,13 @@ export interface FitResult {
   readonly lastCheckpoint: string | null;
   /** Final task weights of the balancer. */
   readonly taskWeights: readonly number[];
-  /** Wall-clock seconds of this run (validation and checkpoints included). */
+  /**
+   * Wall-clock seconds of the whole run (validation and checkpoints included); a resumed run adds
+   * the time the checkpoint recorded for the segments before it.
+   */
   readonly seconds: number;
-  /** Training samples per second of this run (steps only). */
+  /** Of `seconds`, the part recorded by the checkpoint this run resumed from (0 for a fresh run). */
+  readonly secondsBeforeResume: number;
+  /** Training samples per second of the whole run (time inside steps; segments before a resume included). */
   readonly samplesPerSecond: number;
 }

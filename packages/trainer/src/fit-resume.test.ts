@@ -150,4 +150,67 @@ describe('checkpoints and resume', () => {
     );
     model.dispose();
   });
+
+  it('removes leftovers of a write a crash interrupted when it resumes', async () => {
+    const storage = new MemoryStorage();
+    const { model, train } = tinySetup();
+    const checkpoint = { storage, directory: 'runs/e' };
+    await fit(model, train, null, { ...base, earlyStopping: false, checkpoint, maxSteps: 3 });
+    // What a kill -9 in the middle of the next checkpoint write leaves behind.
+    await storage.writeFile('runs/e/.tmp-step-0000000004-k1ll3d/model.bin', new Uint8Array(64));
+    await storage.writeFile('runs/e/latest.json.tmp-0a1b2c', '{"formatVer');
+    let listedAtStart: string[] = [];
+    await fit(model, train, null, {
+      ...base,
+      earlyStopping: false,
+      checkpoint,
+      resume: true,
+      maxSteps: 4,
+      progressEverySteps: 1,
+      onProgress: async () => {
+        if (listedAtStart.length === 0) listedAtStart = await storage.list('runs/e');
+      },
+    });
+    // Gone on resume, before the first step (not only after the next checkpoint write).
+    expect(listedAtStart).toEqual(['latest.json', 'step-0000000003']);
+    expect(await storage.list('runs/e')).toEqual(['latest.json', 'step-0000000004']);
+    model.dispose();
+  });
+
+  it("reports the whole run's time and throughput after a resume, not the last segment's", async () => {
+    const storage = new MemoryStorage();
+    const checkpoint = { storage, directory: 'runs/f' };
+    const first = tinySetup();
+    const stopped = await fit(first.model, first.train, null, {
+      ...base,
+      earlyStopping: false,
+      checkpoint,
+      maxSteps: 12,
+    });
+    expect(stopped.secondsBeforeResume).toBe(0);
+    const atStop = (await readLatestCheckpoint<{ elapsed: { seconds: number; samples: number } }>(
+      storage,
+      'runs/f',
+    ))!;
+    expect(atStop.trainer.elapsed.samples).toBe(2 * first.train.size);
+    const resumed = await fit(first.model, first.train, null, {
+      ...base,
+      earlyStopping: false,
+      checkpoint,
+      resume: true,
+    });
+    expect(resumed.secondsBeforeResume).toBe(atStop.trainer.elapsed.seconds);
+    expect(resumed.secondsBeforeResume).toBeGreaterThan(0);
+    expect(resumed.seconds).toBeGreaterThan(resumed.secondsBeforeResume);
+    const atEnd = (await readLatestCheckpoint<{
+      elapsed: { seconds: number; stepSeconds: number; samples: number };
+    }>(storage, 'runs/f'))!;
+    // Every sample of the 3 epochs counted once, across both segments.
+    expect(atEnd.trainer.elapsed.samples).toBe(3 * first.train.size);
+    expect(resumed.samplesPerSecond).toBeCloseTo(
+      atEnd.trainer.elapsed.samples / atEnd.trainer.elapsed.stepSeconds,
+      0,
+    );
+    first.model.dispose();
+  });
 });

@@ -28,8 +28,11 @@ export {
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointContents,
   checkpointName,
+  DEFAULT_MAX_CHECKPOINT_BYTES,
   latestCheckpointName,
+  type ReadCheckpointOptions,
   readLatestCheckpoint,
+  removeCheckpointOrphans,
   writeCheckpoint,
 } from './checkpoint/checkpoint-store.js';
 export { type ArrayDtype, decodeTree, type EncodedTree, encodeTree } from './checkpoint/tree-codec.js';
@@ -77,4 +80,4 @@ export {
   maskedTaskLosses,
   type TaskTarget,
 } from './loss.js';
-export type { TrainerState } from './trainer-state.js';
+export { type ElapsedTime, TRAINER_STATE_KEYS, type TrainerState, validateTrainerState } from './trainer-state.js';

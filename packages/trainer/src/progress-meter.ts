@@ -64,8 +64,8 @@ export class ProgressMeter {
     return event;
   }
 
-  /** Training samples per second over the run (time inside steps only). */
-  runThroughput(): number {
-    return this.runStepSeconds > 0 ? this.runSamples / this.runStepSeconds : 0;
+  /** Samples trained and seconds spent inside steps since the meter was created. */
+  runTotals(): { readonly samples: number; readonly stepSeconds: number } {
+    return { samples: this.runSamples, stepSeconds: this.runStepSeconds };
   }
 }

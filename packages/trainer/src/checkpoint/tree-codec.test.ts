@@ -44,6 +44,47 @@ describe('tree codec', () => {
     expect(() => decodeTree(encoded.manifest, encoded.data.subarray(0, 8))).toThrow(
       'array reference outside the binary data',
     );
-    expect(() => decodeTree('{', encoded.data)).toThrow('state manifest is not valid JSON');
+    expect(() => decodeTree('{', encoded.data)).toThrow('state:1:2: not valid JSON');
+  });
+
+  it('checks own properties only: "toString", "constructor" and "__proto__" are not dtypes', () => {
+    const data = new Uint8Array(16);
+    for (const dtype of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const manifest = JSON.stringify({ w: { $array: dtype, offset: 0, length: 1 } });
+      expect(() => decodeTree(manifest, data)).toThrow(
+        `field state.w: unknown array dtype in state manifest (expected float32, float64, int32, uint32, int16, uint16, int8, uint8, found "${dtype}")`,
+      );
+    }
+    expect(() => decodeTree('{"n": {"$number": "toString"}}', data)).toThrow('invalid $number');
+    expect(() => decodeTree('{"n": {"$number": "1e3"}}', data)).toThrow('invalid $number');
+  });
+
+  it('never assigns __proto__, and builds objects without a prototype', () => {
+    expect(() => decodeTree('{"a": {"__proto__": {"polluted": 1}}}', new Uint8Array(0))).toThrow(
+      'the key "__proto__" is not allowed',
+    );
+    const decoded = decodeTree('{"constructor": {"x": 1}, "toString": 2}', new Uint8Array(0)) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.getPrototypeOf(decoded)).toBeNull();
+    expect(Object.keys(decoded)).toEqual(['constructor', 'toString']);
+    expect(decoded.toString).toBe(2);
+    // A decoded tree encodes again (a resumed run writes the best model it read).
+    expect(decodeTree(encodeTree(decoded).manifest, new Uint8Array(0))).toEqual(decoded);
+  });
+
+  it('refuses unknown keys in references and other "$" keys', () => {
+    const data = new Uint8Array(16);
+    expect(() =>
+      decodeTree('{"w": {"$array": "float32", "offset": 0, "length": 1, "scale": 2}}', data),
+    ).toThrow(
+      'field state.w: malformed reference in state manifest (expected exactly the keys $array, offset, length, found "$array, offset, length, scale")',
+    );
+    expect(() => decodeTree('{"w": {"$array": "float32", "offset": 0}}', data)).toThrow(
+      'malformed reference',
+    );
+    expect(() => decodeTree('{"w": {"$number": "NaN", "x": 1}}', data)).toThrow('malformed reference');
+    expect(() => decodeTree('{"w": {"$other": 1}}', data)).toThrow('the key "$other" is not allowed');
   });
 });

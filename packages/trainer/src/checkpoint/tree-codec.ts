@@ -4,8 +4,12 @@
  * pointing into one little-endian binary blob (each array 8-byte aligned); non-finite numbers become
  * `{ "$number": "NaN" | "Infinity" | "-Infinity" }`. Decoding gives back equal values and fresh
  * typed arrays of the same types. Keys starting with `$` are reserved.
+ *
+ * Decoding treats the manifest as untrusted: strict JSON (`parseJson`), own properties only (a
+ * `"$array": "toString"` is not a dtype), exact keys in `$array` / `$number` references, no other
+ * `$` keys, no `__proto__` keys, and objects are created without a prototype.
  */
-import { DataError } from '@dtrn/base';
+import { DataError, parseJson } from '@dtrn/base';
 
 const ARRAY_TYPES = {
   float32: Float32Array,
@@ -74,7 +78,8 @@ export function encodeTree(value: unknown, where = 'state'): EncodedTree {
       return { $array: dtype, offset, length: array.length };
     }
     if (Array.isArray(node)) return node.map((item, index) => walk(item, `${path}[${index}]`));
-    if (typeof node === 'object' && Object.getPrototypeOf(node) === Object.prototype) {
+    const proto = typeof node === 'object' ? Object.getPrototypeOf(node) : undefined;
+    if (proto === Object.prototype || proto === null) {
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(node as Record<string, unknown>)) {
         if (key.startsWith('$')) {
@@ -126,32 +131,71 @@ function readArray(
   return new type(bytes.buffer, 0, length);
 }
 
-/** Decodes what `encodeTree` produced. */
-export function decodeTree(manifest: string, data: Uint8Array, where = 'state'): unknown {
-  let tree: unknown;
-  try {
-    tree = JSON.parse(manifest);
-  } catch (cause) {
-    throw new DataError('state manifest is not valid JSON', { where: { file: where }, cause });
+const NON_FINITE: Readonly<Record<string, number>> = Object.freeze(
+  Object.assign(Object.create(null), {
+    NaN: Number.NaN,
+    Infinity: Number.POSITIVE_INFINITY,
+    '-Infinity': Number.NEGATIVE_INFINITY,
+  }),
+);
+
+/** Throws unless `record` has exactly the keys `keys` (own properties). */
+function checkReferenceKeys(record: Record<string, unknown>, keys: readonly string[], path: string): void {
+  const found = Object.keys(record);
+  if (found.length !== keys.length || !keys.every((key) => Object.hasOwn(record, key))) {
+    throw new DataError('malformed reference in state manifest', {
+      where: { field: path },
+      expected: `exactly the keys ${keys.join(', ')}`,
+      found: found.join(', '),
+    });
   }
+}
+
+function decodeReference(record: Record<string, unknown>, data: Uint8Array, path: string): unknown {
+  if (Object.hasOwn(record, '$array')) {
+    checkReferenceKeys(record, ['$array', 'offset', 'length'], path);
+    const dtype = record.$array;
+    if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_TYPES, dtype)) {
+      throw new DataError('unknown array dtype in state manifest', {
+        where: { field: path },
+        expected: Object.keys(ARRAY_TYPES).join(', '),
+        found: dtype,
+      });
+    }
+    return readArray(data, dtype as ArrayDtype, record.offset as number, record.length as number, path);
+  }
+  checkReferenceKeys(record, ['$number'], path);
+  const text = record.$number;
+  if (typeof text !== 'string' || !Object.hasOwn(NON_FINITE, text)) {
+    throw new DataError('invalid $number in state manifest', {
+      where: { field: path },
+      expected: 'NaN, Infinity or -Infinity',
+      found: text,
+    });
+  }
+  return NON_FINITE[text];
+}
+
+/** Decodes what `encodeTree` produced; objects come back without a prototype. */
+export function decodeTree(manifest: string, data: Uint8Array, where = 'state'): unknown {
+  const tree = parseJson(manifest, { file: where });
   const walk = (node: unknown, path: string): unknown => {
     if (node === null || typeof node !== 'object') return node;
     if (Array.isArray(node)) return node.map((item, index) => walk(item, `${path}[${index}]`));
     const record = node as Record<string, unknown>;
-    if ('$array' in record) {
-      const dtype = record.$array as ArrayDtype;
-      if (!(dtype in ARRAY_TYPES)) {
-        throw new DataError('unknown array dtype in state manifest', {
-          where: { field: path },
-          expected: Object.keys(ARRAY_TYPES).join(', '),
-          found: record.$array,
+    if (Object.hasOwn(record, '$array') || Object.hasOwn(record, '$number')) {
+      return decodeReference(record, data, path);
+    }
+    const out: Record<string, unknown> = Object.create(null);
+    for (const key of Object.keys(record)) {
+      if (key.startsWith('$') || key === '__proto__') {
+        throw new DataError(`the key "${key}" is not allowed in a state manifest`, {
+          where: { field: `${path}.${key}` },
+          expected: 'no keys starting with "$" other than $array / $number references, no "__proto__"',
         });
       }
-      return readArray(data, dtype, record.offset as number, record.length as number, path);
+      out[key] = walk(record[key], `${path}.${key}`);
     }
-    if ('$number' in record) return Number(record.$number);
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(record)) out[key] = walk(item, `${path}.${key}`);
     return out;
   };
   return walk(tree, where);
