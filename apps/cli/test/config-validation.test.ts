@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -157,10 +157,74 @@ describe('config files and flags', () => {
   it('reports unparsable files and unknown extensions with the file name', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ "seeds": ');
-    await expect(readConfigFile(bad)).rejects.toThrow(`config file ${bad} does not parse`);
+    await expect(readConfigFile(bad)).rejects.toThrow(
+      `${bad}:1:12: not valid JSON: Unexpected end of JSON input`,
+    );
     const toml = join(dir, 'c.toml');
     writeFileSync(toml, 'a = 1');
     await expect(readConfigFile(toml)).rejects.toThrow(`config file ${toml}: unknown extension ".toml"`);
+  });
+
+  it('accepts a UTF-8 byte order mark in JSON as in YAML', async () => {
+    for (const name of ['bom.json', 'bom.yaml']) {
+      const file = join(dir, name);
+      writeFileSync(file, name.endsWith('.json') ? '\uFEFF{"seeds": 2}' : '\uFEFFseeds: 2\n');
+      expect(await readConfigFile(file)).toEqual({ seeds: 2 });
+    }
+  });
+
+  it('says what was expected for empty YAML and null JSON', async () => {
+    const cases: [string, string, string][] = [
+      ['empty.yaml', '', 'the file is empty (or holds only comments)'],
+      ['comments.yml', '# nothing yet\n', 'the file is empty (or holds only comments)'],
+      ['null.json', 'null', 'found null'],
+      ['list.yaml', '- a\n', 'found an array'],
+    ];
+    for (const [name, text, found] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      await expect(readConfigFile(file)).rejects.toThrow(
+        `config file ${file}: ${found}; expected an object of settings at the top level (keys such as name, data, training)`,
+      );
+    }
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, ' \n');
+    await expect(readConfigFile(empty)).rejects.toThrow(
+      `${empty}: the file is empty (expected a JSON value)`,
+    );
+  });
+
+  it('says a number overflowed instead of "found null"', async () => {
+    const json = join(dir, 'overflow.json');
+    writeFileSync(json, '{"training": {"learningRate": 1e309}}');
+    await expect(readConfigFile(json)).rejects.toThrow(
+      `${json}:1:31, field training.learningRate: the number 1e309 overflows a double (it would become Infinity)`,
+    );
+    const yaml = join(dir, 'overflow.yaml');
+    writeFileSync(yaml, 'training:\n  learningRate: 1e309\n');
+    await expect(readConfigFile(yaml)).rejects.toThrow(
+      `config file ${yaml}: training.learningRate is Infinity (expected a finite number (a value beyond ±1.8e308 overflows a double))`,
+    );
+  });
+
+  it('refuses duplicate keys (JSON.parse would keep the last silently) and __proto__ keys', async () => {
+    const json = join(dir, 'duplicate.json');
+    writeFileSync(json, '{\n  "training": { "epochs": 2 },\n  "training": { "epochs": 9 }\n}');
+    await expect(readConfigFile(json)).rejects.toThrow(
+      `${json}:3:3, field training: duplicate key "training"`,
+    );
+    const yaml = join(dir, 'duplicate.yaml');
+    writeFileSync(yaml, 'seeds: 2\nseeds: 3\n');
+    await expect(readConfigFile(yaml)).rejects.toThrow('Map keys must be unique');
+    const proto = join(dir, 'proto.yaml');
+    writeFileSync(proto, 'training:\n  __proto__: { epochs: 1 }\n');
+    await expect(readConfigFile(proto)).rejects.toThrow('the key "training.__proto__" is not allowed');
+  });
+
+  it('reads only regular files of a bounded size (a link to /dev/zero is refused, not read)', async () => {
+    const link = join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', link);
+    await expect(readConfigFile(link)).rejects.toThrow(`${link}: not a regular file (a character device)`);
   });
 
   it('requires --data for real-data presets with a clear message', async () => {

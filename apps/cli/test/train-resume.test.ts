@@ -2,7 +2,7 @@
  * `dtrn train` interrupted (AbortSignal after N steps, as Ctrl-C does) and resumed in a fresh
  * process state ends with the same test metrics and history as an uninterrupted run.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,14 +60,41 @@ describe('dtrn train: interrupt and resume', () => {
       runTrain({ ...common, config: { ...CONFIG, seed: 4 }, out: interrupted, resume: true }),
     ).rejects.toThrow("--resume: the config differs from the run's config.json in seed");
 
+    // What a kill -9 during a checkpoint write leaves behind; --resume removes it.
+    const checkpoints = join(interrupted, 'checkpoints/dtrn-ple/seed-3');
+    mkdirSync(join(checkpoints, '.tmp-step-0000000012-k1ll3d'));
+    writeFileSync(join(checkpoints, '.tmp-step-0000000012-k1ll3d', 'model.bin'), new Uint8Array(64));
+    const firstSegment = JSON.parse(
+      readFileSync(join(checkpoints, 'step-0000000011', 'trainer.json'), 'utf8'),
+    ).elapsed as { seconds: number; samples: number };
+
     const resumed = await runTrain({ ...common, out: interrupted, resume: true });
     expect(resumed.results).not.toBeNull();
+    expect(readdirSync(checkpoints).filter((name) => name.startsWith('.tmp'))).toEqual([]);
     const a = JSON.parse(readFileSync(join(root, 'full', 'results.json'), 'utf8')) as RunResults;
     const b = JSON.parse(readFileSync(join(interrupted, 'results.json'), 'utf8')) as RunResults;
     expect(b.runs[0]!.test).toEqual(a.runs[0]!.test);
     expect(b.runs[0]!.history).toEqual(a.runs[0]!.history);
     expect(b.runs[0]!.steps).toBe(a.runs[0]!.steps);
     expect(b.summary).toEqual(a.summary);
+    // Time and throughput of the whole run, not of the resumed segment only.
+    const final = readdirSync(checkpoints).find((name) => name.startsWith('step-'))!;
+    const total = JSON.parse(readFileSync(join(checkpoints, final, 'trainer.json'), 'utf8')).elapsed as {
+      seconds: number;
+      stepSeconds: number;
+      samples: number;
+    };
+    const fullCheckpoints = join(root, 'full', 'checkpoints/dtrn-ple/seed-3');
+    const fullFinal = readdirSync(fullCheckpoints).find((name) => name.startsWith('step-'))!;
+    const uninterrupted = JSON.parse(readFileSync(join(fullCheckpoints, fullFinal, 'trainer.json'), 'utf8'))
+      .elapsed as { samples: number };
+    expect(total.samples).toBe(uninterrupted.samples); // every sample of both segments, counted once
+    expect(firstSegment.samples).toBeGreaterThan(0);
+    expect(firstSegment.samples).toBeLessThan(total.samples);
+    expect(total.seconds).toBeGreaterThan(firstSegment.seconds);
+    expect(b.runs[0]!.seconds).toBeGreaterThanOrEqual(total.seconds);
+    expect(b.runs[0]!.samplesPerSecond).toBeCloseTo(total.samples / total.stepSeconds, 0);
+    expect(b.seconds).toBeGreaterThan(b.runs[0]!.seconds);
     expect(a.runs[0]!.test.every((task) => Number.isFinite(task.auc))).toBe(true);
     // metrics.jsonl of the resumed run holds each epoch once
     expect(readFileSync(join(interrupted, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);

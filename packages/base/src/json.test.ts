@@ -60,6 +60,9 @@ describe('parseJson', () => {
     expect(errorOf(() => parseJson('\uFEFF', { file: 'e.json' })).message).toContain('the file is empty');
     const syntax = errorOf(() => parseJson('{"a":\n 1 2}', { file: 's.json' }));
     expect(syntax.message).toMatch(/^s\.json:2:4: not valid JSON: Expected ',' or '}'/);
+    expect(errorOf(() => parseJson('{"seeds": ', { file: 't.json' })).message).toBe(
+      't.json:1:11: not valid JSON: Unexpected end of JSON input',
+    );
   });
 
   it('describes top-level values for "expected an object" messages', () => {

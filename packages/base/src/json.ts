@@ -123,7 +123,8 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
   } catch (cause) {
     const message = (cause as Error).message;
     const at = /at position (\d+)/.exec(message);
-    const located = at ? position(body, Number(at[1])) : {};
+    const offset = at ? Number(at[1]) : /end of JSON input/.test(message) ? body.length : null;
+    const located = offset === null ? {} : position(body, offset);
     throw new ErrorClass(`not valid JSON: ${message}`, { where: where(located), cause });
   }
   const problem = scan(body);

@@ -20,7 +20,6 @@ import { checkFileLimits, checkFileSize, type FileLimits } from './file-limits.j
 
 export type { FileLimits } from './file-limits.js';
 
-
 export type FileHandle = Awaited<ReturnType<typeof open>>;
 
 export interface CheckedFile {

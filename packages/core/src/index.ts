@@ -116,6 +116,7 @@ export {
 } from './shape.js';
 export {
   DEFAULT_MAX_FILE_BYTES,
+  displayPath,
   MemoryStorage,
   type ReadOptions,
   readLimits,

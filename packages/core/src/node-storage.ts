@@ -43,6 +43,10 @@ export class FileStorage implements Storage {
     }
   }
 
+  displayPath(path: string): string {
+    return resolve(this.root, path);
+  }
+
   async readFile(path: string, options?: ReadOptions): Promise<Uint8Array> {
     return readFileWithin(this.root, this.path(path), readLimits(options));
   }

@@ -46,6 +46,13 @@ export interface Storage {
    * atomic publish of a multi-file save written under a temporary name).
    */
   replaceDirectory(from: string, to: string): Promise<void>;
+  /** How error messages name `path` (e.g. `FileStorage`: the absolute path). Default: `path`. */
+  displayPath?(path: string): string;
+}
+
+/** `path` as `storage` names it in messages. */
+export function displayPath(storage: Storage, path: string): string {
+  return storage.displayPath ? storage.displayPath(path) : path;
 }
 
 function normalise(path: string): string {

@@ -6,7 +6,7 @@
  * or oversized input is refused with a DataError naming the file.
  */
 import { ConfigError, DataError, isDtrnError } from '@dtrn/base';
-import type { Storage } from '@dtrn/core';
+import { displayPath, type Storage } from '@dtrn/core';
 import type { DatasetSchema } from '@dtrn/data';
 import { createModel } from './create-model.js';
 import { parseManifest } from './manifest-check.js';
@@ -35,10 +35,11 @@ export const DEFAULT_LOAD_MODEL_OPTIONS = Object.freeze({
   maxManifestBytes: 64 * 2 ** 20,
 });
 
-async function readManifest(storage: Storage, path: string, maxManifestBytes: number, maxBytes: number) {
+async function readManifest(storage: Storage, stored: string, maxManifestBytes: number, maxBytes: number) {
+  const path = displayPath(storage, stored);
   let text: string;
   try {
-    text = await storage.readText(path, { maxBytes: maxManifestBytes });
+    text = await storage.readText(stored, { maxBytes: maxManifestBytes });
   } catch (error) {
     if (isDtrnError(error) && /larger than allowed/.test(error.message)) {
       throw new DataError('the manifest is larger than allowed', {
@@ -127,8 +128,8 @@ export async function loadModel(
     }
   }
   const clean = directory.replace(/\/+$/, '');
-  const manifestPath = `${clean}/${MANIFEST_FILE}`;
-  const manifest = await readManifest(storage, manifestPath, maxManifestBytes, maxBytes);
+  const manifestPath = displayPath(storage, `${clean}/${MANIFEST_FILE}`);
+  const manifest = await readManifest(storage, `${clean}/${MANIFEST_FILE}`, maxManifestBytes, maxBytes);
   checkPlannedSize(manifest, manifestPath, maxBytes);
   const model = buildModel(manifest, manifestPath);
   try {
@@ -141,9 +142,12 @@ export async function loadModel(
     }
     const contents = new Map<string, Uint8Array>();
     for (const entry of manifest.files) {
-      const path = `${clean}/${entry.name}`;
+      const path = displayPath(storage, `${clean}/${entry.name}`);
       // The storage checks the size before reading; the length check stays for storages that ignore it.
-      const bytes = await storage.readFile(path, { expectedBytes: entry.byteLength, maxBytes });
+      const bytes = await storage.readFile(`${clean}/${entry.name}`, {
+        expectedBytes: entry.byteLength,
+        maxBytes,
+      });
       if (bytes.length !== entry.byteLength) {
         throw new DataError(
           bytes.length < entry.byteLength ? 'the file is truncated' : 'the file is longer than declared',
@@ -163,7 +167,7 @@ export async function loadModel(
         .subarray(weight.byteOffset, weight.byteOffset + weight.byteLength);
       if (checksumOf(bytes) !== weight.checksum) {
         throw new DataError(`checksum mismatch for ${weight.name}`, {
-          where: { file: `${clean}/${weight.file}` },
+          where: { file: displayPath(storage, `${clean}/${weight.file}`) },
           expected: weight.checksum,
           found: checksumOf(bytes),
         });

@@ -80,4 +80,9 @@ export {
   maskedTaskLosses,
   type TaskTarget,
 } from './loss.js';
-export { type ElapsedTime, TRAINER_STATE_KEYS, type TrainerState, validateTrainerState } from './trainer-state.js';
+export {
+  type ElapsedTime,
+  TRAINER_STATE_KEYS,
+  type TrainerState,
+  validateTrainerState,
+} from './trainer-state.js';

@@ -34,7 +34,9 @@ export interface ModelRun {
   readonly bestEpoch: number | null;
   readonly stoppedReason: string;
   readonly steps: number;
+  /** Training wall-clock seconds of this model and seed, over every segment of a resumed run. */
   readonly seconds: number;
+  /** Training samples per second over every segment (time inside steps). */
   readonly samplesPerSecond: number;
   readonly parameters: { readonly dense: number; readonly embedding: number };
   readonly inspection: ModelInspection | null;
@@ -121,5 +123,9 @@ export interface RunResults {
   readonly gains: readonly GainInterval[];
   readonly oracles: readonly OracleSummary[];
   readonly check: MeaningfulnessCheck;
+  /**
+   * Wall-clock seconds of the whole run. After `--resume`: this invocation plus what earlier ones
+   * recorded (training time up to the checkpoint resumed from, and the runs kept).
+   */
   readonly seconds: number;
 }

@@ -73,6 +73,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
   const scoresPerSeed: SeedScores[] = [];
   let tasks: readonly string[] = [];
   let dataDescription = '';
+  let earlierSeconds = 0; // time of earlier invocations: runs kept by --resume, resumed training
   for (const seed of seeds) {
     const data: LoadedData = await loadData(config.data, seed);
     progress.info(
@@ -89,6 +90,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
       if (saved) {
         progress.info(`${model} seed ${seed}: already finished, kept`);
         runs.push(saved.record);
+        earlierSeconds += saved.record.seconds;
         predictionsByModel.set(model, saved.predictions);
         continue;
       }
@@ -109,6 +111,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
       });
       if (!trained.run || !trained.predictions) return interruptedOutcome(run.path, progress);
       await saveModelRun(run, trained.run, trained.predictions);
+      earlierSeconds += trained.fit.secondsBeforeResume;
       runs.push(trained.run);
       predictionsByModel.set(model, trained.predictions);
     }
@@ -157,7 +160,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     ),
     oracles,
     check,
-    seconds: (Date.now() - started) / 1000,
+    seconds: (Date.now() - started) / 1000 + earlierSeconds,
   };
   await writeResults(run, results, progress);
   return { results, directory: run.path };

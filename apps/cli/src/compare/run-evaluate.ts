@@ -11,7 +11,7 @@ import { loadData } from '../data/load-data.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
-import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
+import { checkDirectoryPath, RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
 import { reporterOf } from './run-options.js';
 import { resolveTrainConfig } from './run-train.js';
 
@@ -37,6 +37,7 @@ export interface EvaluationOutcome {
 }
 
 export async function runEvaluate(options: RunEvaluateOptions): Promise<EvaluationOutcome> {
+  await checkDirectoryPath(options.run, '--run');
   const run = new RunDirectory(options.run);
   const progress = reporterOf(options.progress);
   const split = options.split ?? 'test';

@@ -37,14 +37,19 @@ export async function loadModelRun(
   const { predictionRows, ...record } = await run.readJson<ModelRun & { predictionRows: number }>(
     `${path}.json`,
   );
-  const bytes = await run.storage.readFile(`${path}.predictions.bin`);
-  if (bytes.length !== predictionRows * numTasks * 4) {
-    throw new DataError('saved predictions have the wrong size', {
-      where: { file: `${run.path}/${path}.predictions.bin` },
-      expected: `${predictionRows * numTasks * 4} bytes`,
-      found: bytes.length,
+  if (!Number.isSafeInteger(predictionRows) || predictionRows < 0) {
+    throw new DataError('predictionRows is invalid', {
+      where: { file: `${run.path}/${path}.json`, field: 'predictionRows' },
+      expected: 'an integer >= 0',
+      found: predictionRows,
     });
   }
+  // The size is checked before reading (the checked reader), not after.
+  const expectedBytes = predictionRows * numTasks * 4;
+  const bytes = await run.storage.readFile(`${path}.predictions.bin`, {
+    expectedBytes,
+    maxBytes: expectedBytes,
+  });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const predictions = Array.from({ length: numTasks }, (_, task) =>
     Float32Array.from({ length: predictionRows }, (_, i) =>

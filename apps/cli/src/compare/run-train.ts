@@ -100,7 +100,8 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     gains: [],
     oracles: config.data.kind === 'synthetic' ? summariseOracles([oracleAucs(data.test)]) : [],
     check: notApplicable('single training run (the check belongs to dtrn compare)', 0.9),
-    seconds: (Date.now() - started) / 1000,
+    // The whole run: this invocation, plus the training time the checkpoint recorded before a resume.
+    seconds: (Date.now() - started) / 1000 + trained.fit.secondsBeforeResume,
   };
   await writeResults(run, results, progress);
   return { results, directory: run.path };

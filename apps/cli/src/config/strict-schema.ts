@@ -41,7 +41,13 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
     return `invalid ${issue.discriminator} ${JSON.stringify(found)}${closest ? `; did you mean "${closest}"?` : ''} (expected one of ${quoteList(allowed)})`;
   }
   if (issue.code === 'invalid_type') {
-    const found = issue.input === undefined ? 'nothing' : JSON.stringify(issue.input);
+    const input = issue.input;
+    const found =
+      input === undefined
+        ? 'nothing'
+        : typeof input === 'number' && !Number.isFinite(input)
+          ? `${input} (not a finite number)`
+          : JSON.stringify(input);
     return `expected ${issue.expected}, found ${found}`;
   }
   return undefined;

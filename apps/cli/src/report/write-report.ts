@@ -1,7 +1,7 @@
 /** Writes report.html into a run directory, and `dtrn report --run <dir>` regenerates it. */
 import { DataError } from '@dtrn/base';
 import { RESULTS_FORMAT, type RunResults } from '../compare/results-types.js';
-import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
+import { checkDirectoryPath, RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
 import { renderReportHtml } from './report-html.js';
 
 export async function writeReport(run: RunDirectory, results: RunResults): Promise<string> {
@@ -11,6 +11,7 @@ export async function writeReport(run: RunDirectory, results: RunResults): Promi
 
 /** Re-reads results.json of a run directory and writes its report.html again. */
 export async function regenerateReport(directory: string): Promise<string> {
+  await checkDirectoryPath(directory, '--run');
   const run = new RunDirectory(directory);
   if (!(await run.exists(RUN_FILES.results))) {
     throw new DataError('no results.json in the run directory', {

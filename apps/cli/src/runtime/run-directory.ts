@@ -1,10 +1,41 @@
 /**
  * A run directory: resolved config, environment, per-epoch metrics, results, checkpoints and the
  * report. Every file is written atomically through @dtrn/core's FileStorage (temporary name, then
- * rename), so a reader (or a crash) never sees half a file.
+ * rename), so a reader (or a crash) never sees half a file. Every file is read through the checked
+ * reader (inside the directory, regular, at most `MAX_RUN_FILE_BYTES`) and JSON strictly.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ConfigError, DataError, describeJsonType, parseJson } from '@dtrn/base';
 import { FileStorage } from '@dtrn/core/node';
+
+/** Largest JSON or text file of a run directory read: 256 MiB (results and metrics are small). */
+export const MAX_RUN_FILE_BYTES = 256 * 2 ** 20;
+
+/**
+ * Refuses a path that exists but is not a directory (`--out results.txt`), naming the flag, before
+ * anything tries to create files under it.
+ */
+export async function checkDirectoryPath(path: string, flag: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') {
+      throw new ConfigError(`${flag} ${path}: a parent of this path is a file`, {
+        expected: 'a directory path',
+      });
+    }
+    throw error;
+  }
+  if (!isDirectory) {
+    throw new ConfigError(`${flag} ${path} is an existing file, not a directory`, {
+      expected: 'a new or existing directory',
+    });
+  }
+}
 
 export const RUN_FILES = Object.freeze({
   config: 'config.json',
@@ -36,8 +67,17 @@ export class RunDirectory {
     await this.storage.writeFile(name, text);
   }
 
+  /**
+   * Reads a JSON object from the run directory (strict JSON: no duplicate keys; DataError naming
+   * the file when it is empty, not JSON or not an object). `T` is not checked beyond that.
+   */
   async readJson<T>(name: string): Promise<T> {
-    return JSON.parse(await this.storage.readText(name)) as T;
+    const file = `${this.path}/${name}`;
+    const value = parseJson(await this.storage.readText(name, { maxBytes: MAX_RUN_FILE_BYTES }), { file });
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new DataError(`expected a JSON object, found ${describeJsonType(value)}`, { where: { file } });
+    }
+    return value as T;
   }
 
   async exists(name: string): Promise<boolean> {
@@ -47,7 +87,9 @@ export class RunDirectory {
   /** Loads existing metric lines (a resumed run appends to them). */
   async loadMetrics(): Promise<void> {
     this.metricLines = (await this.storage.exists(RUN_FILES.metrics))
-      ? (await this.storage.readText(RUN_FILES.metrics)).split('\n').filter((line) => line.trim() !== '')
+      ? (await this.storage.readText(RUN_FILES.metrics, { maxBytes: MAX_RUN_FILE_BYTES }))
+          .split('\n')
+          .filter((line) => line.trim() !== '')
       : [];
   }
 

@@ -4,7 +4,7 @@ import type { BackendPreference } from '@dtrn/core';
 import { type BackendRecord, backendRecord, useBackend } from './backend.js';
 import { collectEnvironment } from './environment.js';
 import type { ProgressReporter } from './progress.js';
-import { RUN_FILES, RunDirectory } from './run-directory.js';
+import { checkDirectoryPath, RUN_FILES, RunDirectory } from './run-directory.js';
 
 export interface StartRunOptions {
   readonly out: string;
@@ -39,6 +39,7 @@ function changedKeys(before: unknown, after: unknown, path = ''): string[] {
 }
 
 export async function startRun(options: StartRunOptions): Promise<StartedRun> {
+  await checkDirectoryPath(options.out, '--out');
   const run = new RunDirectory(options.out);
   const resolvedConfig = { kind: options.kind, ...(options.config as Record<string, unknown>) };
   if (await run.exists(RUN_FILES.config)) {

@@ -20,23 +20,27 @@
  * is a DataError naming the file.
  */
 import { DataError, parseJson } from '@dtrn/base';
-import type { ModelState, Storage } from '@dtrn/core';
+import { displayPath, type ModelState, type Storage } from '@dtrn/core';
 import { xxhash32 } from '@dtrn/data';
 import type { DenseAdamState } from '../dense-adam.js';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  type FileEntry,
+  type Manifest,
+  readCheckpointManifest,
+  readObject,
+} from './checkpoint-manifest.js';
 import { decodeTree, encodeTree } from './tree-codec.js';
 
-export const CHECKPOINT_FORMAT = 'dtrn-trainer-checkpoint';
-/** Version 2 added per-file checksums; version 1 checkpoints are refused (nothing to verify). */
-export const CHECKPOINT_FORMAT_VERSION = 2;
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION } from './checkpoint-manifest.js';
+
 /** Default largest checkpoint read (all files together): 8 GiB, as `loadModel`. */
 export const DEFAULT_MAX_CHECKPOINT_BYTES = 2 ** 33;
 const LATEST = 'latest.json';
 const PREFIX = 'step-';
 const NAME = /^step-\d{10}$/;
 const MAX_POINTER_BYTES = 4096;
-const MAX_MANIFEST_BYTES = 2 ** 20;
-const TREES = ['model', 'optimizer', 'best-model'] as const;
-const FILE_NAMES = [...TREES.flatMap((tree) => [`${tree}.json`, `${tree}.bin`]), 'trainer.json'];
 /** Leftovers of interrupted writes: temporary checkpoints, pointer temporaries, moved-aside dirs. */
 const ORPHAN = /^(\.tmp-step-|latest\.json\.tmp-|step-\d+\.old-)/;
 
@@ -54,22 +58,6 @@ export interface CheckpointContents<TTrainer = unknown> {
 export interface ReadCheckpointOptions {
   /** Largest total size of the checkpoint's files, in bytes. Default 2^33 (8 GiB). */
   readonly maxBytes?: number;
-}
-
-interface FileEntry {
-  readonly name: string;
-  readonly byteLength: number;
-  /** xxHash32 (seed 0) of the file, 8 lowercase hex digits. */
-  readonly checksum: string;
-}
-
-interface Manifest {
-  readonly format: string;
-  readonly formatVersion: number;
-  readonly step: number;
-  readonly epoch: number;
-  readonly batchIndex: number;
-  readonly files: readonly FileEntry[];
 }
 
 function join(...parts: string[]): string {
@@ -152,41 +140,6 @@ export async function writeCheckpoint(
   return name;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Parses a small JSON file of the checkpoint strictly: an object with exactly `keys`. */
-async function readObject(storage: Storage, path: string, keys: readonly string[], maxBytes: number) {
-  const value = parseJson(await storage.readText(path, { maxBytes }), { file: path });
-  if (!isRecord(value)) {
-    throw new DataError('expected a JSON object', { where: { file: path }, found: value });
-  }
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) {
-      throw new DataError(`unknown key "${key}"`, {
-        where: { file: path },
-        expected: `only ${keys.join(', ')}`,
-      });
-    }
-  }
-  for (const key of keys) {
-    if (!Object.hasOwn(value, key)) throw new DataError(`missing key "${key}"`, { where: { file: path } });
-  }
-  return value;
-}
-
-function count(value: unknown, path: string, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new DataError(`${field} is invalid`, {
-      where: { file: path, field },
-      expected: 'an integer >= 0',
-      found: value,
-    });
-  }
-  return value;
-}
-
 /** Name of the checkpoint `latest.json` points at, or null when there is none. */
 export async function latestCheckpointName(storage: Storage, directory: string): Promise<string | null> {
   const pointer = join(directory, LATEST);
@@ -194,7 +147,7 @@ export async function latestCheckpointName(storage: Storage, directory: string):
   const parsed = await readObject(storage, pointer, ['formatVersion', 'checkpoint'], MAX_POINTER_BYTES);
   if (typeof parsed.checkpoint !== 'string' || !NAME.test(parsed.checkpoint)) {
     throw new DataError('checkpoint pointer names no checkpoint', {
-      where: { file: pointer },
+      where: { file: displayPath(storage, pointer) },
       expected: `"checkpoint": "${PREFIX}<10 digits>"`,
       found: parsed.checkpoint,
     });
@@ -202,88 +155,13 @@ export async function latestCheckpointName(storage: Storage, directory: string):
   return parsed.checkpoint;
 }
 
-/** Reads and checks a checkpoint's manifest (format, version, file list). */
-async function readManifest(storage: Storage, path: string, maxBytes: number): Promise<Manifest> {
-  const raw = await readObject(
-    storage,
-    path,
-    ['format', 'formatVersion', 'step', 'epoch', 'batchIndex', 'files'],
-    MAX_MANIFEST_BYTES,
-  );
-  if (raw.format !== CHECKPOINT_FORMAT || raw.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
-    const old = raw.format === CHECKPOINT_FORMAT && raw.formatVersion === 1;
-    throw new DataError(
-      old
-        ? 'checkpoint format version 1 has no checksums and cannot be verified; this version reads version 2 (start the run afresh)'
-        : 'unsupported checkpoint format',
-      {
-        where: { file: path },
-        expected: `${CHECKPOINT_FORMAT} version ${CHECKPOINT_FORMAT_VERSION}`,
-        found: `${String(raw.format)} version ${String(raw.formatVersion)}`,
-      },
-    );
-  }
-  if (!Array.isArray(raw.files)) {
-    throw new DataError('files is invalid', { where: { file: path, field: 'files' }, expected: 'an array' });
-  }
-  const seen = new Set<string>();
-  let total = 0;
-  const files = raw.files.map((entry: unknown, i: number): FileEntry => {
-    const field = `files[${i}]`;
-    const keys = isRecord(entry) ? Object.keys(entry).sort().join(',') : '';
-    if (
-      !isRecord(entry) ||
-      keys !== 'byteLength,checksum,name' ||
-      typeof entry.name !== 'string' ||
-      !FILE_NAMES.includes(entry.name) ||
-      seen.has(entry.name) ||
-      typeof entry.checksum !== 'string' ||
-      !/^[0-9a-f]{8}$/.test(entry.checksum)
-    ) {
-      throw new DataError(`${field} is invalid`, {
-        where: { file: path, field },
-        expected: `a unique { name (${FILE_NAMES.join(', ')}), byteLength, checksum (8 hex digits) }`,
-        found: entry,
-      });
-    }
-    seen.add(entry.name);
-    const byteLength = count(entry.byteLength, path, `${field}.byteLength`);
-    total += byteLength;
-    return { name: entry.name, byteLength, checksum: entry.checksum };
-  });
-  for (const required of ['model.json', 'model.bin', 'optimizer.json', 'optimizer.bin', 'trainer.json']) {
-    if (!seen.has(required)) {
-      throw new DataError(`the manifest does not list ${required}`, {
-        where: { file: path, field: 'files' },
-      });
-    }
-  }
-  if (seen.has('best-model.json') !== seen.has('best-model.bin')) {
-    throw new DataError('the manifest lists only half of best-model', {
-      where: { file: path, field: 'files' },
-    });
-  }
-  if (total > maxBytes) {
-    throw new DataError('the checkpoint is larger than allowed', {
-      where: { file: path },
-      expected: `at most ${maxBytes} bytes (maxBytes)`,
-      found: total,
-    });
-  }
-  return {
-    format: CHECKPOINT_FORMAT,
-    formatVersion: CHECKPOINT_FORMAT_VERSION,
-    step: count(raw.step, path, 'step'),
-    epoch: count(raw.epoch, path, 'epoch'),
-    batchIndex: count(raw.batchIndex, path, 'batchIndex'),
-    files,
-  };
-}
-
 /** Reads one listed file: its size checked before reading, then its checksum. */
 async function readVerified(storage: Storage, folder: string, entry: FileEntry): Promise<Uint8Array> {
-  const path = join(folder, entry.name);
-  const bytes = await storage.readFile(path, { expectedBytes: entry.byteLength, maxBytes: entry.byteLength });
+  const bytes = await storage.readFile(join(folder, entry.name), {
+    expectedBytes: entry.byteLength,
+    maxBytes: entry.byteLength,
+  });
+  const path = displayPath(storage, join(folder, entry.name));
   if (bytes.length !== entry.byteLength) {
     throw new DataError('the file has another size than the manifest says', {
       where: { file: path },
@@ -323,17 +201,17 @@ export async function readLatestCheckpoint<TTrainer = unknown>(
   const name = await latestCheckpointName(storage, directory);
   if (name === null) return null;
   const folder = join(directory, name);
-  const manifest = await readManifest(storage, join(folder, 'manifest.json'), maxBytes);
+  const manifest = await readCheckpointManifest(storage, join(folder, 'manifest.json'), maxBytes);
   const entries = new Map(manifest.files.map((entry) => [entry.name, entry]));
   // One tree at a time (verified, decoded, its bytes dropped), so at most one raw copy is held.
   const read = (file: string) => readVerified(storage, folder, entries.get(file)!);
   const tree = async (base: string) => {
     if (!entries.has(`${base}.json`)) return null;
-    const path = join(folder, `${base}.json`);
+    const path = displayPath(storage, join(folder, `${base}.json`));
     const json = utf8(await read(`${base}.json`), path);
     return decodeTree(json, await read(`${base}.bin`), path);
   };
-  const trainerPath = join(folder, 'trainer.json');
+  const trainerPath = displayPath(storage, join(folder, 'trainer.json'));
   const trainer = parseJson(utf8(await read('trainer.json'), trainerPath), { file: trainerPath }) as TTrainer;
   return {
     step: manifest.step,
