@@ -26,7 +26,8 @@ function checkSequencesForTim(schema: DatasetSchema, args: ResolvedModelArgs): v
   );
 }
 
-function checkConfig(schema: DatasetSchema, args: ModelArgs) {
+/** The validated schema and resolved args, after every check `createModel` makes before building. */
+export function checkedConfig(schema: DatasetSchema, args: ModelArgs) {
   const validSchema = validateSchema(schema, 'createModel: schema');
   const resolved = resolveModelArgs(args, 'createModel: args');
   checkSequencesForTim(validSchema, resolved);
@@ -40,7 +41,7 @@ function checkConfig(schema: DatasetSchema, args: ModelArgs) {
  * comparison before training the first.
  */
 export function checkModelConfig(schema: DatasetSchema, args: ModelArgs = {}): void {
-  checkConfig(schema, args);
+  checkedConfig(schema, args);
 }
 
 /**
@@ -49,7 +50,7 @@ export function checkModelConfig(schema: DatasetSchema, args: ModelArgs = {}): v
  * need a schema with behavior sequences (a ConfigError otherwise).
  */
 export function createModel(schema: DatasetSchema, args: ModelArgs = {}): RecommenderModel {
-  const { validSchema, resolved } = checkConfig(schema, args);
+  const { validSchema, resolved } = checkedConfig(schema, args);
   return resolved.singleTask
     ? new SingleTaskModels(validSchema, resolved)
     : new DtrnModel(validSchema, resolved);

@@ -29,7 +29,7 @@ import {
 import { checkCandidateBatch, contextIgnoresTarget, scoreFactored } from './candidate-scoring.js';
 import { type FeatureLayout, planFeatures } from './feature-layout.js';
 import type { ResolvedModelArgs } from './model-args.js';
-import { modelHead } from './model-size.js';
+import { modelHead } from './model-head.js';
 import { type ModelPreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 import { adoptSharedBank } from './shared-bank.js';

@@ -69,11 +69,7 @@ function doesNotBuild(path: string, cause: unknown): DataError {
 function checkPlannedSize(manifest: SavedModelManifest, path: string, maxBytes: number): void {
   let planned: PlannedSize;
   try {
-    planned = plannedParameterCount(
-      manifest.schema as DatasetSchema,
-      manifest.config as ModelArgs,
-      'createModel',
-    );
+    planned = plannedParameterCount(manifest.schema as DatasetSchema, manifest.config as ModelArgs);
   } catch (cause) {
     throw doesNotBuild(path, cause);
   }

@@ -3,28 +3,12 @@
  * tensors): `loadModel` checks it against its limit and the manifest's weights before building, so
  * a small manifest that asks for a huge model is refused at once.
  */
-import { deriveSeed } from '@dtrn/base';
-import { type DatasetSchema, validateSchema } from '@dtrn/data';
-import { type AnyMtlHeadDefinition, getHead, type MtlHeadBaseArgs } from '@dtrn/mtl-heads';
+import type { DatasetSchema } from '@dtrn/data';
 import { plannedBottomParameterCount } from './bottom.js';
-import { type FeatureLayout, planFeatures } from './feature-layout.js';
-import { type ModelArgs, type ResolvedModelArgs, resolveModelArgs } from './model-args.js';
-
-/** The head definition and its resolved args for a model's layout. */
-export function modelHead(
-  args: ResolvedModelArgs,
-  layout: FeatureLayout,
-  numTasks: number,
-): { readonly head: AnyMtlHeadDefinition; readonly headArgs: MtlHeadBaseArgs } {
-  const head = getHead(args.head);
-  const headArgs = head.resolveArgs({
-    ...args.headArgs,
-    numTasks,
-    inputDim: layout.fieldNames.length * args.embeddingDim,
-    seed: deriveSeed(args.seed, 'head'),
-  });
-  return { head, headArgs };
-}
+import { checkedConfig } from './create-model.js';
+import { planFeatures } from './feature-layout.js';
+import type { ModelArgs, ResolvedModelArgs } from './model-args.js';
+import { modelHead } from './model-head.js';
 
 export interface PlannedSize {
   /** Dense weights (bottom and head), as `model.parameterCount().dense` would report. */
@@ -44,16 +28,11 @@ function plannedMultiTask(schema: DatasetSchema, args: ResolvedModelArgs): Plann
 }
 
 /**
- * Parameter counts of the model `createModel(schema, args)` would build, without building it
- * (validates `schema` and `args` as `createModel` does).
+ * Parameter counts of the model `createModel(schema, args)` would build, without building it; throws
+ * the ConfigError `createModel` would throw for the schema, the args or their combination.
  */
-export function plannedParameterCount(
-  schema: DatasetSchema,
-  args: ModelArgs = {},
-  where = 'plannedParameterCount',
-): PlannedSize {
-  const validSchema = validateSchema(schema, `${where}: schema`);
-  const resolved = resolveModelArgs(args, `${where}: args`);
+export function plannedParameterCount(schema: DatasetSchema, args: ModelArgs = {}): PlannedSize {
+  const { validSchema, resolved } = checkedConfig(schema, args);
   if (!resolved.singleTask) return plannedMultiTask(validSchema, resolved);
   let dense = 0;
   let embedding = 0;

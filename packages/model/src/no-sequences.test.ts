@@ -4,6 +4,7 @@ import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import { createEmptyDataset, type DatasetSchema, sampleMasksFor, sliceRows } from '@dtrn/data';
 import { describe, expect, it } from 'vitest';
 import { checkModelConfig, createModel } from './create-model.js';
+import { plannedParameterCount } from './model-size.js';
 import type { ModelPresetName } from './presets.js';
 import { tinyModel, tinyPreset } from './test-support/tiny.js';
 
@@ -52,6 +53,8 @@ describe('a schema without sequences', () => {
         expect(message).toContain('2 sparse and 1 dense fields, no schema.sequences');
         // The same check without building anything (apps run it before training the first model).
         expect(() => checkModelConfig(data.schema, tinyPreset(name))).toThrow(message);
+        // ...and loadModel's size check, which runs before building, refuses it the same way.
+        expect(() => plannedParameterCount(data.schema, tinyPreset(name))).toThrow(message);
       });
     },
   );
@@ -63,6 +66,7 @@ describe('a schema without sequences', () => {
         checkModelConfig(data.schema, tinyPreset(name));
         const model = createModel(data.schema, tinyPreset(name));
         try {
+          expect(plannedParameterCount(data.schema, tinyPreset(name))).toEqual(model.parameterCount());
           const probabilities = model.predict(sliceRows(data, 0, 5));
           expect(probabilities.map((p) => p.length)).toEqual([5, 5]);
           for (const p of probabilities) expect(Array.from(p).every((v) => v > 0 && v < 1)).toBe(true);
