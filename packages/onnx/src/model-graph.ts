@@ -1,0 +1,107 @@
+/**
+ * One `createModel` model (not single-task) as ONNX nodes: embedded inputs, the bottom (shared,
+ * dtrn, dtrn-no-tim, dtrn-no-trm; transformer or mean-pooled sequences), then the head. Mirrors
+ * @dtrn/model's `bottomForward` wiring.
+ */
+import { deriveSeed } from '@dtrn/base';
+import { resolveHypernetEncoderArgs } from '@dtrn/hypernet-encoder';
+import { type FeatureLayout, planFeatures, type RecommenderModel } from '@dtrn/model';
+import { getHead } from '@dtrn/mtl-heads';
+import { resolveSenetRefinerArgs } from '@dtrn/senet-refiner';
+import { encoderGraph } from './encoder-graph.js';
+import type { GraphBuilder } from './graph-builder.js';
+import { type EmbeddedFeatures, type EmbeddedSequence, embedInputs } from './graph-inputs.js';
+import { headGraph } from './head-graph.js';
+import { concat, reduceSum, unsqueeze } from './ops.js';
+import { refinerGraph } from './refiner-graph.js';
+import { WeightReader } from './weights.js';
+
+const TASK_INTERESTS = new Set(['dtrn', 'dtrn-no-trm']);
+const REFINED = new Set(['dtrn', 'dtrn-no-tim']);
+
+/** The masked mean of one behavior's elements, as `prepare` pools it: [B, d]. */
+function meanPool(g: GraphBuilder, sequence: EmbeddedSequence): string {
+  const summed = reduceSum(
+    g,
+    g.node('Mul', [sequence.elements, unsqueeze(g, sequence.mask, [2])]),
+    [1],
+    false,
+  ); // [B, d]
+  const count = g.node('Max', [reduceSum(g, sequence.mask, [1], true), g.floatConstant([1])]); // [B, 1]
+  return g.node('Div', [summed, count]);
+}
+
+/** u[k][m] (K rows with TIM, else one row) for the model's sequences. */
+function interests(
+  g: GraphBuilder,
+  weights: WeightReader,
+  model: RecommenderModel,
+  layout: FeatureLayout,
+  features: EmbeddedFeatures,
+): string[][] {
+  const { args } = model;
+  if (layout.behaviors.length === 0) return [[]];
+  if (args.sequenceEncoder === 'mean-pool') return [features.sequences.map((s) => meanPool(g, s))];
+  const conditioned = TASK_INTERESTS.has(args.bottom);
+  const encoderArgs = resolveHypernetEncoderArgs({
+    ...args.encoder,
+    numTasks: conditioned ? model.taskNames.length : 1,
+    numBehaviors: layout.behaviors.length,
+    embeddingDim: args.embeddingDim,
+    maxSequenceLength: Math.max(...layout.behaviors.map((b) => b.maxLength)),
+    unconditioned: !conditioned,
+    seed: (args.encoder.seed as number | undefined) ?? deriveSeed(args.seed, 'encoder'),
+  });
+  return encoderGraph(g, weights, encoderArgs, features.sequences, features.target!);
+}
+
+/**
+ * Adds `model`'s graph (weights prefixed with `prefix`) on the graph inputs already declared;
+ * returns its K logits ([B, 1] value names) in task order.
+ */
+export function modelGraph(g: GraphBuilder, model: RecommenderModel, prefix: string): string[] {
+  const { args, schema } = model;
+  const K = model.taskNames.length;
+  const layout = planFeatures(schema, args);
+  const weights = new WeightReader(model, g, prefix);
+  const features = embedInputs(g, weights, schema, layout);
+  const u = interests(g, weights, model, layout, features); // K (or 1) x M x [B, d]
+  const parts = features.parts; // F feature parts, [B, w] each
+  const taskSpecific = TASK_INTERESTS.has(args.bottom);
+  const meanInterests =
+    taskSpecific && K > 1
+      ? u[0]!.map((_, m) =>
+          g.node('Div', [
+            g.node(
+              'Sum',
+              u.map((row) => row[m]!),
+            ),
+            g.floatConstant([K]),
+          ]),
+        )
+      : u[0]!; // M x [B, d]
+  const sharedInput = concat(g, [...parts, ...meanInterests], 1); // [B, N*d]
+  let taskInputs: string[];
+  if (args.bottom === 'shared') taskInputs = Array.from({ length: K }, () => sharedInput);
+  else if (!REFINED.has(args.bottom)) taskInputs = u.map((row) => concat(g, [...parts, ...row], 1));
+  else {
+    const refinerArgs = resolveSenetRefinerArgs({
+      ...args.refiner,
+      numTasks: K,
+      numFields: layout.fieldNames.length,
+      embeddingDim: args.embeddingDim,
+    });
+    taskInputs = Array.from({ length: K }, (_, k) =>
+      refinerGraph(g, weights, refinerArgs, k, [...parts, ...(taskSpecific ? u[k]! : u[0]!)]),
+    );
+  }
+  const head = getHead(args.head);
+  const headArgs = head.resolveArgs({
+    ...args.headArgs,
+    numTasks: K,
+    inputDim: layout.fieldNames.length * args.embeddingDim,
+  });
+  const logits = headGraph(g, weights, head, headArgs, taskInputs, sharedInput);
+  weights.checkAllUsed();
+  return logits;
+}
