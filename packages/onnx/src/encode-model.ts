@@ -100,5 +100,6 @@ export function encodeModel(graph: GraphBuilder, options: EncodeOptions): Uint8A
       output: graph.outputs.map(valueInfo),
     },
   });
-  return onnx.ModelProto.encode(model).finish();
+  const bytes = onnx.ModelProto.encode(model).finish(); // a Buffer in Node
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -1,4 +1,6 @@
 // Browser-safe entry point: no Node built-ins may be imported from here.
+
+export { batchToOnnxInputs, type OnnxInputTensor } from './batch-inputs.js';
 export { MAX_MODEL_BYTES, ONNX_IR_VERSION, ONNX_OPSET } from './encode-model.js';
 export { type ExportOnnxOptions, exportOnnx, ONNX_LIBRARY_VERSION, type OnnxExport } from './export-onnx.js';
 export { BATCH_DIMENSION } from './graph-inputs.js';
