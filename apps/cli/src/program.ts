@@ -5,13 +5,14 @@ import { benchCommand } from './commands/bench.js';
 import type { CliContext } from './commands/common-options.js';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
 import { prepareCommand } from './commands/prepare.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
 import type { ModelCatalog } from './models/model-catalog.js';
 import { type OutputStreams, PROCESS_STREAMS } from './runtime/progress.js';
 
-export const SUBCOMMANDS = ['prepare', 'train', 'evaluate', 'compare', 'bench', 'report'] as const;
+export const SUBCOMMANDS = ['prepare', 'train', 'evaluate', 'export', 'compare', 'bench', 'report'] as const;
 
 /** The app's version from its package.json (dist/*.js and src/*.ts both sit one level below it). */
 export function cliVersion(): string {
@@ -35,7 +36,7 @@ export function createProgram(options: ProgramOptions = {}): { program: Command;
   const context: CliContext = { loadCatalog: options.loadCatalog ?? loadDtrnCatalog, streams, exitCode: 0 };
   const program = new Command('dtrn')
     .description(
-      'DTRN and multi-task recommendation baselines on TensorFlow.js: prepare data, train, evaluate, compare, bench, report.',
+      'DTRN and multi-task recommendation baselines on TensorFlow.js: prepare data, train, evaluate, export, compare, bench, report.',
     )
     .version(cliVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -50,6 +51,7 @@ Examples:
   $ dtrn compare --preset quick                  # the pipeline end to end in a few minutes
   $ dtrn compare --preset tiny --seeds 2 --out runs/tiny
   $ dtrn train --preset quick --model dtrn-ple --out runs/dtrn-ple
+  $ dtrn export --run runs/dtrn-ple --out dtrn-ple.onnx
   $ dtrn report --run runs/tiny
   $ dtrn <command> --help                         # options and examples of each command`,
     );
@@ -57,6 +59,7 @@ Examples:
     prepareCommand,
     trainCommand,
     evaluateCommand,
+    exportCommand,
     compareCommand,
     benchCommand,
     reportCommand,

@@ -8,7 +8,7 @@ import type { ModelInspection, MultiTaskModel } from '@dtrn/core';
 import { type Batch, sliceRows } from '@dtrn/data';
 import { type EpochEndEvent, evaluate, type FitResult, fit, type ProgressEvent } from '@dtrn/trainer';
 import type { TrainingConfig } from '../config/training-config.js';
-import type { LoadedData } from '../data/load-data.js';
+import { type LoadedData, VOCABULARIES_FILE } from '../data/load-data.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { ProgressReporter } from '../runtime/progress.js';
 import type { RunDirectory } from '../runtime/run-directory.js';
@@ -32,7 +32,10 @@ export interface TrainModelOptions {
   readonly progressEverySteps?: number;
   /** Name of the checkpoint directory and metrics records. Default the model name. */
   readonly runKey?: string;
-  /** Also save the trained model (best weights) to this directory of the run. Default: not saved. */
+  /**
+   * Also save the trained model (best weights) to this directory of the run, and the data's raw-id
+   * vocabularies (if any) to `vocabularies.json` in the run. Default: not saved.
+   */
   readonly saveModelTo?: string;
   /** Called on every progress event (after the display), e.g. to abort after N steps in tests. */
   readonly onProgress?: (event: ProgressEvent) => void;
@@ -144,6 +147,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     if (options.saveModelTo && catalog.save) {
       await catalog.save(model, run.storage, options.saveModelTo);
       progress.info(`saved the model to ${run.path}/${options.saveModelTo}`);
+      // Raw id -> row per id space, beside the model (dtrn export writes them for other runtimes).
+      if (data.vocabularies) await run.writeText(VOCABULARIES_FILE, JSON.stringify(data.vocabularies));
     }
     const evaluation = evaluate(model, data.test, {
       batchSize: training.evaluationBatchSize,

@@ -4,10 +4,16 @@
  * data sets are read from the user's downloaded files or from shards written by `dtrn prepare`.
  */
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@dtrn/base';
-import { type DatasetSchema, type InMemoryDataset, splitDataset } from '@dtrn/data';
+import { ConfigError, DataError } from '@dtrn/base';
+import {
+  type DatasetSchema,
+  type InMemoryDataset,
+  splitDataset,
+  Vocabulary,
+  type VocabularyJson,
+} from '@dtrn/data';
 import { readShards } from '@dtrn/data/node';
 import {
   type FileReport,
@@ -36,6 +42,38 @@ export interface LoadedData {
   readonly provenance: Record<string, unknown>;
   /** Row accounting of each raw file read (read = used + skipped + filtered); empty otherwise. */
   readonly files: readonly FileReport[];
+  /**
+   * Raw-id vocabularies by id space (real data sets; shards that `dtrn prepare` wrote them for), or
+   * null when the ids are already table rows (synthetic data).
+   */
+  readonly vocabularies: Readonly<Record<string, VocabularyJson>> | null;
+}
+
+/** File of a prepared directory (and of a trained run) holding the raw-id vocabularies. */
+export const VOCABULARIES_FILE = 'vocabularies.json';
+
+/** Vocabularies keyed by their id space, as JSON. */
+export function vocabulariesJson(
+  vocabularies: Readonly<Record<string, Vocabulary>>,
+): Record<string, VocabularyJson> {
+  return Object.fromEntries(Object.values(vocabularies).map((v) => [v.idSpace, v.toJSON()]));
+}
+
+/** Reads and validates a vocabularies file (a DataError names the file), or null when absent. */
+export function readVocabularies(file: string): Record<string, VocabularyJson> | null {
+  if (!existsSync(file)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new DataError('the vocabularies file is not valid JSON', { where: { file }, cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new DataError('the vocabularies file must hold an object keyed by id space', { where: { file } });
+  }
+  return Object.fromEntries(
+    Object.entries(parsed).map(([name, json]) => [name, Vocabulary.fromJSON(json, file).toJSON()]),
+  );
 }
 
 /** Expected raw files per data set, relative to `--data`. */
@@ -105,6 +143,7 @@ export async function loadData(
       description: `synthetic ${config.setting}/${config.size}, ${data.size} rows (seed ${seed})`,
       provenance: { generator: args, biases: data.synthetic.biases },
       files: [],
+      vocabularies: null,
     };
   }
   requireDataPath(config.kind, config.path);
@@ -120,6 +159,7 @@ export async function loadData(
       description: `shards at ${config.path}`,
       provenance: { path: config.path },
       files: [],
+      vocabularies: readVocabularies(join(config.path, VOCABULARIES_FILE)),
     };
   }
   const loaded =
@@ -164,6 +204,7 @@ function describeRaw(
     schema: DatasetSchema;
     report: { file: FileReport } | { files: Readonly<Record<string, FileReport>> };
     leakage?: unknown;
+    vocabularies: Readonly<Record<string, Vocabulary>>;
   },
 ): RawDataSummary {
   const report = result.report;
@@ -172,6 +213,7 @@ function describeRaw(
     files: 'file' in report ? [report.file] : Object.values(report.files),
     description: `${config.kind} from ${config.path}`,
     provenance: withoutNonJson({ report, leakage: result.leakage ?? null }) as Record<string, unknown>,
+    vocabularies: vocabulariesJson(result.vocabularies),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * `dtrn prepare`: raw files (or a synthetic preset) -> validated, id-mapped, split shards in
  * `<out>/{train,validation,test}` plus `<out>/prepare.json` (provenance, row accounting, leakage
- * check), written all or nothing (prepare-output.ts). `train` and `compare` read them with
- * `--data <out>` or `data: { kind: shards, path: <out> }`.
+ * check) and, for real data, `<out>/vocabularies.json` (raw id -> row), written all or nothing
+ * (prepare-output.ts). `train` and `compare` read them with `--data <out>` or
+ * `data: { kind: shards, path: <out> }`.
  */
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@dtrn/base';
@@ -14,7 +15,13 @@ import { reporterOf } from '../compare/run-options.js';
 import { type DataConfig, dataSchema } from '../config/data-config.js';
 import { parseStrict } from '../config/strict-schema.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
-import { loadData, type RawDataConfig, type RawDataSummary, streamRawData } from './load-data.js';
+import {
+  loadData,
+  type RawDataConfig,
+  type RawDataSummary,
+  streamRawData,
+  VOCABULARIES_FILE,
+} from './load-data.js';
 import { writeAllOrNothing } from './prepare-output.js';
 
 export const PREPARE_DATASETS = ['otto', 'ali-ccp', 'aliexpress', 'synthetic'] as const;
@@ -179,7 +186,12 @@ export async function runPrepare(options: RunPrepareOptions): Promise<PrepareOut
       provenance: summary.provenance,
       createdAt: new Date().toISOString(),
     };
-    await new FileStorage(temporary).writeFile('prepare.json', `${JSON.stringify(record, null, 2)}\n`);
+    const storage = new FileStorage(temporary);
+    await storage.writeFile('prepare.json', `${JSON.stringify(record, null, 2)}\n`);
+    if (summary.vocabularies) {
+      // Raw id -> row of every id space, for `dtrn train` runs on these shards and `dtrn export`.
+      await storage.writeFile(VOCABULARIES_FILE, JSON.stringify(summary.vocabularies));
+    }
     return counts;
   });
   progress.json({ type: 'prepared', directory, rows });

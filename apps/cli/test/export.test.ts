@@ -1,0 +1,127 @@
+/**
+ * `dtrn export` as a user walks it: `dtrn train`, then `dtrn export --format onnx`, then ONNX Runtime
+ * on the run's test split gives dtrn's probabilities; on the real OTTO sample the sidecar carries
+ * the item vocabulary that maps raw ids to the graph's rows.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sliceRows, Vocabulary } from '@dtrn/data';
+import { loadModel } from '@dtrn/model';
+import { FileStorage } from '@dtrn/model/node';
+import { batchToOnnxInputs, type OnnxExportMetadata } from '@dtrn/onnx';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { resolveTrainConfig } from '../src/compare/run-train.js';
+import { loadData } from '../src/data/load-data.js';
+import { createProgram } from '../src/program.js';
+import { captureStreams } from './helpers/capture.js';
+
+async function dtrn(args: string[]) {
+  const streams = captureStreams();
+  const { program, context } = createProgram({ streams });
+  await program.parseAsync(['node', 'dtrn', ...args]);
+  return { exitCode: context.exitCode, out: streams.out(), err: streams.err() };
+}
+
+/** The real OTTO sample (20 sessions, CC BY 4.0), vendored with the datasets package's fixtures. */
+const OTTO_SAMPLE = fileURLToPath(
+  new URL('../../../packages/datasets/test/fixtures/otto/otto_sample_train.jsonl', import.meta.url),
+);
+
+describe('dtrn export', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dtrn-export-'));
+
+  it('exports a trained run whose ONNX probabilities equal dtrn predict on the test split', async () => {
+    const run = join(root, 'dtrn-ple');
+    const config = join(root, 'train.yaml');
+    writeFileSync(
+      config,
+      [
+        'name: export',
+        'data: { kind: synthetic, setting: control, size: tiny, generator: { numSamples: 1200, sequenceLength: 8 } }',
+        'model: dtrn-ple',
+        'modelOverrides: { embeddingDim: 8, encoder: { feedForwardDim: 8 }, headArgs: { expertUnits: [16], towerUnits: [8] } }',
+        'training: { epochs: 1, batchSize: 128, patience: 0 }',
+      ].join('\n'),
+    );
+    expect((await dtrn(['train', '--config', config, '--out', run, '--progress', 'quiet'])).exitCode).toBe(0);
+    const out = join(root, 'dtrn-ple.onnx');
+    const result = await dtrn([
+      'export',
+      '--run',
+      run,
+      '--format',
+      'onnx',
+      '--out',
+      out,
+      '--progress',
+      'plain',
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(result.out).toContain(`exported ${run} to ${out}`);
+    const metadata = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxExportMetadata;
+    expect(metadata.graph).toBe('dtrn-ple.onnx');
+
+    const stored = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+    const { kind: _kind, ...input } = stored;
+    const trainConfig = resolveTrainConfig(input);
+    const test = sliceRows((await loadData(trainConfig.data, trainConfig.seed)).test, 0, 100);
+    const { model } = await loadModel(new FileStorage(run), 'model');
+    try {
+      const expected = model.predict(test);
+      const session = await ort.InferenceSession.create(out);
+      const feeds = Object.fromEntries(
+        Object.entries(batchToOnnxInputs(metadata, test.schema, test)).map(([name, t]) => [
+          name,
+          new ort.Tensor(t.type, t.data, [...t.dims]),
+        ]),
+      );
+      const outputs = await session.run(feeds);
+      model.taskNames.forEach((task, k) => {
+        const actual = outputs[task]!.data as Float32Array;
+        for (let i = 0; i < test.size; i++)
+          expect(Math.abs(actual[i]! - expected[k]![i]!)).toBeLessThanOrEqual(1e-5);
+      });
+      await session.release();
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('writes the item vocabulary of a run on the OTTO sample, mapping raw ids as training did', async () => {
+    const run = join(root, 'otto');
+    const config = join(root, 'otto.yaml');
+    writeFileSync(
+      config,
+      [
+        'name: otto-sample',
+        `data: { kind: otto, path: ${JSON.stringify(OTTO_SAMPLE)}, loader: { clickLength: 8, cartLength: 4, orderLength: 4 } }`,
+        'model: mmoe',
+        'modelOverrides: { embeddingDim: 8, headArgs: { expertUnits: [16], towerUnits: [8] } }',
+        'training: { epochs: 1, batchSize: 64, patience: 0 }',
+      ].join('\n'),
+    );
+    expect((await dtrn(['train', '--config', config, '--out', run, '--progress', 'quiet'])).exitCode).toBe(0);
+    const out = join(root, 'otto.onnx');
+    expect((await dtrn(['export', '--run', run, '--out', out, '--progress', 'quiet'])).exitCode).toBe(0);
+    const metadata = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxExportMetadata;
+    expect(metadata.inputs.map((i) => i.name)).toEqual(['item', 'click/item', 'cart/item', 'order/item']);
+    const item = metadata.idSpaces.find((s) => s.name === 'item')!;
+    const trained = Vocabulary.fromJSON(
+      JSON.parse(readFileSync(join(run, 'vocabularies.json'), 'utf8')).item,
+    );
+    expect(item.vocabulary!.ids.length).toBeGreaterThan(100);
+    const firstAid = String(JSON.parse(readFileSync(OTTO_SAMPLE, 'utf8').split('\n')[0]!).events[0].aid);
+    expect(item.vocabulary!.firstKnownRow + item.vocabulary!.ids.indexOf(firstAid)).toBe(
+      trained.lookup(firstAid),
+    );
+  });
+
+  it('refuses a directory without a saved model, naming it', async () => {
+    await expect(
+      dtrn(['export', '--run', root, '--out', join(root, 'x.onnx'), '--progress', 'quiet']),
+    ).rejects.toThrow(/the run has no saved model/);
+  });
+});
