@@ -25,7 +25,6 @@ import {
   reduceSum,
   reshape,
   softmax,
-  standardize,
   unsqueeze,
 } from './ops.js';
 import type { WeightReader } from './weights.js';
@@ -179,18 +178,26 @@ function selfAttention(
   return dense(g, merged, block.output); // [B, L, d]
 }
 
-/** gamma * z + beta with the (gamma, beta) of norm `n` for every task replica. */
-function affine(
+/**
+ * LayerNorm `n` over the last axis for every task replica: one `LayerNormalization` (opset 17) per
+ * replica with that replica's (gamma, beta). `x` holds one shared replica (before the first
+ * conditional norm) or one per task.
+ */
+function layerNorms(
   g: GraphBuilder,
-  z: readonly string[],
+  x: readonly string[],
   replicas: number,
   norms: NormNames,
   m: number,
   n: number,
+  epsilon: number,
 ): string[] {
   return Array.from({ length: replicas }, (_, k) => {
     const { gamma, beta } = norms(k, m, n);
-    return g.node('Add', [g.node('Mul', [z[z.length === 1 ? 0 : k]!, gamma]), beta]); // [B, L, d]
+    const input = x[x.length === 1 ? 0 : k]!;
+    return g.node('LayerNormalization', [input, gamma, beta], { axis: -1, epsilon }, 'LayerNorm', [
+      'epsilon',
+    ]); // [B, L, d]
   });
 }
 
@@ -286,23 +293,14 @@ export function encoderGraph(
     const keyBias = unsqueeze(g, maskBias(g, sequence.mask), [1, 2]); // [B, 1, 1, L]
     let states = [x]; // one replica until the first conditional affine
     blocks.forEach((block, b) => {
-      const afterAttention = states.map((s) =>
-        standardize(
-          g,
-          g.node('Add', [s, selfAttention(g, s, keyBias, block, args.numHeads, L, d)]),
-          args.layerNormEpsilon,
-        ),
+      const epsilon = args.layerNormEpsilon;
+      const attended = states.map((s) =>
+        g.node('Add', [s, selfAttention(g, s, keyBias, block, args.numHeads, L, d)]),
       );
-      const normalized = affine(g, afterAttention, replicas, norms, m, 2 * b); // R x [B, L, d]
+      const normalized = layerNorms(g, attended, replicas, norms, m, 2 * b, epsilon); // R x [B, L, d]
       const [inner, outer] = block.feedForward;
-      const fed = normalized.map((h) =>
-        standardize(
-          g,
-          g.node('Add', [h, dense(g, dense(g, h, inner, 'relu'), outer)]),
-          args.layerNormEpsilon,
-        ),
-      );
-      states = affine(g, fed, replicas, norms, m, 2 * b + 1);
+      const fed = normalized.map((h) => g.node('Add', [h, dense(g, dense(g, h, inner, 'relu'), outer)]));
+      states = layerNorms(g, fed, replicas, norms, m, 2 * b + 1, epsilon);
     });
     states.forEach((encoded, k) => {
       interests[k]!.push(pool(g, encoded, sequence.mask, scorer)); // [B, d]

@@ -84,15 +84,6 @@ export function denseStack(weights: WeightReader, prefix: string): DenseNames[] 
   return layers;
 }
 
-/** (x - mean) / sqrt(var + eps) over the last axis, as the encoder's `standardize` computes it. */
-export function standardize(g: GraphBuilder, x: string, epsilon: number): string {
-  const mean = g.node('ReduceMean', [x], { axes: [-1], keepdims: 1 });
-  const centered = g.node('Sub', [x, mean]);
-  const variance = g.node('ReduceMean', [g.node('Mul', [centered, centered])], { axes: [-1], keepdims: 1 });
-  const deviation = g.node('Sqrt', [g.node('Add', [variance, g.floatConstant([epsilon])])]);
-  return g.node('Mul', [centered, g.node('Reciprocal', [deviation])]);
-}
-
 /** [..., n] -> [..., n, 1] (or other axes). */
 export function unsqueeze(g: GraphBuilder, x: string, axes: readonly number[]): string {
   return g.node('Unsqueeze', [x, g.intConstant(axes)]);
