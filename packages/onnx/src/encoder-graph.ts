@@ -155,7 +155,10 @@ function blockNames(weights: WeightReader, b: number, d: number): BlockNames {
   };
 }
 
-/** Masked multi-head self-attention: x [B, L, d], keyBias [B, 1, 1, L] -> [B, L, d]. */
+/**
+ * Masked multi-head self-attention on rows: x [B*L, d], keyBias [B, 1, 1, L] -> [B*L, d]. Dense
+ * layers run on 2-D rows (as @dtrn/core's dense layers do), which ONNX Runtime fuses into Gemm.
+ */
 function selfAttention(
   g: GraphBuilder,
   x: string,
@@ -166,16 +169,16 @@ function selfAttention(
   d: number,
 ): string {
   const headDim = d / heads;
-  const query = g.node('Mul', [dense(g, x, block.query), g.floatConstant([1 / Math.sqrt(headDim)])]); // [B, L, d]
+  const query = g.node('Mul', [dense(g, x, block.query), g.floatConstant([1 / Math.sqrt(headDim)])]); // [B*L, d]
   const perHead = (value: string, perm: number[]) =>
-    g.node('Transpose', [reshape(g, value, [0, length, heads, headDim])], { perm }); // [B, h, ...]
+    g.node('Transpose', [reshape(g, value, [-1, length, heads, headDim])], { perm }); // [B, h, ...]
   const q = perHead(query, [0, 2, 1, 3]); // [B, h, L, dh]
   const k = perHead(dense(g, x, block.key), [0, 2, 3, 1]); // [B, h, dh, L]
   const v = perHead(dense(g, x, block.value), [0, 2, 1, 3]); // [B, h, L, dh]
   const scores = g.node('Add', [g.node('MatMul', [q, k]), keyBias]); // [B, h, L, L]
   const attended = g.node('MatMul', [softmax(g, scores), v]); // [B, h, L, dh]
-  const merged = reshape(g, g.node('Transpose', [attended], { perm: [0, 2, 1, 3] }), [0, length, d]); // [B, L, d]
-  return dense(g, merged, block.output); // [B, L, d]
+  const merged = reshape(g, g.node('Transpose', [attended], { perm: [0, 2, 1, 3] }), [-1, d]); // [B*L, d]
+  return dense(g, merged, block.output); // [B*L, d]
 }
 
 /**
@@ -201,8 +204,8 @@ function layerNorms(
   });
 }
 
-/** The scorer of target-attention pooling: encoded [B, L, d] -> scores [B, L]. */
-type Scorer = (encoded: string) => string;
+/** The scorer of target-attention pooling: encoded [B, L, d] (and as rows [B*L, d]) -> scores [B, L]. */
+type Scorer = (encoded: string, rows: string, length: number) => string;
 
 function dinScorer(g: GraphBuilder, weights: WeightReader, target: string, d: number): Scorer {
   const kernel = weights.values(`${PREFIX}pooling/0/kernel`); // [4d, u]: rows for h, t, h - t, h * t
@@ -221,13 +224,17 @@ function dinScorer(g: GraphBuilder, weights: WeightReader, target: string, d: nu
   const rest = denseStack(weights, `${PREFIX}pooling`).slice(1);
   const targetTerm = unsqueeze(g, g.node('Add', [g.node('MatMul', [target, targetKernel]), bias]), [1]); // [B, 1, u]
   const targetRow = unsqueeze(g, target, [1]); // [B, 1, d]
-  return (encoded) => {
+  return (encoded, encodedRows, length) => {
+    const products = reshape(g, g.node('Mul', [encoded, targetRow]), [-1, d]); // [B*L, d]
     const sequenceTerm = g.node('Add', [
-      g.node('MatMul', [encoded, historyKernel]),
-      g.node('MatMul', [g.node('Mul', [encoded, targetRow]), productKernel]),
+      g.node('MatMul', [encodedRows, historyKernel]),
+      g.node('MatMul', [products, productKernel]),
+    ]); // [B*L, u]
+    const hidden = g.node('Relu', [
+      g.node('Add', [reshape(g, sequenceTerm, [-1, length, units]), targetTerm]),
     ]); // [B, L, u]
-    const hidden = g.node('Relu', [g.node('Add', [sequenceTerm, targetTerm])]); // [B, L, u]
-    return reshape(g, mlp(g, hidden, rest, 'relu', 'linear'), [0, -1]); // [B, L]
+    const scores = mlp(g, reshape(g, hidden, [-1, units]), rest, 'relu', 'linear'); // [B*L, 1]
+    return reshape(g, scores, [-1, length]); // [B, L]
   };
 }
 
@@ -240,14 +247,22 @@ function dotScorer(g: GraphBuilder, target: string, d: number): Scorer {
     ]); // [B, L]
 }
 
-/** Masked pooling of one encoded replica: [B, L, d] -> [B, d]. */
-function pool(g: GraphBuilder, encoded: string, mask: string, scorer: Scorer | null): string {
+/** Masked pooling of one encoded replica (rows [B*L, d]) -> [B, d]. */
+function pool(
+  g: GraphBuilder,
+  rows: string,
+  mask: string,
+  scorer: Scorer | null,
+  length: number,
+  d: number,
+): string {
+  const encoded = reshape(g, rows, [-1, length, d]); // [B, L, d]
   const validCount = reduceSum(g, mask, [1], true); // [B, 1]
   if (!scorer) {
     const summed = reduceSum(g, g.node('Mul', [encoded, unsqueeze(g, mask, [2])]), [1], false); // [B, d]
     return g.node('Div', [summed, g.node('Max', [validCount, g.floatConstant([1])])]);
   }
-  const weightsOverL = softmax(g, g.node('Add', [scorer(encoded), maskBias(g, mask)])); // [B, L]
+  const weightsOverL = softmax(g, g.node('Add', [scorer(encoded, rows, length), maskBias(g, mask)])); // [B, L]
   const pooled = reduceSum(g, g.node('Mul', [encoded, unsqueeze(g, weightsOverL, [2])]), [1], false); // [B, d]
   const anyValid = g.node('Cast', [g.node('Greater', [validCount, g.floatConstant([0])])], { to: 1 }); // [B, 1]
   return g.node('Mul', [pooled, anyValid]);
@@ -291,7 +306,7 @@ export function encoderGraph(
       x = g.node('Add', [x, slice]); // [B, L, d]
     }
     const keyBias = unsqueeze(g, maskBias(g, sequence.mask), [1, 2]); // [B, 1, 1, L]
-    let states = [x]; // one replica until the first conditional affine
+    let states = [reshape(g, x, [-1, d])]; // rows [B*L, d]; one replica until the first conditional norm
     blocks.forEach((block, b) => {
       const epsilon = args.layerNormEpsilon;
       const attended = states.map((s) =>
@@ -303,7 +318,7 @@ export function encoderGraph(
       states = layerNorms(g, fed, replicas, norms, m, 2 * b + 1, epsilon);
     });
     states.forEach((encoded, k) => {
-      interests[k]!.push(pool(g, encoded, sequence.mask, scorer)); // [B, d]
+      interests[k]!.push(pool(g, encoded, sequence.mask, scorer, L, d)); // [B, d]
     });
   });
   return interests;
