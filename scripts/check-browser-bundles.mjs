@@ -27,6 +27,7 @@ const PACKAGES = [
   'senet-refiner',
   'mtl-heads',
   'model',
+  'onnx',
   'trainer',
 ];
 
@@ -99,17 +100,22 @@ const GLOBAL_PATTERNS = [
   {
     name: 'Buffer',
     use: /(?<![.\w])Buffer\s*\.\s*(from|alloc|allocUnsafe|concat|isBuffer|byteLength)\b/,
-    guard: /typeof\s+Buffer\b|globalThis\.Buffer\b/,
+    // A module that binds its own `Buffer` (protobufjs: `var Buffer = util.Buffer`, null in browsers)
+    // does not use the global.
+    guard: /typeof\s+Buffer\b|globalThis\.Buffer\b|\b(?:var|let|const)\s+Buffer\s*=/,
   },
   { name: '__dirname', use: /(?<![.\w])__dirname\b/, guard: /typeof\s+__dirname\b/ },
   { name: '__filename', use: /(?<![.\w])__filename\b/, guard: /typeof\s+__filename\b/ },
-  { name: 'require', use: /(?<![.\w])require\s*\(\s*['"]/, guard: /typeof\s+require\b/ },
+  // In a CommonJS module `require('./x')` is its module system, which esbuild resolves at bundle
+  // time (an unresolved Node built-in is reported by the import check above), so only ES modules
+  // are checked for it.
+  { name: 'require', use: /(?<![.\w])require\s*\(\s*['"]/, guard: /typeof\s+require\b/, esmOnly: true },
 ];
 
 /** Bundled modules (not external) that use a Node global with no typeof guard in the same file. */
 function unguardedGlobals(metafile) {
   const problems = [];
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const [input, info] of Object.entries(metafile.inputs)) {
     const absolute = resolve(root, input);
     let source;
     try {
@@ -119,6 +125,7 @@ function unguardedGlobals(metafile) {
     }
     const code = source.replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/.*$/gm, '$1'); // comments out
     for (const pattern of GLOBAL_PATTERNS) {
+      if (pattern.esmOnly && info.format === 'cjs') continue;
       if (pattern.use.test(code) && !pattern.guard.test(code)) problems.push({ input, global: pattern.name });
     }
   }
