@@ -1,7 +1,7 @@
 /**
  * `dtrn export` as a user walks it: `dtrn train`, then `dtrn export --format onnx`, then ONNX Runtime
- * on the run's test split gives dtrn's probabilities; on the real OTTO sample the sidecar carries
- * the item vocabulary that maps raw ids to the graph's rows.
+ * on the run's test split gives dtrn's probabilities; on the real OTTO sample (`dtrn prepare`, then
+ * `dtrn train` on the shards) the sidecar carries the item vocabulary that maps raw ids to rows.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,28 +90,33 @@ describe('dtrn export', () => {
     }
   });
 
-  it('writes the item vocabulary of a run on the OTTO sample, mapping raw ids as training did', async () => {
+  it('carries the item vocabulary from dtrn prepare on the OTTO sample, through dtrn train, to the sidecar', async () => {
+    const prepared = join(root, 'prepared-otto');
+    const loader = join(root, 'otto-loader.yaml');
+    writeFileSync(loader, 'clickLength: 8\ncartLength: 4\norderLength: 4\n');
+    const prepare = ['prepare', 'otto', '--data', OTTO_SAMPLE, '--config', loader, '--out', prepared];
+    expect((await dtrn([...prepare, '--progress', 'quiet'])).exitCode).toBe(0);
+    const preparedVocabularies = JSON.parse(readFileSync(join(prepared, 'vocabularies.json'), 'utf8'));
     const run = join(root, 'otto');
     const config = join(root, 'otto.yaml');
     writeFileSync(
       config,
       [
         'name: otto-sample',
-        `data: { kind: otto, path: ${JSON.stringify(OTTO_SAMPLE)}, loader: { clickLength: 8, cartLength: 4, orderLength: 4 } }`,
+        `data: { kind: shards, path: ${JSON.stringify(prepared)} }`,
         'model: mmoe',
         'modelOverrides: { embeddingDim: 8, headArgs: { expertUnits: [16], towerUnits: [8] } }',
         'training: { epochs: 1, batchSize: 64, patience: 0 }',
       ].join('\n'),
     );
     expect((await dtrn(['train', '--config', config, '--out', run, '--progress', 'quiet'])).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(run, 'vocabularies.json'), 'utf8'))).toEqual(preparedVocabularies);
     const out = join(root, 'otto.onnx');
     expect((await dtrn(['export', '--run', run, '--out', out, '--progress', 'quiet'])).exitCode).toBe(0);
     const metadata = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxExportMetadata;
     expect(metadata.inputs.map((i) => i.name)).toEqual(['item', 'click/item', 'cart/item', 'order/item']);
     const item = metadata.idSpaces.find((s) => s.name === 'item')!;
-    const trained = Vocabulary.fromJSON(
-      JSON.parse(readFileSync(join(run, 'vocabularies.json'), 'utf8')).item,
-    );
+    const trained = Vocabulary.fromJSON(preparedVocabularies.item);
     expect(item.vocabulary!.ids.length).toBeGreaterThan(100);
     const firstAid = String(JSON.parse(readFileSync(OTTO_SAMPLE, 'utf8').split('\n')[0]!).events[0].aid);
     expect(item.vocabulary!.firstKnownRow + item.vocabulary!.ids.indexOf(firstAid)).toBe(
