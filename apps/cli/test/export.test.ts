@@ -124,6 +124,18 @@ describe('dtrn export', () => {
     );
   });
 
+  it('refuses a run whose vocabularies file is not valid, naming the file', async () => {
+    const run = join(root, 'dtrn-ple');
+    writeFileSync(join(run, 'vocabularies.json'), '{"item": {"format": "not-a-vocabulary"}}');
+    await expect(
+      dtrn(['export', '--run', run, '--out', join(root, 'bad.onnx'), '--progress', 'quiet']),
+    ).rejects.toThrow(/vocabular/);
+    writeFileSync(join(run, 'vocabularies.json'), '{"item": 1, "item": 2}');
+    await expect(
+      dtrn(['export', '--run', run, '--out', join(root, 'bad.onnx'), '--progress', 'quiet']),
+    ).rejects.toThrow(/vocabularies\.json/);
+  });
+
   it('refuses a directory without a saved model, naming it', async () => {
     await expect(
       dtrn(['export', '--run', root, '--out', join(root, 'x.onnx'), '--progress', 'quiet']),

@@ -4,9 +4,10 @@
  * data sets are read from the user's downloaded files or from shards written by `dtrn prepare`.
  */
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DataError } from '@dtrn/base';
+import { ConfigError, DataError, parseJson } from '@dtrn/base';
+import { FileStorage } from '@dtrn/core/node';
 import {
   type DatasetSchema,
   type InMemoryDataset,
@@ -59,15 +60,20 @@ export function vocabulariesJson(
   return Object.fromEntries(Object.values(vocabularies).map((v) => [v.idSpace, v.toJSON()]));
 }
 
-/** Reads and validates a vocabularies file (a DataError names the file), or null when absent. */
-export function readVocabularies(file: string): Record<string, VocabularyJson> | null {
-  if (!existsSync(file)) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new DataError('the vocabularies file is not valid JSON', { where: { file }, cause });
-  }
+/** Largest vocabularies file read: 512 MiB (about V8's longest string). */
+const MAX_VOCABULARIES_BYTES = 2 ** 29;
+
+/**
+ * Reads and validates `directory/vocabularies.json` through the checked reader (strict JSON; every
+ * entry a valid `VocabularyJson`; a DataError names the file), or null when there is none.
+ */
+export async function readVocabularies(directory: string): Promise<Record<string, VocabularyJson> | null> {
+  const storage = new FileStorage(directory);
+  if (!(await storage.exists(VOCABULARIES_FILE))) return null;
+  const file = join(directory, VOCABULARIES_FILE);
+  const parsed = parseJson(await storage.readText(VOCABULARIES_FILE, { maxBytes: MAX_VOCABULARIES_BYTES }), {
+    file,
+  });
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new DataError('the vocabularies file must hold an object keyed by id space', { where: { file } });
   }
@@ -159,7 +165,7 @@ export async function loadData(
       description: `shards at ${config.path}`,
       provenance: { path: config.path },
       files: [],
-      vocabularies: readVocabularies(join(config.path, VOCABULARIES_FILE)),
+      vocabularies: await readVocabularies(config.path),
     };
   }
   const loaded =

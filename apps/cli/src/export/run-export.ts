@@ -12,7 +12,7 @@ import { loadModel } from '@dtrn/model';
 import { exportOnnx } from '@dtrn/onnx';
 import { writeOnnxExport } from '@dtrn/onnx/node';
 import { reporterOf } from '../compare/run-options.js';
-import { readVocabularies, VOCABULARIES_FILE } from '../data/load-data.js';
+import { readVocabularies } from '../data/load-data.js';
 import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
@@ -69,7 +69,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportOutcom
   const loaded = await loadModel(run.storage, RUN_FILES.model);
   try {
     const vocabularies =
-      readVocabularies(join(run.path, VOCABULARIES_FILE)) ??
+      (await readVocabularies(run.path)) ??
       manifestVocabularies(loaded.vocabularies, join(run.path, RUN_FILES.model, 'manifest.json'));
     if (!vocabularies) progress.info('no raw-id vocabularies in the run: the graph takes table rows as ids');
     const exported = exportOnnx(loaded.model, { vocabularies });
