@@ -276,7 +276,13 @@ describe('dtrn prepare --out', () => {
     const empty = join(base, 'empty');
     mkdirSync(empty);
     expect((await prepareOtto(empty)).exitCode).toBe(0);
-    expect(readdirSync(empty).sort()).toEqual(['prepare.json', 'test', 'train', 'validation']);
+    expect(readdirSync(empty).sort()).toEqual([
+      'prepare.json',
+      'test',
+      'train',
+      'validation',
+      'vocabularies.json',
+    ]);
   });
 
   it('removes the temporary directory a killed prepare left behind', async () => {
