@@ -1,0 +1,73 @@
+/**
+ * Stage "sequences": per behaviour m a table `seq_<m>` of `(row_id, ids INTEGER[])` (row_id: `rows.rowid`), oldest
+ * first, at most maxLength long, in the item id space.
+ *
+ * - From list columns: the row's list (already cut to its last maxLength items) mapped id by id.
+ * - From an event log: for each sample, the last maxLength events of its user and behaviour
+ *   strictly before the sample's time. Events are numbered k = 1, 2, ... per (user, behaviour) in
+ *   time order; an as-of join finds c, the number of such events before the sample's time (ties
+ *   collapsed, so an event at exactly the sample's time is never "before"); the sequence is events
+ *   k = c - maxLength + 1 .. c, fetched by an equi-join on (user, k).
+ */
+import type { SequencesConfig } from '../config/types.js';
+import type { DuckSession } from '../duckdb/session.js';
+import { ident } from '../duckdb/sql.js';
+import { col, USED } from './build-rows.js';
+import { EVENT_USED } from './event-log.js';
+import { type BuiltVocabulary, idSql } from './vocabularies.js';
+
+export const seqTable = (m: number) => `seq_${m}`;
+
+/** The join that `idSql(..., alias)` needs under `hash` (nothing otherwise). */
+function hashJoin(items: BuiltVocabulary, alias: string, key: string): string {
+  return items.hashTable ? `LEFT JOIN ${ident(items.hashTable)} ${alias} ON ${alias}.key = ${key}` : '';
+}
+
+async function listSequences(
+  session: DuckSession,
+  sequences: SequencesConfig,
+  items: BuiltVocabulary,
+): Promise<void> {
+  for (const [m] of sequences.behaviors.entries()) {
+    const list = col.list(m);
+    const sql = items.hashTable
+      ? `SELECT u.row_id, list(${idSql(items, 'u.key', 'h')} ORDER BY u.pos) AS ids FROM (SELECT rowid AS row_id, unnest(${list}) AS key, generate_subscripts(${list}, 1) AS pos FROM rows WHERE ${USED}) u ${hashJoin(items, 'h', 'u.key')} GROUP BY u.row_id`
+      : `SELECT rowid AS row_id, list_transform(${list}, x -> ${idSql(items, 'x', 'h')}) AS ids FROM rows WHERE ${USED} AND len(${list}) > 0`;
+    await session.run(`CREATE TABLE ${seqTable(m)} AS ${sql}`);
+  }
+}
+
+async function eventSequences(
+  session: DuckSession,
+  sequences: SequencesConfig,
+  items: BuiltVocabulary,
+): Promise<void> {
+  await session.run(
+    `CREATE TABLE users AS SELECT user_key, (row_number() OVER ())::INTEGER AS uidx FROM (SELECT DISTINCT user_key FROM events)`,
+  );
+  await session.run(
+    `CREATE TABLE samples_at AS SELECT r.rowid AS row_id, u.uidx, r.__time AS t FROM rows r JOIN users u ON u.user_key = r.__user WHERE ${USED}`,
+  );
+  for (const [m, behavior] of sequences.behaviors.entries()) {
+    const ev = `ev_${m}`;
+    await session.run(
+      `CREATE TABLE ${ev} AS SELECT u.uidx, e.t, ${idSql(items, 'e.item_key', 'h')} AS item, row_number() OVER (PARTITION BY u.uidx ORDER BY e.t, e.rowid) AS k FROM events e JOIN users u USING (user_key) ${hashJoin(items, 'h', 'e.item_key')} WHERE e.m = ${m} AND ${EVENT_USED}`,
+    );
+    const last = `${ev}_last`;
+    await session.run(`CREATE TABLE ${last} AS SELECT uidx, t, max(k) AS k FROM ${ev} GROUP BY uidx, t`);
+    const L = behavior.maxLength;
+    await session.run(
+      `CREATE TABLE ${seqTable(m)} AS SELECT w.row_id, list(e.item ORDER BY e.k) AS ids FROM (SELECT s.row_id, s.uidx, unnest(range(greatest(l.k - ${L}, 0) + 1, l.k + 1)) AS k FROM samples_at s ASOF JOIN ${last} l ON s.uidx = l.uidx AND s.t > l.t) w JOIN ${ev} e ON e.uidx = w.uidx AND e.k = w.k GROUP BY w.row_id`,
+    );
+    await session.run(`DROP TABLE ${last}; DROP TABLE ${ev}`);
+  }
+}
+
+export async function buildSequences(
+  session: DuckSession,
+  sequences: SequencesConfig,
+  items: BuiltVocabulary,
+): Promise<void> {
+  if (sequences.kind === 'list') await listSequences(session, sequences, items);
+  else await eventSequences(session, sequences, items);
+}

@@ -1,0 +1,172 @@
+/**
+ * Stage "write": maps every used row once into table `final` (ids, transformed numbers, labels,
+ * sequences; file order), then streams each split out of it in chunks into blocks of typed arrays
+ * laid out as the data contract says, appended to a ShardWriter; no JS value is made per row. The
+ * same reader fills the in-memory sample the leakage check reads.
+ */
+import {
+  createEmptyDataset,
+  type DatasetSchema,
+  type InMemoryDataset,
+  sampleMasksFor,
+  sliceRows,
+} from '@dtrn/data';
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+import type { TableConfig } from '../config/types.js';
+import { copyFloat32, copyFloat64, copyInt32, copyPaddedLists } from '../duckdb/chunk-columns.js';
+import type { DuckSession } from '../duckdb/session.js';
+import { ident } from '../duckdb/sql.js';
+import { col, USED } from './build-rows.js';
+import type { NumericPlan } from './numeric-transforms.js';
+import { seqTable } from './sequences.js';
+import { type BuiltVocabulary, idSql } from './vocabularies.js';
+
+/** The extra column carrying GAUC groups when the group is not a field (read by the app). */
+export const GROUP_EXTRA = 'group/session';
+
+export interface OutputPlan {
+  /** FROM clause over `rows r` with the joins the columns need. */
+  readonly from: string;
+  readonly sparse: readonly string[];
+  readonly dense: readonly string[];
+  readonly labels: readonly string[];
+  readonly sequences: readonly string[];
+  readonly timestamps: string | undefined;
+  readonly group: string | undefined;
+}
+
+/** The final SELECT: ids, transformed numbers, labels, sequences, time and group per row. */
+export function outputPlan(
+  config: TableConfig,
+  vocabularies: readonly BuiltVocabulary[],
+  numeric: NumericPlan,
+  groupTable: string | undefined,
+): OutputPlan {
+  const joins: string[] = [];
+  const sparse: string[] = [];
+  const dense: string[] = [];
+  config.fields.forEach((field, i) => {
+    if (field.type === 'categorical') {
+      const vocabulary = vocabularies.find((v) => v.config.name === field.idSpace)!;
+      const key = `r.${col.key(i)}`;
+      if (vocabulary.hashTable)
+        joins.push(`LEFT JOIN ${ident(vocabulary.hashTable)} h${i} ON h${i}.key = ${key}`);
+      sparse.push(`(CASE WHEN ${key} IS NULL THEN 0 ELSE ${idSql(vocabulary, key, `h${i}`)} END)::INTEGER`);
+    } else if (field.transform === 'buckets') sparse.push(numeric.expressions.get(i)!);
+    else dense.push(numeric.expressions.get(i)!);
+  });
+  const sequences = (config.sequences?.behaviors ?? []).map((_, m) => {
+    joins.push(`LEFT JOIN ${seqTable(m)} q${m} ON q${m}.row_id = r.rowid`);
+    return `COALESCE(q${m}.ids, []::INTEGER[])`;
+  });
+  const hasTime = config.sequences?.kind === 'events' || config.split?.rule.kind === 'time';
+  const timestamps = hasTime
+    ? config.sequences?.kind === 'events'
+      ? 'r.__time'
+      : 'r.__split_time'
+    : undefined;
+  let group: string | undefined;
+  if (groupTable) {
+    joins.push(`LEFT JOIN ${groupTable} g ON g.key = r.__group`);
+    group = 'g.ordinal::FLOAT';
+  }
+  return {
+    from: `FROM rows r ${joins.join(' ')}`,
+    sparse,
+    dense,
+    labels: config.tasks.map((_, k) => `r.${col.label(k)}`),
+    sequences,
+    timestamps,
+    group,
+  };
+}
+
+function planColumns(plan: OutputPlan): string[] {
+  return [
+    ...plan.sparse,
+    ...plan.dense,
+    ...plan.labels,
+    ...plan.sequences,
+    ...(plan.timestamps ? [plan.timestamps] : []),
+    ...(plan.group ? [plan.group] : []),
+  ];
+}
+
+/** Creates `final`: `__split`, then the output columns `c0, c1, ...` of every used row, in file order. */
+export async function createFinalTable(session: DuckSession, plan: OutputPlan): Promise<void> {
+  const columns = planColumns(plan).map((sql, i) => `${sql} AS c${i}`);
+  await session.run(
+    `CREATE TABLE final AS SELECT r.__split AS __split, ${columns.join(', ')} ${plan.from} WHERE ${USED.replaceAll('__', 'r.__')} ORDER BY r.rowid`,
+  );
+}
+
+function selectSql(plan: OutputPlan, where: string, withSequences: boolean, limit?: number): string {
+  const count = planColumns(plan).length;
+  const first = plan.sparse.length + plan.dense.length + plan.labels.length;
+  const columns = Array.from({ length: count }, (_, i) =>
+    !withSequences && i >= first && i < first + plan.sequences.length ? 'NULL' : `c${i}`,
+  );
+  return `SELECT ${columns.join(', ')} FROM final WHERE ${where}${limit === undefined ? '' : ` LIMIT ${limit}`}`;
+}
+
+/** Copies one chunk into `block` at row `at`. */
+function fillFromChunk(
+  chunk: DuckDBDataChunk,
+  plan: OutputPlan,
+  block: InMemoryDataset,
+  at: number,
+  withSequences: boolean,
+): void {
+  let column = 0;
+  for (const target of block.sparse) copyInt32(chunk, column++, target, at);
+  for (const target of block.dense) copyFloat32(chunk, column++, target, at);
+  for (const target of block.labels) copyFloat32(chunk, column++, target, at);
+  if (withSequences) {
+    for (const sequence of block.sequences)
+      copyPaddedLists(chunk, column++, sequence.items, at, sequence.maxLength);
+  } else column += plan.sequences.length;
+  if (plan.timestamps && block.timestamps) copyFloat64(chunk, column++, block.timestamps, at);
+  if (plan.group && block.extras?.[GROUP_EXTRA]) copyFloat32(chunk, column++, block.extras[GROUP_EXTRA], at);
+}
+
+export interface ReadOptions {
+  readonly schema: DatasetSchema;
+  /** Rows per block handed to `sink`. */
+  readonly blockRows: number;
+  /** SQL condition on `final` (e.g. the split). */
+  readonly where: string;
+  readonly limit?: number;
+  readonly onRows?: (rows: number) => void;
+}
+
+/** Streams the rows into blocks of at most `blockRows` rows; `sink` gets each filled block (a view). */
+export async function streamBlocks(
+  session: DuckSession,
+  plan: OutputPlan,
+  options: ReadOptions,
+  sink: (block: InMemoryDataset) => Promise<void>,
+): Promise<number> {
+  const { schema, blockRows } = options;
+  const block = createEmptyDataset(schema, blockRows, {
+    timestamps: plan.timestamps !== undefined,
+    extras: plan.group ? [GROUP_EXTRA] : [],
+  });
+  const withSequences = schema.sequences !== undefined;
+  let filled = 0;
+  let total = 0;
+  const flush = async () => {
+    if (filled === 0) return;
+    sampleMasksFor(schema, block.labels, block.sampleMasks);
+    await sink(filled === blockRows ? block : sliceRows(block, 0, filled));
+    total += filled;
+    options.onRows?.(total);
+    filled = 0;
+  };
+  for await (const chunk of session.chunks(selectSql(plan, options.where, withSequences, options.limit))) {
+    if (filled + chunk.rowCount > blockRows) await flush();
+    fillFromChunk(chunk, plan, block, filled, withSequences);
+    filled += chunk.rowCount;
+  }
+  await flush();
+  return total;
+}

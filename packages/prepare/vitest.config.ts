@@ -1,0 +1,3 @@
+import { plainTestConfig } from '@dtrn/tooling/vitest';
+
+export default plainTestConfig();
