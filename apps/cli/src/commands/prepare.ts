@@ -12,6 +12,7 @@ import {
   integer,
   reporterFor,
 } from './common-options.js';
+import { prepareTableCommand } from './prepare-table.js';
 
 interface PrepareFlags extends CommonFlags {
   readonly data?: string;
@@ -48,6 +49,7 @@ export function prepareCommand(context: CliContext): Command {
         'bad raw rows: error (stop at the first, naming file, line and field) or skip (count by reason)',
       ).choices(['error', 'skip']),
     );
+  command.addCommand(prepareTableCommand(context));
   return addMessageOptions(command, { backend: false })
     .addHelpText(
       'after',
@@ -57,6 +59,7 @@ Examples:
   $ dtrn prepare ali-ccp --data ~/data/ali-ccp --out prepared/ali-ccp --config ali-ccp.yaml
   $ dtrn prepare aliexpress --data ~/data/AliExpress_NL --out prepared/aliexpress-nl --bad-input skip
   $ dtrn prepare synthetic --setting full-conflict --size demo --out prepared/full-conflict
+  $ dtrn prepare table --config dataset.yaml --out prepared/mine   (your own data in one YAML)
 
 Then: dtrn compare --preset otto --data prepared/otto   (or dtrn train --model ple --data prepared/otto)
 Writes to a temporary directory beside --out and renames it at the end: a failed prepare leaves nothing.`,

@@ -1,0 +1,103 @@
+/**
+ * `dtrn prepare table --config dataset.yaml --out <dir>`: any tabular data set described by a
+ * declarative YAML or JSON config, prepared on DuckDB (`@dtrn/prepare`) into the same shard
+ * directory as the named loaders, so `train`, `compare` and `evaluate` read it with
+ * `data: { kind: shards }` and `--data <dir>`.
+ */
+import { ConfigError } from '@dtrn/base';
+import { formatPrepareReport, type PrepareEvent, prepareTable, readTableConfigFile } from '@dtrn/prepare';
+import { Command } from 'commander';
+import type { ProgressReporter } from '../runtime/progress.js';
+import { type CliContext, type CommonFlags, integer, reporterFor } from './common-options.js';
+
+interface PrepareTableFlags extends CommonFlags {
+  readonly data?: string;
+  readonly rowsPerShard?: number;
+  readonly overwrite?: boolean;
+  readonly memoryLimit?: string;
+  readonly tempDirectory?: string;
+  readonly threads?: number;
+}
+
+function onEvent(progress: ProgressReporter): (event: PrepareEvent) => void {
+  const shown = new Map<string, number>();
+  return (event) => {
+    progress.json({ ...event, type: `prepare-${event.type}` });
+    if (event.type === 'stage') progress.info(`${event.stage}: ${event.message}`);
+    else if (event.type === 'duckdb-progress')
+      progress.info(`${event.stage}: DuckDB ${event.percent.toFixed(0)}%`);
+    else {
+      const percent = Math.floor((100 * event.rows) / Math.max(1, event.total));
+      if (percent < (shown.get(event.split) ?? -10) + 10 && event.rows < event.total) return;
+      shown.set(event.split, percent);
+      progress.info(`write: ${event.split} ${event.rows}/${event.total} rows (${percent}%)`);
+    }
+  };
+}
+
+/** The DuckDB flags as the config's `duckdb` block (flags win over the file). */
+function withDuckdbFlags(config: Record<string, unknown>, flags: PrepareTableFlags): Record<string, unknown> {
+  const duckdb: Record<string, unknown> = {
+    ...((config.duckdb as Record<string, unknown> | undefined) ?? {}),
+  };
+  if (flags.memoryLimit !== undefined) duckdb.memoryLimit = flags.memoryLimit;
+  if (flags.tempDirectory !== undefined) duckdb.tempDirectory = flags.tempDirectory;
+  if (flags.threads !== undefined) duckdb.threads = flags.threads;
+  return Object.keys(duckdb).length > 0 ? { ...config, duckdb } : config;
+}
+
+export function prepareTableCommand(context: CliContext): Command {
+  return new Command('table')
+    .description(
+      'Prepare any table (CSV, TSV, JSON lines, Parquet; .gz allowed) described by a dataset config (YAML or JSON) into train/validation/test shards, on DuckDB.',
+    )
+    .option(
+      '--memory-limit <size>',
+      'DuckDB memory limit, e.g. 4GB (it spills to --temp-directory beyond it)',
+    )
+    .option('--temp-directory <dir>', 'where DuckDB spills when the memory limit is reached')
+    .option('--threads <n>', 'DuckDB threads (default: all cores)', integer('--threads', 1))
+    .addHelpText(
+      'after',
+      `
+Uses the prepare options --config <dataset.yaml> (required), --out <dir> (required), --data <file>
+(replaces the config's "file"), --rows-per-shard, --overwrite and --progress/--quiet/--jsonl.
+
+Examples:
+  $ dtrn prepare table --config examples/census-income/dataset.yaml --out prepared/census-income
+  $ dtrn prepare table --config dataset.yaml --out prepared/mine --memory-limit 4GB --temp-directory /tmp/duck
+
+Then: dtrn train --config train.yaml --data prepared/mine   (train.yaml has data: { kind: shards })
+Every config key is documented in the README of @dtrn/prepare.`,
+    )
+    .action(async (_flags: PrepareTableFlags, command: Command) => {
+      const flags = command.optsWithGlobals() as PrepareTableFlags;
+      if (!flags.config) {
+        throw new ConfigError('dtrn prepare table needs --config <dataset.yaml>', {
+          expected: 'a YAML or JSON dataset config (see the README of @dtrn/prepare)',
+        });
+      }
+      const progress = reporterFor(flags, context);
+      const raw = withDuckdbFlags(await readTableConfigFile(flags.config), flags);
+      const result = await prepareTable(raw, {
+        configPath: flags.config,
+        out: flags.out!,
+        ...(flags.data !== undefined ? { file: flags.data } : {}),
+        ...(flags.rowsPerShard !== undefined ? { rowsPerShard: flags.rowsPerShard } : {}),
+        overwrite: flags.overwrite ?? false,
+        onEvent: onEvent(progress),
+      });
+      progress.json({
+        type: 'prepared',
+        directory: result.directory,
+        rows: result.rows,
+        report: result.report,
+      });
+      progress.result(
+        [
+          ...formatPrepareReport(result.report),
+          `prepared ${result.directory}: train ${result.rows.train}, validation ${result.rows.validation}, test ${result.rows.test} rows`,
+        ].join('\n'),
+      );
+    });
+}
