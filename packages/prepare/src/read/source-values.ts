@@ -18,6 +18,10 @@ function withNullMarkers(source: SourceTable, value: string): string {
 export function valueSql(source: SourceTable, column: string): string {
   const format = source.files.read.format;
   if (format === 'csv' || format === 'tsv') return ident(column);
+  // Null markers are text: a typed Parquet column (numbers, timestamps) has none to look for.
+  const type = source.types[column];
+  if (format === 'parquet' && type !== undefined && type !== 'VARCHAR')
+    return `CAST(${ident(column)} AS VARCHAR)`;
   return withNullMarkers(source, `CAST(${ident(column)} AS VARCHAR)`);
 }
 

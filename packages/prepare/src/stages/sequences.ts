@@ -42,25 +42,27 @@ async function eventSequences(
   sequences: SequencesConfig,
   items: BuiltVocabulary,
 ): Promise<void> {
+  // Users as small integers through an ENUM of the event log's users (a hash lookup, no join).
   await session.run(
-    `CREATE TABLE users AS SELECT user_key, (row_number() OVER ())::INTEGER AS uidx FROM (SELECT DISTINCT user_key FROM events)`,
+    `CREATE TYPE e__users AS ENUM (SELECT DISTINCT user_key FROM events WHERE ${EVENT_USED} ORDER BY 1)`,
   );
+  const uidx = (key: string) => `enum_code(TRY_CAST(${key} AS e__users))::INTEGER`;
+  // k numbers each (user, behaviour)'s events 1, 2, ... in time order (ties by file order).
   await session.run(
-    `CREATE TABLE samples_at AS SELECT r.rowid AS row_id, u.uidx, r.__time AS t FROM rows r JOIN users u ON u.user_key = r.__user WHERE ${USED}`,
+    `CREATE TABLE ev AS SELECT ${uidx('e.user_key')} AS uidx, e.m, e.t, ${idSql(items, 'e.item_key', 'h')} AS item, row_number() OVER (PARTITION BY uidx, e.m ORDER BY e.t, e.rowid) AS k FROM events e ${hashJoin(items, 'h', 'e.item_key')} WHERE ${EVENT_USED}`,
+  );
+  // Ties collapsed: at each time, the count of events up to and including it.
+  await session.run('CREATE TABLE ev_last AS SELECT uidx, m, t, max(k) AS k FROM ev GROUP BY ALL');
+  await session.run(
+    `CREATE TABLE samples_at AS SELECT rowid AS row_id, ${uidx('__user')} AS uidx, __time AS t FROM rows WHERE ${USED} AND ${uidx('__user')} IS NOT NULL`,
   );
   for (const [m, behavior] of sequences.behaviors.entries()) {
-    const ev = `ev_${m}`;
-    await session.run(
-      `CREATE TABLE ${ev} AS SELECT u.uidx, e.t, ${idSql(items, 'e.item_key', 'h')} AS item, row_number() OVER (PARTITION BY u.uidx ORDER BY e.t, e.rowid) AS k FROM events e JOIN users u USING (user_key) ${hashJoin(items, 'h', 'e.item_key')} WHERE e.m = ${m} AND ${EVENT_USED}`,
-    );
-    const last = `${ev}_last`;
-    await session.run(`CREATE TABLE ${last} AS SELECT uidx, t, max(k) AS k FROM ${ev} GROUP BY uidx, t`);
     const L = behavior.maxLength;
     await session.run(
-      `CREATE TABLE ${seqTable(m)} AS SELECT w.row_id, list(e.item ORDER BY e.k) AS ids FROM (SELECT s.row_id, s.uidx, unnest(range(greatest(l.k - ${L}, 0) + 1, l.k + 1)) AS k FROM samples_at s ASOF JOIN ${last} l ON s.uidx = l.uidx AND s.t > l.t) w JOIN ${ev} e ON e.uidx = w.uidx AND e.k = w.k GROUP BY w.row_id`,
+      `CREATE TABLE ${seqTable(m)} AS SELECT w.row_id, list(e.item ORDER BY e.k) AS ids FROM (SELECT s.row_id, s.uidx, unnest(range(greatest(l.k - ${L}, 0) + 1, l.k + 1)) AS k FROM samples_at s ASOF JOIN (SELECT uidx, t, k FROM ev_last WHERE m = ${m}) l ON s.uidx = l.uidx AND s.t > l.t) w JOIN (SELECT uidx, k, item FROM ev WHERE m = ${m}) e ON e.uidx = w.uidx AND e.k = w.k GROUP BY w.row_id`,
     );
-    await session.run(`DROP TABLE ${last}; DROP TABLE ${ev}`);
   }
+  await session.run('DROP TABLE ev_last; DROP TABLE ev; DROP TABLE samples_at');
 }
 
 export async function buildSequences(
