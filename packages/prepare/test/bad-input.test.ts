@@ -86,6 +86,20 @@ describe('bad input, error mode', () => {
   });
 });
 
+describe('configuration the files cannot satisfy', () => {
+  it('names a filter DuckDB cannot evaluate and a column the file lacks', async () => {
+    const filtered = await prepare('bad-filter', csv([]), { filter: 'price >>> 3' });
+    await expect(filtered.run()).rejects.toThrow(/dataset config.filter cannot be evaluated/);
+    const missing = await prepare('missing-column', csv([]), {
+      fields: [{ name: 'itme', type: 'categorical' }],
+    });
+    await expect(missing.run()).rejects.toThrow(
+      /fields\[0\].column: no column "itme" .*did you mean "item"\?/,
+    );
+    expect(existsSync(missing.out)).toBe(false);
+  });
+});
+
 describe('bad input, skip mode', () => {
   it('counts every skipped and filtered row by reason', async () => {
     const bad = ['w1,a,abc,1', 'w2,a,nan,0', 'w3,a,1.0,maybe', 'w4,a,1.0', 'w5,a,-3e40,1', 'w6,zz,9.5,0'];

@@ -5,6 +5,7 @@
  * failing bad-input check (`__bad`) and why a rule drops it (`__filtered`: the user's filter, or a
  * positive outside its task's sample space).
  */
+import { ConfigError, DataError } from '@dtrn/base';
 import type { SplitName, TableConfig } from '../config/types.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { ident, literal, numberLiteral } from '../duckdb/sql.js';
@@ -107,6 +108,25 @@ function selectRows(
   return `SELECT ${columns.join(', ')} FROM ${ident(source.table)}`;
 }
 
+/** A DuckDB failure while reading: the filter's fault (ConfigError) or the files' (DataError). */
+function readFailure(source: SourceTable, config: TableConfig, error: unknown): Error {
+  const message = ((error as Error).message ?? String(error)).split('\n')[0]!;
+  if (
+    config.filter !== undefined &&
+    /Binder Error|Parser Error|Conversion Error|Catalog Error/.test(message)
+  ) {
+    return new ConfigError(`dataset config.filter cannot be evaluated: ${message}`, {
+      expected: 'a SQL condition over the columns (CSV, TSV and JSON values are text: cast them)',
+      found: config.filter,
+      cause: error,
+    });
+  }
+  return new DataError(`cannot read ${source.files.paths.join(', ')}: ${message}`, {
+    expected: `readable ${source.files.read.format} file(s) (complete, UTF-8)`,
+    cause: error,
+  });
+}
+
 /**
  * Creates `rows` from the sources, in order: `rowid` is file order and identifies a row from here
  * on (rows are never deleted; `USED` selects the ones kept). Returns each source's checks, indexed
@@ -123,7 +143,11 @@ export async function buildRows(
     const checks = rowChecks(entry.source, config);
     allChecks.push(checks);
     const select = selectRows(index, entry, config, checks);
-    await session.run(index === 0 ? `CREATE TABLE rows AS ${select}` : `INSERT INTO rows ${select}`);
+    try {
+      await session.run(index === 0 ? `CREATE TABLE rows AS ${select}` : `INSERT INTO rows ${select}`);
+    } catch (error) {
+      throw readFailure(entry.source, config, error);
+    }
   }
   return allChecks;
 }
