@@ -11,35 +11,26 @@ function vectorOf(chunk: DuckDBDataChunk, column: number): duckdb.Vector {
   return duckdb.data_chunk_get_vector(chunk.chunk, column);
 }
 
-/** Copies an INTEGER column into `target` at `offset`. */
-export function copyInt32(chunk: DuckDBDataChunk, column: number, target: Int32Array, offset: number): void {
-  const rows = chunk.rowCount;
-  const bytes = duckdb.vector_get_data(vectorOf(chunk, column), rows * 4);
-  target.set(new Int32Array(bytes.buffer, bytes.byteOffset, rows), offset);
-}
+type NumberColumn = Int32Array | Float32Array | Float64Array;
 
-/** Copies a FLOAT column into `target` at `offset`. */
-export function copyFloat32(
+/**
+ * Copies a column into `target` at `offset`: INTEGER into an Int32Array, FLOAT into a
+ * Float32Array, DOUBLE into a Float64Array (the SQL casts guarantee the match).
+ */
+export function copyColumn(
   chunk: DuckDBDataChunk,
   column: number,
-  target: Float32Array,
+  target: NumberColumn,
   offset: number,
 ): void {
   const rows = chunk.rowCount;
-  const bytes = duckdb.vector_get_data(vectorOf(chunk, column), rows * 4);
-  target.set(new Float32Array(bytes.buffer, bytes.byteOffset, rows), offset);
-}
-
-/** Copies a DOUBLE column into `target` at `offset`. */
-export function copyFloat64(
-  chunk: DuckDBDataChunk,
-  column: number,
-  target: Float64Array,
-  offset: number,
-): void {
-  const rows = chunk.rowCount;
-  const bytes = duckdb.vector_get_data(vectorOf(chunk, column), rows * 8);
-  target.set(new Float64Array(bytes.buffer, bytes.byteOffset, rows), offset);
+  const bytes = duckdb.vector_get_data(vectorOf(chunk, column), rows * target.BYTES_PER_ELEMENT);
+  const View = target.constructor as new (
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ) => NumberColumn;
+  target.set(new View(bytes.buffer, bytes.byteOffset, rows), offset);
 }
 
 /**

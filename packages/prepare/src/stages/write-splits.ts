@@ -13,7 +13,7 @@ import {
 } from '@dtrn/data';
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import type { TableConfig } from '../config/types.js';
-import { copyFloat32, copyFloat64, copyInt32, copyPaddedLists } from '../duckdb/chunk-columns.js';
+import { copyColumn, copyPaddedLists } from '../duckdb/chunk-columns.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { ident } from '../duckdb/sql.js';
 import { col, USED } from './build-rows.js';
@@ -118,15 +118,15 @@ function fillFromChunk(
   withSequences: boolean,
 ): void {
   let column = 0;
-  for (const target of block.sparse) copyInt32(chunk, column++, target, at);
-  for (const target of block.dense) copyFloat32(chunk, column++, target, at);
-  for (const target of block.labels) copyFloat32(chunk, column++, target, at);
+  for (const target of block.sparse) copyColumn(chunk, column++, target, at);
+  for (const target of block.dense) copyColumn(chunk, column++, target, at);
+  for (const target of block.labels) copyColumn(chunk, column++, target, at);
   if (withSequences) {
     for (const sequence of block.sequences)
       copyPaddedLists(chunk, column++, sequence.items, at, sequence.maxLength);
   } else column += plan.sequences.length;
-  if (plan.timestamps && block.timestamps) copyFloat64(chunk, column++, block.timestamps, at);
-  if (plan.group && block.extras?.[GROUP_EXTRA]) copyFloat32(chunk, column++, block.extras[GROUP_EXTRA], at);
+  if (plan.timestamps && block.timestamps) copyColumn(chunk, column++, block.timestamps, at);
+  if (plan.group && block.extras?.[GROUP_EXTRA]) copyColumn(chunk, column++, block.extras[GROUP_EXTRA], at);
 }
 
 export interface ReadOptions {
