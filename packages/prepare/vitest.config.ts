@@ -1,3 +1,4 @@
 import { plainTestConfig } from '@dtrn/tooling/vitest';
 
-export default plainTestConfig();
+// DuckDB preparations in beforeAll hooks: allow for a busy machine.
+export default plainTestConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
