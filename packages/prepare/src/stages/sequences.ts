@@ -7,7 +7,7 @@
  *   strictly before the sample's time. Events are numbered k = 1, 2, ... per (user, behaviour) in
  *   time order; an as-of join finds c, the number of such events before the sample's time (ties
  *   collapsed, so an event at exactly the sample's time is never "before"); the sequence is events
- *   k = c - maxLength + 1 .. c, fetched by an equi-join on (user, k).
+ *   k = c - maxLength + 1 .. c: a slice of the (user, behaviour)'s item list, joined on the user.
  */
 import type { SequencesConfig } from '../config/types.js';
 import type { DuckSession } from '../duckdb/session.js';
@@ -56,13 +56,17 @@ async function eventSequences(
   await session.run(
     `CREATE TABLE samples_at AS SELECT rowid AS row_id, ${uidx('__user')} AS uidx, __time AS t FROM rows WHERE ${USED} AND ${uidx('__user')} IS NOT NULL`,
   );
+  // Each (user, behaviour)'s items as one list in k order: a sample's sequence is a slice of it.
+  await session.run(
+    'CREATE TABLE ev_lists AS SELECT uidx, m, list(item ORDER BY k) AS items FROM ev GROUP BY uidx, m',
+  );
   for (const [m, behavior] of sequences.behaviors.entries()) {
     const L = behavior.maxLength;
     await session.run(
-      `CREATE TABLE ${seqTable(m)} AS SELECT w.row_id, list(e.item ORDER BY e.k) AS ids FROM (SELECT s.row_id, s.uidx, unnest(range(greatest(l.k - ${L}, 0) + 1, l.k + 1)) AS k FROM samples_at s ASOF JOIN (SELECT uidx, t, k FROM ev_last WHERE m = ${m}) l ON s.uidx = l.uidx AND s.t > l.t) w JOIN (SELECT uidx, k, item FROM ev WHERE m = ${m}) e ON e.uidx = w.uidx AND e.k = w.k GROUP BY w.row_id`,
+      `CREATE TABLE ${seqTable(m)} AS SELECT s.row_id, list_slice(u.items, greatest(l.k - ${L}, 0) + 1, l.k) AS ids FROM samples_at s ASOF JOIN (SELECT uidx, t, k FROM ev_last WHERE m = ${m}) l ON s.uidx = l.uidx AND s.t > l.t JOIN (SELECT uidx, items FROM ev_lists WHERE m = ${m}) u ON u.uidx = s.uidx`,
     );
   }
-  await session.run('DROP TABLE ev_last; DROP TABLE ev; DROP TABLE samples_at');
+  await session.run('DROP TABLE ev_lists; DROP TABLE ev_last; DROP TABLE ev; DROP TABLE samples_at');
 }
 
 export async function buildSequences(
