@@ -1,8 +1,7 @@
 /**
  * `dtrn prepare table --config dataset.yaml --out <dir>`: any tabular data set described by a
  * declarative YAML or JSON config, prepared on DuckDB (`@dtrn/prepare`) into the same shard
- * directory as the named loaders, so `train`, `compare` and `evaluate` read it with
- * `data: { kind: shards }` and `--data <dir>`.
+ * directory as the named loaders, so `train`, `compare` and `evaluate` read it with `--data <dir>`.
  */
 import { ConfigError } from '@dtrn/base';
 import { formatPrepareReport, type PrepareEvent, prepareTable, readTableConfigFile } from '@dtrn/prepare';
@@ -17,6 +16,7 @@ interface PrepareTableFlags extends CommonFlags {
   readonly memoryLimit?: string;
   readonly tempDirectory?: string;
   readonly threads?: number;
+  readonly badInput?: 'error' | 'skip';
 }
 
 function onEvent(progress: ProgressReporter): (event: PrepareEvent) => void {
@@ -35,15 +35,19 @@ function onEvent(progress: ProgressReporter): (event: PrepareEvent) => void {
   };
 }
 
-/** The DuckDB flags as the config's `duckdb` block (flags win over the file). */
-function withDuckdbFlags(config: Record<string, unknown>, flags: PrepareTableFlags): Record<string, unknown> {
+/** `--bad-input` and the DuckDB flags over the config's keys (flags win over the file). */
+function withFlags(config: Record<string, unknown>, flags: PrepareTableFlags): Record<string, unknown> {
   const duckdb: Record<string, unknown> = {
     ...((config.duckdb as Record<string, unknown> | undefined) ?? {}),
   };
   if (flags.memoryLimit !== undefined) duckdb.memoryLimit = flags.memoryLimit;
   if (flags.tempDirectory !== undefined) duckdb.tempDirectory = flags.tempDirectory;
   if (flags.threads !== undefined) duckdb.threads = flags.threads;
-  return Object.keys(duckdb).length > 0 ? { ...config, duckdb } : config;
+  return {
+    ...config,
+    ...(Object.keys(duckdb).length > 0 ? { duckdb } : {}),
+    ...(flags.badInput !== undefined ? { badInput: flags.badInput } : {}),
+  };
 }
 
 export function prepareTableCommand(context: CliContext): Command {
@@ -61,13 +65,14 @@ export function prepareTableCommand(context: CliContext): Command {
       'after',
       `
 Uses the prepare options --config <dataset.yaml> (required), --out <dir> (required), --data <file>
-(replaces the config's "file"), --rows-per-shard, --overwrite and --progress/--quiet/--jsonl.
+(replaces the config's "file"), --bad-input error|skip (over the config's badInput),
+--rows-per-shard, --overwrite and --progress/--quiet/--jsonl.
 
 Examples:
   $ dtrn prepare table --config examples/census-income/dataset.yaml --out prepared/census-income
   $ dtrn prepare table --config dataset.yaml --out prepared/mine --memory-limit 4GB --temp-directory /tmp/duck
 
-Then: dtrn train --config train.yaml --data prepared/mine   (train.yaml has data: { kind: shards })
+Then: dtrn train --model mmoe --data prepared/mine   (or dtrn compare --data prepared/mine)
 Every config key is documented in the README of @dtrn/prepare.`,
     )
     .action(async (_flags: PrepareTableFlags, command: Command) => {
@@ -78,7 +83,7 @@ Every config key is documented in the README of @dtrn/prepare.`,
         });
       }
       const progress = reporterFor(flags, context);
-      const raw = withDuckdbFlags(await readTableConfigFile(flags.config), flags);
+      const raw = withFlags(await readTableConfigFile(flags.config), flags);
       const result = await prepareTable(raw, {
         configPath: flags.config,
         out: flags.out!,

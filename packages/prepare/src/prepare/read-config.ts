@@ -1,7 +1,7 @@
 /** Reads a table config file (YAML or JSON) into a plain object. */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ConfigError } from '@dtrn/base';
+import { ConfigError, parseJson } from '@dtrn/base';
 import { parse as parseYaml } from 'yaml';
 
 export async function readTableConfigFile(path: string): Promise<Record<string, unknown>> {
@@ -21,10 +21,13 @@ export async function readTableConfigFile(path: string): Promise<Record<string, 
     });
   }
   let value: unknown;
-  try {
-    value = extension === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`dataset config ${path} does not parse: ${(error as Error).message}`);
+  if (extension === '.json') value = parseJson(text, { file: path, error: 'config' });
+  else {
+    try {
+      value = parseYaml(text);
+    } catch (error) {
+      throw new ConfigError(`dataset config ${path} does not parse: ${(error as Error).message}`);
+    }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(`dataset config ${path}: expected an object at the top level`, { found: value });
