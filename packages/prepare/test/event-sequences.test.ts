@@ -28,9 +28,7 @@ describe('sequences from an event log', () => {
       out,
     });
     splits = await Promise.all(['train', 'validation', 'test'].map((split) => readShards(join(out, split))));
-    vocabulary = Vocabulary.fromJSON(
-      JSON.parse(readFileSync(join(out, 'vocabularies', 'item.json'), 'utf8')),
-    );
+    vocabulary = Vocabulary.fromJSON(JSON.parse(readFileSync(join(out, 'vocabularies.json'), 'utf8')).item);
   });
 
   it('equals the last maxLength events of the user strictly before the sample, per behaviour', () => {

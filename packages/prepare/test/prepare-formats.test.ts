@@ -88,7 +88,7 @@ describe('prepareTable on CSV, JSON lines and Parquet', () => {
 
   it('builds vocabularies and statistics from the training split only', () => {
     const vocabulary = Vocabulary.fromJSON(
-      JSON.parse(readFileSync(join(csv.out, 'vocabularies', 'item.json'), 'utf8')),
+      JSON.parse(readFileSync(join(csv.out, 'vocabularies.json'), 'utf8')).item,
     );
     const [train, , test] = csv.splits;
     const users = [...new Set(fixture.samples.map((s) => s.user))].sort();
@@ -114,7 +114,7 @@ describe('prepareTable on CSV, JSON lines and Parquet', () => {
   it('writes labels, masks and list sequences as the data contract says', () => {
     const [train] = csv.splits;
     const vocabulary = Vocabulary.fromJSON(
-      JSON.parse(readFileSync(join(csv.out, 'vocabularies', 'item.json'), 'utf8')),
+      JSON.parse(readFileSync(join(csv.out, 'vocabularies.json'), 'utf8')).item,
     );
     const users = [...new Set(fixture.samples.map((s) => s.user))].sort();
     const trainSamples = fixture.samples.filter((s) =>

@@ -1,6 +1,6 @@
 /**
  * `prepareTable`: a table config in, the project's shard format out (`<out>/{train,validation,test}`,
- * `<out>/vocabularies/<idSpace>.json`, `<out>/prepare.json`). DuckDB reads, types, checks, splits,
+ * `<out>/vocabularies.json`, `<out>/prepare.json`). DuckDB reads, types, checks, splits,
  * counts vocabularies, maps ids and builds sequences; this file runs the stages in order, times
  * them, reports progress and writes the result atomically.
  */
@@ -223,11 +223,7 @@ export async function prepareTable(
     const leakage = await stage('leakage', 'leakage check on the training split', () =>
       leakageSample(session, plan, schema, rows.train),
     );
-    const vocabularySummary = await writeVocabularies(
-      session,
-      vocabularies,
-      join(staging.path, 'vocabularies'),
-    );
+    const vocabularySummary = await writeVocabularies(session, vocabularies, staging.path);
     const report: PrepareReport = {
       name: config.name,
       rows: accounting.splits,

@@ -1,6 +1,7 @@
 /**
- * Writes each vocabulary as `<dir>/<idSpace>.json` in `@dtrn/data`'s `VocabularyJson` format, so a
- * serving stack maps raw ids to the same rows (`Vocabulary.fromJSON(...).lookup(rawId)`).
+ * Writes `<dir>/vocabularies.json`: every vocabulary keyed by its id space, each in `@dtrn/data`'s
+ * `VocabularyJson` format (the file `dtrn train` carries into its run and `dtrn export` into the
+ * ONNX sidecar), so a serving stack maps raw ids to the same rows (`Vocabulary.fromJSON(...)`).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +10,9 @@ import type { DuckSession } from '../duckdb/session.js';
 import { ident } from '../duckdb/sql.js';
 import type { BuiltVocabulary } from '../stages/vocabularies.js';
 
+/** The prepared directory's vocabularies file (the app reads it under this name). */
+export const VOCABULARIES_FILE = 'vocabularies.json';
+
 export async function writeVocabularies(
   session: DuckSession,
   vocabularies: readonly BuiltVocabulary[],
@@ -16,6 +20,7 @@ export async function writeVocabularies(
 ) {
   await mkdir(dir, { recursive: true });
   const summary = [];
+  const all: Record<string, VocabularyJson> = {};
   for (const vocabulary of vocabularies) {
     const ids: string[] = [];
     const counts: number[] = [];
@@ -36,7 +41,7 @@ export async function writeVocabularies(
       ids,
       counts,
     };
-    await writeFile(join(dir, `${config.name}.json`), `${JSON.stringify(json)}\n`);
+    all[config.name] = json;
     summary.push({
       idSpace: config.name,
       knownIds: vocabulary.knownIds,
@@ -44,5 +49,6 @@ export async function writeVocabularies(
       oov: config.oov,
     });
   }
+  await writeFile(join(dir, VOCABULARIES_FILE), `${JSON.stringify(all)}\n`);
   return summary;
 }
