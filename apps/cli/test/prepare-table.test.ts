@@ -77,6 +77,11 @@ describe('dtrn prepare table, then train and compare on the shards', () => {
     ]);
     expect(trained.err).toBe('');
     expect(trained.code).toBe(0);
+    // The prepared raw-id vocabularies travel into the run (for dtrn export).
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'vocabularies.json'), 'utf8')))).toEqual([
+      'item',
+      'category',
+    ]);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(JSON.stringify(results)).toContain('"click"');
   });
