@@ -42,10 +42,9 @@ export interface TableFixture {
 
 const TYPES = ['click', 'cart', 'order'] as const;
 
-function generate(samples: number, events: number, seed: number) {
+function generate(samples: number, events: number, seed: number, items: number) {
   const rng = createRng(seed);
   const users = 40;
-  const items = 60;
   const categoryOf = (item: number) => `c${(item % 6) + 1}`;
   const favorite = Array.from({ length: users }, () => Math.floor(rng.next() * 6) + 1);
   const eventList: FixtureEvent[] = [];
@@ -92,13 +91,18 @@ function generate(samples: number, events: number, seed: number) {
   return { samples: sampleList, events: eventList };
 }
 
-/** Writes `samples.{csv,jsonl,parquet}` and `events.csv` into `dir`. */
+/** Writes `samples.{csv,jsonl,parquet}` and `events.csv` into `dir` (`items`: distinct item ids, default 60). */
 export async function writeTableFixture(
   dir: string,
-  options: { samples?: number; events?: number; seed?: number } = {},
+  options: { samples?: number; events?: number; seed?: number; items?: number } = {},
 ): Promise<TableFixture> {
   await mkdir(dir, { recursive: true });
-  const { samples, events } = generate(options.samples ?? 600, options.events ?? 2000, options.seed ?? 7);
+  const { samples, events } = generate(
+    options.samples ?? 600,
+    options.events ?? 2000,
+    options.seed ?? 7,
+    options.items ?? 60,
+  );
   const files = {
     csv: join(dir, 'samples.csv'),
     jsonl: join(dir, 'samples.jsonl'),

@@ -64,12 +64,61 @@ export interface LeakageReport {
   readonly leaky: readonly LeakageFinding[];
 }
 
-interface ValueStats {
-  count: number;
-  positives: number;
-  /** [even rows, odd rows] counts and positives, for the cross-fitted score. */
-  halfCount: [number, number];
-  halfPositives: [number, number];
+/**
+ * Per distinct value: row count and positives, overall and in each half ([even rows, odd rows], for
+ * the cross-fitted score). Ids (small non-negative integers) are counted in typed arrays indexed
+ * by value; other values (dense fields) in a Map from value to slot.
+ */
+interface ValueCounts {
+  /** Slot of each checked row's value (in row-list order). */
+  readonly slotOfRow: Int32Array;
+  /** Per slot: [count, positives, even count, even positives, odd count, odd positives]. */
+  readonly counts: Int32Array;
+  readonly slots: number;
+}
+
+const COUNTS_PER_SLOT = 6;
+
+function slotsOf(values: ArrayLike<number>, rows: Int32Array): { slotOfRow: Int32Array; slots: number } {
+  const slotOfRow = new Int32Array(rows.length);
+  let maxId = -1;
+  let ids = values instanceof Int32Array;
+  for (let i = 0; ids && i < rows.length; i++) {
+    const value = values[rows[i]!]!;
+    if (value < 0) ids = false;
+    else if (value > maxId) maxId = value;
+  }
+  if (ids && maxId < 4 * rows.length + 1024) {
+    // Dense id range: the value is its own slot.
+    for (let i = 0; i < rows.length; i++) slotOfRow[i] = values[rows[i]!]!;
+    return { slotOfRow, slots: maxId + 1 };
+  }
+  const slotOf = new Map<number, number>();
+  for (let i = 0; i < rows.length; i++) {
+    const value = values[rows[i]!]!;
+    let slot = slotOf.get(value);
+    if (slot === undefined) {
+      slot = slotOf.size;
+      slotOf.set(value, slot);
+    }
+    slotOfRow[i] = slot;
+  }
+  return { slotOfRow, slots: slotOf.size };
+}
+
+function countValues(values: ArrayLike<number>, labels: Float32Array, rows: Int32Array): ValueCounts {
+  const { slotOfRow, slots } = slotsOf(values, rows);
+  const counts = new Int32Array(slots * COUNTS_PER_SLOT);
+  for (let i = 0; i < rows.length; i++) {
+    const base = slotOfRow[i]! * COUNTS_PER_SLOT;
+    const positive = labels[rows[i]!] === 1 ? 1 : 0;
+    const half = 2 + 2 * (i & 1);
+    counts[base]!++;
+    counts[base + 1]! += positive;
+    counts[base + half]!++;
+    counts[base + half + 1]! += positive;
+  }
+  return { slotOfRow, counts, slots };
 }
 
 function analyse(
@@ -78,36 +127,26 @@ function analyse(
   rows: Int32Array,
   args: Required<LeakageArgs>,
 ): Omit<LeakageFinding, 'field' | 'kind' | 'task'> {
-  const stats = new Map<number, ValueStats>();
-  const halfPositives: [number, number] = [0, 0];
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const value = values[row]!;
-    let entry = stats.get(value);
-    if (!entry) {
-      entry = { count: 0, positives: 0, halfCount: [0, 0], halfPositives: [0, 0] };
-      stats.set(value, entry);
-    }
-    const positive = labels[row] === 1 ? 1 : 0;
-    const half = (i & 1) as 0 | 1;
-    entry.count++;
-    entry.positives += positive;
-    entry.halfCount[half]++;
-    entry.halfPositives[half] += positive;
-    halfPositives[half] += positive;
-  }
+  const { slotOfRow, counts, slots } = countValues(values, labels, rows);
+  let distinctValues = 0;
   let supportedValues = 0;
   let impureValues = 0;
   let supportedRows = 0;
   let supportedPositive = false;
   let supportedNegative = false;
-  for (const entry of stats.values()) {
-    if (entry.count < args.minSupport) continue;
+  let positivesTotal = 0;
+  for (let slot = 0; slot < slots; slot++) {
+    const count = counts[slot * COUNTS_PER_SLOT]!;
+    const positives = counts[slot * COUNTS_PER_SLOT + 1]!;
+    positivesTotal += positives;
+    if (count === 0) continue;
+    distinctValues++;
+    if (count < args.minSupport) continue;
     supportedValues++;
-    supportedRows += entry.count;
-    if (entry.positives > 0) supportedPositive = true;
-    if (entry.positives < entry.count) supportedNegative = true;
-    if (entry.positives > 0 && entry.positives < entry.count) impureValues++;
+    supportedRows += count;
+    if (positives > 0) supportedPositive = true;
+    if (positives < count) supportedNegative = true;
+    if (positives > 0 && positives < count) impureValues++;
   }
   const coverage = rows.length > 0 ? supportedRows / rows.length : 0;
   const determinesLabel =
@@ -118,19 +157,18 @@ function analyse(
     coverage >= args.minCoverage;
 
   // Values unseen in the other half score the overall label mean (one constant, so they tie).
-  const prior = rows.length > 0 ? (halfPositives[0]! + halfPositives[1]!) / rows.length : 0;
+  const prior = rows.length > 0 ? positivesTotal / rows.length : 0;
   const scores = new Float64Array(rows.length);
   const rowLabels = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const other = (1 - (i & 1)) as 0 | 1;
-    const entry = stats.get(values[row]!)!;
-    scores[i] = entry.halfCount[other] > 0 ? entry.halfPositives[other] / entry.halfCount[other] : prior;
-    rowLabels[i] = labels[row]!;
+    const other = slotOfRow[i]! * COUNTS_PER_SLOT + 2 + 2 * (1 - (i & 1));
+    const otherCount = counts[other]!;
+    scores[i] = otherCount > 0 ? counts[other + 1]! / otherCount : prior;
+    rowLabels[i] = labels[rows[i]!]!;
   }
   return {
     rows: rows.length,
-    distinctValues: stats.size,
+    distinctValues,
     supportedValues,
     impureValues,
     coverage,

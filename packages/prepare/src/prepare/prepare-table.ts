@@ -18,6 +18,7 @@ import { loadSource } from '../read/load-source.js';
 import { accountRows } from '../stages/account-rows.js';
 import { assignSplits } from '../stages/assign-splits.js';
 import { buildRows, type RowSource, USED } from '../stages/build-rows.js';
+import type { EventIndex } from '../stages/event-index.js';
 import { type EventCounts, eventItemKeys, loadEvents } from '../stages/event-log.js';
 import { planNumeric } from '../stages/numeric-transforms.js';
 import { buildSequences } from '../stages/sequences.js';
@@ -112,7 +113,7 @@ async function leakageSample(session: DuckSession, plan: OutputPlan, schema: Dat
   let dataset: InMemoryDataset = createEmptyDataset(sample, 0);
   await streamBlocks(
     session,
-    { ...plan, timestamps: undefined, group: undefined },
+    { ...plan, timestamps: undefined, group: undefined, events: undefined },
     { schema: sample, blockRows: Math.max(size, 2048), where: `__split = 'train'`, limit: size },
     async (block) => {
       dataset = { ...block, sequences: [] };
@@ -177,7 +178,8 @@ export async function prepareTable(
     let accounting = await stage('check', 'counting rows', () =>
       accountRows(session, config, sources, checks),
     );
-    const eventKeys = (all: boolean) => (sequences?.kind === 'events' ? eventItemKeys(all) : undefined);
+    const eventKeys = (trainOnly: boolean) =>
+      sequences?.kind === 'events' ? eventItemKeys(!trainOnly) : undefined;
     const vocabularies = await stage(
       'vocabularies',
       'counting vocabularies on the training split',
@@ -191,14 +193,17 @@ export async function prepareTable(
     const numeric = await stage('statistics', 'numeric statistics of the training split', () =>
       planNumeric(session, config),
     );
+    let eventIndex: EventIndex | undefined;
     if (sequences) {
       const items = vocabularies.find((v) => v.config.name === sequences.idSpace)!;
-      await stage('sequences', `building ${sequences.behaviors.length} behaviour sequence(s)`, () =>
-        buildSequences(session, sequences, items),
+      eventIndex = await stage(
+        'sequences',
+        `building ${sequences.behaviors.length} behaviour sequence(s)`,
+        () => buildSequences(session, sequences, items),
       );
     }
     const schema = buildSchema(config, vocabularies, numeric);
-    const plan = outputPlan(config, vocabularies, numeric, await groupTable(session, config));
+    const plan = outputPlan(config, vocabularies, numeric, await groupTable(session, config), eventIndex);
     await stage('write', 'mapping ids and writing shards', async () => {
       await createFinalTable(session, plan);
       for (const split of SPLIT_NAMES) {

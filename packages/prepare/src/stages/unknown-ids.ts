@@ -9,7 +9,7 @@ import { locateRow } from '../read/locate.js';
 import type { RowAccounting, SplitCounts } from './account-rows.js';
 import { col, type RowSource, USED } from './build-rows.js';
 import type { RowCheck } from './row-checks.js';
-import { type BuiltVocabulary, knownIdSql } from './vocabularies.js';
+import { type BuiltVocabulary, knownIdSql, lookupJoin } from './vocabularies.js';
 
 interface Probe {
   readonly column: string;
@@ -27,7 +27,7 @@ function probes(config: TableConfig, vocabularies: readonly BuiltVocabulary[]): 
     list.push({
       column: field.column,
       space: field.idSpace,
-      sql: `SELECT rowid AS row_id, __src, ${col.key(i)} AS key FROM rows WHERE ${USED} AND ${col.key(i)} IS NOT NULL AND ${knownIdSql(vocabulary, col.key(i))} IS NULL`,
+      sql: `SELECT rows.rowid AS row_id, __src, ${col.key(i)} AS key FROM rows ${lookupJoin(vocabulary, 'v', col.key(i))} WHERE ${USED} AND ${col.key(i)} IS NOT NULL AND ${knownIdSql(vocabulary, col.key(i), 'v')} IS NULL`,
     });
   });
   const sequences = config.sequences;
@@ -37,7 +37,7 @@ function probes(config: TableConfig, vocabularies: readonly BuiltVocabulary[]): 
       list.push({
         column: behavior.column,
         space: items.config.name,
-        sql: `SELECT row_id, __src, key FROM (SELECT rowid AS row_id, __src, unnest(${col.list(m)}) AS key FROM rows WHERE ${USED}) WHERE ${knownIdSql(items, 'key')} IS NULL`,
+        sql: `SELECT u.row_id, u.__src, u.key FROM (SELECT rowid AS row_id, __src, unnest(${col.list(m)}) AS key FROM rows WHERE ${USED}) u ${lookupJoin(items, 'v', 'u.key')} WHERE ${knownIdSql(items, 'u.key', 'v')} IS NULL`,
       });
     });
   }

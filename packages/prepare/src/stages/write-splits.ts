@@ -15,11 +15,11 @@ import type { DuckDBDataChunk } from '@duckdb/node-api';
 import type { TableConfig } from '../config/types.js';
 import { copyColumn, copyPaddedLists } from '../duckdb/chunk-columns.js';
 import type { DuckSession } from '../duckdb/session.js';
-import { ident } from '../duckdb/sql.js';
 import { col, USED } from './build-rows.js';
+import { type EventIndex, eventUserSql, fillEventSequences } from './event-index.js';
 import type { NumericPlan } from './numeric-transforms.js';
 import { seqTable } from './sequences.js';
-import { type BuiltVocabulary, idSql } from './vocabularies.js';
+import { type BuiltVocabulary, idSql, lookupJoin } from './vocabularies.js';
 
 /** The extra column carrying GAUC groups when the group is not a field (read by the app). */
 export const GROUP_EXTRA = 'group/session';
@@ -30,7 +30,10 @@ export interface OutputPlan {
   readonly sparse: readonly string[];
   readonly dense: readonly string[];
   readonly labels: readonly string[];
+  /** List sequences: one INTEGER[] column per behaviour. */
   readonly sequences: readonly string[];
+  /** Event-log sequences: the sample's user code in `events` (cut from it while writing). */
+  readonly events: { readonly user: string; readonly index: EventIndex } | undefined;
   readonly timestamps: string | undefined;
   readonly group: string | undefined;
 }
@@ -41,6 +44,7 @@ export function outputPlan(
   vocabularies: readonly BuiltVocabulary[],
   numeric: NumericPlan,
   groupTable: string | undefined,
+  eventIndex: EventIndex | undefined,
 ): OutputPlan {
   const joins: string[] = [];
   const sparse: string[] = [];
@@ -49,16 +53,23 @@ export function outputPlan(
     if (field.type === 'categorical') {
       const vocabulary = vocabularies.find((v) => v.config.name === field.idSpace)!;
       const key = `r.${col.key(i)}`;
-      if (vocabulary.hashTable)
-        joins.push(`LEFT JOIN ${ident(vocabulary.hashTable)} h${i} ON h${i}.key = ${key}`);
+      const join = lookupJoin(vocabulary, `h${i}`, key);
+      if (join) joins.push(join);
       sparse.push(`(CASE WHEN ${key} IS NULL THEN 0 ELSE ${idSql(vocabulary, key, `h${i}`)} END)::INTEGER`);
     } else if (field.transform === 'buckets') sparse.push(numeric.expressions.get(i)!);
     else dense.push(numeric.expressions.get(i)!);
   });
-  const sequences = (config.sequences?.behaviors ?? []).map((_, m) => {
+  const fromList = config.sequences?.kind === 'list';
+  const sequences = (fromList ? config.sequences!.behaviors : []).map((_, m) => {
     joins.push(`LEFT JOIN ${seqTable(m)} q${m} ON q${m}.row_id = r.rowid`);
     return `COALESCE(q${m}.ids, []::INTEGER[])`;
   });
+  let events: OutputPlan['events'];
+  if (config.sequences?.kind === 'events' && eventIndex) {
+    const user = eventUserSql('r.__user', 'eu');
+    joins.push(user.join);
+    events = { user: user.sql, index: eventIndex };
+  }
   const hasTime = config.sequences?.kind === 'events' || config.split?.rule.kind === 'time';
   const timestamps = hasTime
     ? config.sequences?.kind === 'events'
@@ -76,6 +87,7 @@ export function outputPlan(
     dense,
     labels: config.tasks.map((_, k) => `r.${col.label(k)}`),
     sequences,
+    events,
     timestamps,
     group,
   };
@@ -89,6 +101,7 @@ function planColumns(plan: OutputPlan): string[] {
     ...plan.sequences,
     ...(plan.timestamps ? [plan.timestamps] : []),
     ...(plan.group ? [plan.group] : []),
+    ...(plan.events ? [plan.events.user] : []),
   ];
 }
 
@@ -109,24 +122,41 @@ function selectSql(plan: OutputPlan, where: string, withSequences: boolean, limi
   return `SELECT ${columns.join(', ')} FROM final WHERE ${where}${limit === undefined ? '' : ` LIMIT ${limit}`}`;
 }
 
-/** Copies one chunk into `block` at row `at`. */
+/** Copies one chunk into `block` at row `at` (`users`: scratch for event-log users). */
 function fillFromChunk(
   chunk: DuckDBDataChunk,
   plan: OutputPlan,
   block: InMemoryDataset,
   at: number,
   withSequences: boolean,
+  users: Int32Array,
 ): void {
   let column = 0;
   for (const target of block.sparse) copyColumn(chunk, column++, target, at);
   for (const target of block.dense) copyColumn(chunk, column++, target, at);
   for (const target of block.labels) copyColumn(chunk, column++, target, at);
-  if (withSequences) {
-    for (const sequence of block.sequences)
-      copyPaddedLists(chunk, column++, sequence.items, at, sequence.maxLength);
-  } else column += plan.sequences.length;
+  for (const [m] of plan.sequences.entries()) {
+    const sequence = block.sequences[m];
+    if (withSequences && sequence) copyPaddedLists(chunk, column, sequence.items, at, sequence.maxLength);
+    column++;
+  }
   if (plan.timestamps && block.timestamps) copyColumn(chunk, column++, block.timestamps, at);
   if (plan.group && block.extras?.[GROUP_EXTRA]) copyColumn(chunk, column++, block.extras[GROUP_EXTRA], at);
+  if (plan.events && withSequences && block.timestamps) {
+    copyColumn(chunk, column++, users, 0);
+    block.sequences.forEach((sequence, m) => {
+      fillEventSequences(
+        plan.events!.index,
+        m,
+        users,
+        block.timestamps!,
+        sequence.items,
+        at,
+        chunk.rowCount,
+        sequence.maxLength,
+      );
+    });
+  }
 }
 
 export interface ReadOptions {
@@ -152,6 +182,7 @@ export async function streamBlocks(
     extras: plan.group ? [GROUP_EXTRA] : [],
   });
   const withSequences = schema.sequences !== undefined;
+  const users = new Int32Array(2048); // DuckDB chunks hold at most 2,048 rows
   let filled = 0;
   let total = 0;
   const flush = async () => {
@@ -164,7 +195,7 @@ export async function streamBlocks(
   };
   for await (const chunk of session.chunks(selectSql(plan, options.where, withSequences, options.limit))) {
     if (filled + chunk.rowCount > blockRows) await flush();
-    fillFromChunk(chunk, plan, block, filled, withSequences);
+    fillFromChunk(chunk, plan, block, filled, withSequences, users);
     filled += chunk.rowCount;
   }
   await flush();
