@@ -32,12 +32,13 @@ function checkCount(found: number, expected: number, path: string): void {
   }
 }
 
-function checkIds(column: Int32Array, rows: number, path: string, width: number): void {
+/** Ids in [0, rows); `width` ids per row, the first of `column` in row `firstRow`. */
+function checkIds(column: Int32Array, rows: number, path: string, width: number, firstRow = 0): void {
   for (let i = 0; i < column.length; i++) {
     const id = column[i]!;
     if (id < 0 || id >= rows) {
       throw new DataError(`id out of range in ${path}`, {
-        where: { field: path, index: Math.floor(i / width) },
+        where: { field: path, index: firstRow + Math.floor(i / width) },
         expected: `an integer in [0, ${rows})`,
         found: id,
       });
@@ -120,38 +121,57 @@ function checkSequences(dataset: InMemoryDataset, idSpaceRows: Readonly<Record<s
       });
     }
     checkColumn(sequence.items, Int32Array, size * length, `${prefix}/item`);
-    checkIds(sequence.items, itemRows, `${prefix}/item`, length);
+    checkSequenceItems(sequence.items, itemRows, length, `${prefix}/item`);
     checkCount(sequence.sideFields.length, spec.sideFields.length, `${prefix} side`);
-    const items = sequence.items;
-    for (let row = 0; row < size; row++) {
-      let started = false;
-      for (let position = row * length; position < (row + 1) * length; position++) {
-        if (items[position] !== 0) started = true;
-        else if (started) {
-          throw new DataError(`${prefix}/item: padding after an item (padding must come first)`, {
-            where: { field: `${prefix}/item`, index: row },
-            expected: `zeros only before the first item (position ${position - row * length})`,
-            found: 0,
-          });
-        }
-      }
-    }
     spec.sideFields.forEach((side, s) => {
       const path = `${prefix}/side/${side.name}`;
       const column = sequence.sideFields[s]!;
       checkColumn(column, Int32Array, size * length, path);
-      checkIds(column, idSpaceRows[side.idSpace]!, path, length);
-      for (let position = 0; position < column.length; position++) {
-        if ((column[position] === 0) !== (items[position] === 0)) {
-          throw new DataError(`${path}: side value must be 0 exactly where the item is padding`, {
-            where: { field: path, index: Math.floor(position / length) },
-            expected: items[position] === 0 ? '0 (item is padding)' : 'a non-zero id (item is present)',
-            found: column[position],
-          });
-        }
-      }
+      checkSideField(column, sequence.items, idSpaceRows[side.idSpace]!, length, path);
     });
   });
+}
+
+/** Item ids in range and left padding (zeros only before the first item), in one pass. */
+function checkSequenceItems(items: Int32Array, rows: number, length: number, path: string): void {
+  for (let position = 0; position < items.length; position += length) {
+    let started = false;
+    for (let p = position; p < position + length; p++) {
+      const id = items[p]!;
+      if (id !== 0) {
+        started = true;
+        if (id < 0 || id >= rows) checkIds(items.subarray(p, p + 1), rows, path, 1, position / length);
+      } else if (started) {
+        throw new DataError(`${path}: padding after an item (padding must come first)`, {
+          where: { field: path, index: position / length },
+          expected: `zeros only before the first item (position ${p - position})`,
+          found: 0,
+        });
+      }
+    }
+  }
+}
+
+/** Side ids in range, and 0 exactly where the item is padding, in one pass. */
+function checkSideField(
+  column: Int32Array,
+  items: Int32Array,
+  rows: number,
+  length: number,
+  path: string,
+): void {
+  for (let position = 0; position < column.length; position++) {
+    const id = column[position]!;
+    if (id < 0 || id >= rows)
+      checkIds(column.subarray(position, position + 1), rows, path, 1, Math.floor(position / length));
+    if ((id === 0) !== (items[position] === 0)) {
+      throw new DataError(`${path}: side value must be 0 exactly where the item is padding`, {
+        where: { field: path, index: Math.floor(position / length) },
+        expected: items[position] === 0 ? '0 (item is padding)' : 'a non-zero id (item is present)',
+        found: id,
+      });
+    }
+  }
 }
 
 function checkLabels(dataset: InMemoryDataset, parents: readonly number[]): void {
