@@ -1,6 +1,6 @@
 import { ConfigError, createRng } from '@dtrn/base';
 import { describe, expect, it } from 'vitest';
-import { MetricAccumulator } from './accumulator.js';
+import { aucUndefinedReason, MetricAccumulator } from './accumulator.js';
 import { auc } from './auc.js';
 import { gauc } from './gauc.js';
 import { logloss } from './logloss.js';
@@ -53,10 +53,24 @@ describe('MetricAccumulator', () => {
       gaucGroupsUsed: 0,
       gaucGroupsSkipped: 0,
       logloss: null,
+      minPrediction: null,
+      maxPrediction: null,
     });
+    expect(aucUndefinedReason(accumulator.result())).toBe('no samples');
     accumulator.add([0, 0], [0.1, 0.2]);
     expect(accumulator.result().auc).toBeNull();
+    expect(aucUndefinedReason(accumulator.result())).toBe('no positives in 2 samples');
+    expect(aucUndefinedReason({ count: 3, positives: 3 })).toBe('no negatives in 3 samples');
+    expect(aucUndefinedReason({ count: 3, positives: 1 })).toBeNull();
     expect(accumulator.result().logloss).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8)) / 2, 12);
+  });
+
+  it('reports the range of the predictions in the sample space (constant predictions: min = max)', () => {
+    const accumulator = new MetricAccumulator('conversion');
+    accumulator.add([0, 1, 0, 1], [0.9, 0.25, 0.25, 0.25], { mask: [0, 1, 1, 1] });
+    expect(accumulator.result()).toMatchObject({ minPrediction: 0.25, maxPrediction: 0.25, auc: 0.5 });
+    accumulator.add([1, 0], [0.75, 0.125]);
+    expect(accumulator.result()).toMatchObject({ minPrediction: 0.125, maxPrediction: 0.75 });
   });
 
   it('rejects a bad batch without changing its state', () => {
@@ -81,6 +95,11 @@ describe('MultiTaskAccumulator', () => {
     const table = formatReportTable(report);
     expect(table).toContain('| click | 200 |');
     expect(table).toContain('Mean AUC over tasks:');
+    const oneClass = new MultiTaskAccumulator(['click']);
+    oneClass.add({ labels: [[0, 0, 0]], probs: [[0.1, 0.2, 0.3]] });
+    expect(formatReportTable(oneClass.report())).toContain(
+      '| click | 3 | 0 | n/a (no positives in 3 samples) |',
+    );
     expect(() => accumulator.add({ labels: [a.labels], probs: [a.probs] })).toThrow(
       'one entry per task expected',
     );

@@ -29,6 +29,20 @@ export interface TaskMetrics {
   readonly gaucGroupsSkipped: number;
   /** null when there are no samples. */
   readonly logloss: number | null;
+  /** Smallest and largest predicted probability in the sample space; null when there are no samples. */
+  readonly minPrediction: number | null;
+  readonly maxPrediction: number | null;
+}
+
+/**
+ * Why a task's AUC is undefined (`no samples`, `no positives`, `no negatives`), or null when it is
+ * defined: print it next to an `n/a` so a reader knows what is missing.
+ */
+export function aucUndefinedReason(task: Pick<TaskMetrics, 'count' | 'positives'>): string | null {
+  if (task.count === 0) return 'no samples';
+  if (task.positives === 0) return `no positives in ${task.count} samples`;
+  if (task.positives === task.count) return `no negatives in ${task.count} samples`;
+  return null;
 }
 
 class GrowableFloat64 {
@@ -143,8 +157,23 @@ export class MetricAccumulator {
     };
   }
 
+  /** Smallest and largest probability added (the sample space only), or null without samples. */
+  predictionRange(): { min: number; max: number } | null {
+    if (this.count === 0) return null;
+    const probs = this.probs.view();
+    let min = probs[0]!;
+    let max = min;
+    for (let i = 1; i < probs.length; i++) {
+      const value = probs[i]!;
+      if (value < min) min = value;
+      else if (value > max) max = value;
+    }
+    return { min, max };
+  }
+
   result(): TaskMetrics {
     const aucValue = this.auc();
+    const range = this.predictionRange();
     const gaucValue = this.gauc();
     const loglossValue = this.logloss();
     const gaucDefined = gaucValue !== undefined && !Number.isNaN(gaucValue.value);
@@ -157,6 +186,8 @@ export class MetricAccumulator {
       gaucGroupsUsed: gaucValue?.groupsUsed ?? 0,
       gaucGroupsSkipped: gaucValue?.groupsSkipped ?? 0,
       logloss: loglossValue ?? null,
+      minPrediction: range?.min ?? null,
+      maxPrediction: range?.max ?? null,
     };
   }
 }

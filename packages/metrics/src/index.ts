@@ -1,4 +1,9 @@
-export { type AccumulatorAddOptions, MetricAccumulator, type TaskMetrics } from './accumulator.js';
+export {
+  type AccumulatorAddOptions,
+  aucUndefinedReason,
+  MetricAccumulator,
+  type TaskMetrics,
+} from './accumulator.js';
 export { type AucParts, auc, aucOfSortedRange, aucOrUndefined } from './auc.js';
 export {
   type BootstrapInterval,

@@ -1,6 +1,6 @@
 /** Per-task evaluation over many batches and its Markdown table. */
 import { ConfigError } from '@dtrn/base';
-import { MetricAccumulator, type TaskMetrics } from './accumulator.js';
+import { aucUndefinedReason, MetricAccumulator, type TaskMetrics } from './accumulator.js';
 import type { GroupArray, NumericArray } from './validate.js';
 
 export interface MultiTaskReport {
@@ -72,7 +72,7 @@ function formatValue(value: number | null, digits: number): string {
   return value === null ? 'n/a' : value.toFixed(digits);
 }
 
-/** A Markdown table: task, samples, positives, AUC, GAUC (groups used), logloss. */
+/** A Markdown table: task, samples, positives, AUC (or why it is undefined), GAUC (groups used), logloss. */
 export function formatReportTable(report: MultiTaskReport, digits = 4): string {
   const lines = [
     '| task | samples | positives | AUC | GAUC (groups) | logloss |',
@@ -80,7 +80,7 @@ export function formatReportTable(report: MultiTaskReport, digits = 4): string {
   ];
   for (const task of report.tasks) {
     lines.push(
-      `| ${task.task} | ${task.count} | ${task.positives} | ${formatValue(task.auc, digits)} | ${formatValue(task.gauc, digits)} (${task.gaucGroupsUsed}) | ${formatValue(task.logloss, digits)} |`,
+      `| ${task.task} | ${task.count} | ${task.positives} | ${task.auc === null ? `n/a (${aucUndefinedReason(task) ?? 'undefined'})` : task.auc.toFixed(digits)} | ${formatValue(task.gauc, digits)} (${task.gaucGroupsUsed}) | ${formatValue(task.logloss, digits)} |`,
     );
   }
   lines.push(`\nMean AUC over tasks: ${formatValue(report.meanAuc, digits)}`);
