@@ -18,6 +18,8 @@ const report = (aucs: [number, number | null], loglosses: [number, number]): Mul
     gaucGroupsUsed: 2,
     gaucGroupsSkipped: 0,
     logloss: loglosses[k]!,
+    minPrediction: 0.1,
+    maxPrediction: 0.9,
   })),
   meanAuc: aucs[1] === null ? aucs[0] : (aucs[0] + aucs[1]) / 2,
 });
@@ -30,11 +32,22 @@ describe('early stopping', () => {
       return [monitor.direction, monitor.read(r)];
     };
     expect(read('meanAuc')).toEqual(['max', 0.7]);
+    expect(read('minAuc')).toEqual(['max', 0.6]);
     expect(read('meanGauc')[1]).toBeCloseTo(0.6, 12);
     expect(read('meanLogloss')).toEqual(['min', 0.4]);
     expect(read('auc:conversion')).toEqual(['max', 0.6]);
     expect(read('logloss:click')).toEqual(['min', 0.3]);
-    expect(parseMonitor('auc:conversion', tasks).read(report([0.8, null], [0.3, 0.5]))).toBeNull();
+    const oneClass = report([0.8, null], [0.3, 0.5]);
+    expect(parseMonitor('auc:conversion', tasks).read(oneClass)).toBeNull();
+    // a monitor over tasks never selects on the tasks that happen to be defined
+    expect(parseMonitor('meanAuc', tasks).read(oneClass)).toBeNull();
+    expect(parseMonitor('minAuc', tasks).read(oneClass)).toBeNull();
+    expect(parseMonitor('meanGauc', tasks).read(oneClass)).toBeNull();
+    expect(parseMonitor('auc:click', tasks).read(oneClass)).toBe(0.8);
+    expect(parseMonitor('minAuc', tasks).tasksNeedingBothClasses).toEqual(tasks);
+    expect(parseMonitor('auc:click', tasks).tasksNeedingBothClasses).toEqual(['click']);
+    expect(parseMonitor('meanLogloss', tasks).tasksNeedingBothClasses).toEqual([]);
+    expect(() => parseMonitor('min-auc', tasks)).toThrow('did you mean "minAuc"?');
     expect(() => parseMonitor('meanAUC', tasks)).toThrow('monitor is invalid; did you mean "meanAuc"?');
   });
 

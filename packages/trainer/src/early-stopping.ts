@@ -13,8 +13,10 @@ import {
 import type { MultiTaskReport } from '@dtrn/metrics';
 
 /**
- * `meanAuc` (default), `meanGauc`, `meanLogloss`, or one task's `auc:<task>`, `gauc:<task>`,
- * `logloss:<task>`. AUC and GAUC are maximised, logloss minimised.
+ * `meanAuc` (default), `minAuc` (the worst task's AUC), `meanGauc`, `meanLogloss`, or one task's
+ * `auc:<task>`, `gauc:<task>`, `logloss:<task>`. AUC and GAUC are maximised, logloss minimised.
+ * A monitor over several tasks is undefined (null) when one of its tasks' values is: it never
+ * selects on a subset of the tasks.
  */
 export type MonitorName = string;
 
@@ -53,19 +55,31 @@ export interface Monitor {
   readonly direction: 'max' | 'min';
   /** The metric's value in a report, or null when undefined (e.g. one class only). */
   read(report: MultiTaskReport): number | null;
+  /** Tasks whose validation data must hold both classes for the value to be defined. */
+  readonly tasksNeedingBothClasses: readonly string[];
 }
 
-const MEANS = ['meanAuc', 'meanGauc', 'meanLogloss'] as const;
+const OVER_TASKS = ['meanAuc', 'minAuc', 'meanGauc', 'meanLogloss'] as const;
 const PER_TASK = ['auc', 'gauc', 'logloss'] as const;
 
+/** Mean of every value, or null when one is undefined. */
 function mean(values: readonly (number | null)[]): number | null {
-  const defined = values.filter((value): value is number => value !== null);
-  return defined.length > 0 ? defined.reduce((a, b) => a + b, 0) / defined.length : null;
+  if (values.length === 0 || values.some((value) => value === null)) return null;
+  return (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Smallest value, or null when one is undefined. */
+function min(values: readonly (number | null)[]): number | null {
+  if (values.length === 0 || values.some((value) => value === null)) return null;
+  return Math.min(...(values as number[]));
 }
 
 /** Parses a monitor name against the task names. */
 export function parseMonitor(name: unknown, taskNames: readonly string[], where = 'monitor'): Monitor {
-  const valid = [...MEANS, ...PER_TASK.flatMap((metric) => taskNames.map((task) => `${metric}:${task}`))];
+  const valid = [
+    ...OVER_TASKS,
+    ...PER_TASK.flatMap((metric) => taskNames.map((task) => `${metric}:${task}`)),
+  ];
   if (typeof name !== 'string' || !valid.includes(name)) {
     const hint = typeof name === 'string' ? closestMatch(name, valid) : undefined;
     throw new ConfigError(`${where} is invalid${hint ? `; did you mean "${hint}"?` : ''}`, {
@@ -73,17 +87,39 @@ export function parseMonitor(name: unknown, taskNames: readonly string[], where 
       found: name,
     });
   }
-  if (name === 'meanAuc') return { name, direction: 'max', read: (report) => report.meanAuc };
-  if (name === 'meanGauc')
-    return { name, direction: 'max', read: (report) => mean(report.tasks.map((task) => task.gauc)) };
-  if (name === 'meanLogloss')
-    return { name, direction: 'min', read: (report) => mean(report.tasks.map((task) => task.logloss)) };
+  const all = [...taskNames];
+  if (name === 'meanAuc' || name === 'minAuc') {
+    const combine = name === 'meanAuc' ? mean : min;
+    return {
+      name,
+      direction: 'max',
+      read: (report) => combine(report.tasks.map((task) => task.auc)),
+      tasksNeedingBothClasses: all,
+    };
+  }
+  if (name === 'meanGauc') {
+    return {
+      name,
+      direction: 'max',
+      read: (report) => mean(report.tasks.map((task) => task.gauc)),
+      tasksNeedingBothClasses: all,
+    };
+  }
+  if (name === 'meanLogloss') {
+    return {
+      name,
+      direction: 'min',
+      read: (report) => mean(report.tasks.map((task) => task.logloss)),
+      tasksNeedingBothClasses: [],
+    };
+  }
   const [metric, task] = name.split(/:(.*)/s) as [(typeof PER_TASK)[number], string];
   const index = taskNames.indexOf(task);
   return {
     name,
     direction: metric === 'logloss' ? 'min' : 'max',
     read: (report) => report.tasks[index]?.[metric] ?? null,
+    tasksNeedingBothClasses: metric === 'logloss' ? [] : [task],
   };
 }
 

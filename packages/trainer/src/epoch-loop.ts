@@ -28,6 +28,7 @@ import type { EvaluationData } from './evaluate.js';
 import type { EpochRecord, FitResult, StopReason } from './events.js';
 import type { FitOptions, ResolvedFitOptions } from './fit-options.js';
 import { nowSeconds, ProgressMeter } from './progress-meter.js';
+import { type DegenerateTask, degenerateTasks } from './task-health.js';
 import type { StepLocation, StepResult } from './train-step.js';
 import {
   checkFingerprint,
@@ -114,6 +115,23 @@ async function checkpointToResume(
 function wholeRunTime(total: ElapsedTime, before: ElapsedTime) {
   const samplesPerSecond = total.stepSeconds > 0 ? total.samples / total.stepSeconds : 0;
   return { seconds: total.seconds, secondsBeforeResume: before.seconds, samplesPerSecond };
+}
+
+/**
+ * The degenerate tasks of the weights the model ends with: those of the best epoch when they were
+ * restored, else of the last evaluated epoch (AUC 0.5 is judged over the whole run).
+ */
+function heldDegenerateTasks(
+  history: readonly EpochRecord[],
+  restoredEpoch: number | null,
+): DegenerateTask[] {
+  const held =
+    restoredEpoch === null ? history.at(-1) : history.find((entry) => entry.epoch === restoredEpoch);
+  if (!held?.validation) return [];
+  return degenerateTasks(
+    held.validation,
+    history.map((entry) => entry.validation),
+  );
 }
 
 export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopResult> {
@@ -268,6 +286,9 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
       : { state: earlyState, improved: false, shouldStop: false };
     earlyState = update.state;
     if (update.improved) bestModel = (await runner.getState()).model;
+    const degenerate = validation
+      ? degenerateTasks(validation, [...history.map((entry) => entry.validation), validation])
+      : [];
     const record: EpochRecord = {
       epoch,
       steps: epochSteps,
@@ -277,6 +298,7 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
       validation,
       monitorValue,
       improved: update.improved,
+      degenerateTasks: degenerate,
     };
     history.push(record);
     epoch += 1;
@@ -298,6 +320,7 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
     early.restoreBestWeights &&
     bestModel !== null;
   return {
+    degenerateTasks: heldDegenerateTasks(history, restoredBestWeights ? earlyState.bestEpoch : null),
     history,
     monitor: early.monitor.name,
     bestEpoch: earlyState.bestEpoch,

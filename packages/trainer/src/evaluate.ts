@@ -9,6 +9,7 @@ import { type Batch, batches, type InMemoryDataset } from '@dtrn/data';
 import { MultiTaskAccumulator, type MultiTaskReport } from '@dtrn/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import { isTrainingBatches, type TrainingBatches } from './batching.js';
+import { checkSplit } from './check-split.js';
 
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 4096; range: integer >= 1. */
@@ -54,6 +55,11 @@ export function predictBatch(model: MultiTaskModel<Batch>, batch: Batch): Float3
   }
 }
 
+/**
+ * Evaluates `model` on `data`. A dataset is validated first (`checkSplit`: every value, at least
+ * one row; a task with one class gets a null AUC, see `aucUndefinedReason` of `@dtrn/metrics`);
+ * batch sources are the caller's to check.
+ */
 export function evaluate(
   model: MultiTaskModel<Batch>,
   data: EvaluationData,
@@ -67,6 +73,17 @@ export function evaluate(
     'EvaluateOptions.batchSize',
   );
   const keep = optionalBoolean(options.returnPredictions, false, 'EvaluateOptions.returnPredictions');
+  if (!isTrainingBatches(data) && !(Symbol.iterator in data)) checkSplit(data, { name: 'evaluate data' });
+  return evaluateUnchecked(model, data, batchSize, keep);
+}
+
+/** `evaluate` without option parsing or data checks (the epoch loop's validation: checked once by `fit`). */
+export function evaluateUnchecked(
+  model: MultiTaskModel<Batch>,
+  data: EvaluationData,
+  batchSize: number,
+  keep: boolean,
+): EvaluationResult {
   const accumulator = new MultiTaskAccumulator(model.taskNames);
   const kept: Float32Array[][] = model.taskNames.map(() => []);
   let sampleCount = 0;

@@ -1,5 +1,6 @@
 /** Progress and epoch events of `fit`, and its result. */
 import type { MultiTaskReport } from '@dtrn/metrics';
+import type { DegenerateTask } from './task-health.js';
 
 export interface ProgressEvent {
   /** Current epoch (0-based). */
@@ -43,6 +44,11 @@ export interface EpochRecord {
   readonly monitorValue: number | null;
   /** True when this epoch became the best one. */
   readonly improved: boolean;
+  /**
+   * Tasks that learned nothing by this epoch's validation: constant predictions, or AUC exactly
+   * 0.5 at every evaluation so far (empty without validation data).
+   */
+  readonly degenerateTasks: readonly DegenerateTask[];
 }
 
 export interface EpochEndEvent extends EpochRecord {
@@ -81,4 +87,9 @@ export interface FitResult {
   readonly secondsBeforeResume: number;
   /** Training samples per second of the whole run (time inside steps; segments before a resume included). */
   readonly samplesPerSecond: number;
+  /**
+   * Degenerate tasks of the weights the model ends with (the best epoch's when restored, else the
+   * last evaluated epoch's; AUC 0.5 judged over the whole run). Empty without validation data.
+   */
+  readonly degenerateTasks: readonly DegenerateTask[];
 }

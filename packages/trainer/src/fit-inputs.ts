@@ -2,6 +2,8 @@
 import { ConfigError } from '@dtrn/base';
 import type { InMemoryDataset } from '@dtrn/data';
 import { datasetBatches, isTrainingBatches, type TrainingBatches } from './batching.js';
+import { checkSplit } from './check-split.js';
+import type { ResolvedEarlyStopping } from './early-stopping.js';
 import type { EvaluationData } from './evaluate.js';
 import type { FitOptions, ResolvedFitOptions } from './fit-options.js';
 
@@ -36,6 +38,31 @@ export function checkValidationData(
   if (earlyStopping && !validationData) {
     throw new ConfigError('FitOptions.earlyStopping needs validation data', {
       expected: 'validationData, or earlyStopping: false',
+    });
+  }
+}
+
+function isDataset(data: unknown): data is InMemoryDataset {
+  return !isTrainingBatches(data) && !(Symbol.iterator in (data as object));
+}
+
+/**
+ * Validates the datasets given to `fit` before its first step (batch sources are the caller's to
+ * check): every value (`validateDataset`), at least one row, both classes of every task in the
+ * training data, and both classes of the tasks the early-stopping monitor reads in the validation
+ * data (else it would select on an undefined or partial mean).
+ */
+export function checkFitData(
+  caller: string,
+  trainData: InMemoryDataset | TrainingBatches,
+  validationData: EvaluationData | null | undefined,
+  early: ResolvedEarlyStopping,
+): void {
+  if (isDataset(trainData)) checkSplit(trainData, { name: `${caller} trainData`, bothClasses: true });
+  if (validationData && isDataset(validationData)) {
+    checkSplit(validationData, {
+      name: `${caller} validationData`,
+      bothClasses: early.enabled ? early.monitor.tasksNeedingBothClasses : false,
     });
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { BalancingArgs } from './balancers/create-balancer.js';
+import { datasetBatches } from './batching.js';
 import { isNonFiniteLossError } from './errors.js';
 import { fit } from './fit.js';
 import { stateValues, tinySetup } from './testing/setup.js';
@@ -57,11 +58,15 @@ describe('fit stability', () => {
     const labels = train.labels[1]!.slice();
     labels[37] = Number.NaN; // conversion label of row 37: batch 4 (rows 32..39) without shuffling
     const broken = { ...train, labels: [train.labels[0]!, labels] };
+    // A dataset is validated before the first step (the row is named) ...
+    await expect(fit(model, broken, null, { epochs: 1 })).rejects.toThrow(
+      'fit trainData: field label/conversion, index 37: label outside {0, 1}',
+    );
+    // ... a batch source is not: the step names the task instead.
     let lastGood: number[] = [];
-    const error = await fit(model, broken, null, {
+    const source = datasetBatches(broken, { batchSize: 8, shuffle: false });
+    const error = await fit(model, source, null, {
       epochs: 1,
-      batchSize: 8,
-      shuffle: false,
       progressEverySteps: 1,
       onProgress: () => {
         lastGood = stateValues(model.getState());

@@ -12,9 +12,9 @@ import type { TrainingBatches } from './batching.js';
 import { DenseAdam } from './dense-adam.js';
 import { resolveEarlyStopping } from './early-stopping.js';
 import { runEpochLoop, type StepRunner } from './epoch-loop.js';
-import { type EvaluationData, evaluate } from './evaluate.js';
+import { type EvaluationData, evaluateUnchecked } from './evaluate.js';
 import type { FitResult } from './events.js';
-import { checkTasks, checkValidationData, trainingSource } from './fit-inputs.js';
+import { checkFitData, checkTasks, checkValidationData, trainingSource } from './fit-inputs.js';
 import { type FitOptions, resolveFitOptions } from './fit-options.js';
 import { trainStep } from './train-step.js';
 import { TrainingVariables } from './training-variables.js';
@@ -38,6 +38,7 @@ export async function fit(
   checkTasks(taskNames, trainData, 'fit trainData');
   if (validationData) checkTasks(taskNames, validationData, 'fit validationData');
   const early = resolveEarlyStopping(validationData ? options.earlyStopping : false, taskNames);
+  checkFitData('fit', trainData, validationData, early);
   const source = trainingSource(trainData, settings);
 
   const variables = new TrainingVariables(model);
@@ -46,7 +47,7 @@ export async function fit(
   const context = { model, balancer, variables, optimizer };
   const runner: StepRunner = {
     step: (batch, location, seed) => trainStep(context, batch, location, seed),
-    evaluate: (data, batchSize) => evaluate(model, data, { batchSize }).report,
+    evaluate: (data, batchSize) => evaluateUnchecked(model, data, batchSize, false).report,
     getState: () => ({ model: model.getState(), optimizer: optimizer.getState() }),
     setState: (state) => {
       model.setState(state.model);

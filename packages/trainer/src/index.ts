@@ -23,6 +23,7 @@ export {
   isTrainingBatches,
   type TrainingBatches,
 } from './batching.js';
+export { type CheckSplitOptions, checkSplit, type TaskClassCount, taskClassCounts } from './check-split.js';
 export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_FORMAT_VERSION,
@@ -80,6 +81,13 @@ export {
   maskedTaskLosses,
   type TaskTarget,
 } from './loss.js';
+export {
+  type DegenerateReason,
+  type DegenerateTask,
+  degenerateTasks,
+  describeDegenerate,
+  hasConstantPredictions,
+} from './task-health.js';
 export {
   type ElapsedTime,
   TRAINER_STATE_KEYS,

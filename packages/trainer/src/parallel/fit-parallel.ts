@@ -17,7 +17,7 @@ import { resolveEarlyStopping } from '../early-stopping.js';
 import { runEpochLoop, type StepRunner } from '../epoch-loop.js';
 import type { EvaluationData } from '../evaluate.js';
 import type { FitResult } from '../events.js';
-import { checkTasks, checkValidationData, trainingSource } from '../fit-inputs.js';
+import { checkFitData, checkTasks, checkValidationData, trainingSource } from '../fit-inputs.js';
 import { type ModelSpec, resolveModelSpec } from './model-spec.js';
 import { ParallelEngine } from './parallel-engine.js';
 import { type ParallelFitOptions, resolveParallelOptions } from './parallel-options.js';
@@ -51,7 +51,6 @@ export async function fitParallel(
   const resolvedSpec = resolveModelSpec(spec, 'fitParallel: spec');
   const settings = resolveParallelOptions(options);
   checkValidationData('fitParallel', trainData, validationData, options.earlyStopping);
-  const source = trainingSource(trainData, settings);
   const pool = WorkerPool.start(settings.workers);
   let balancer: LossBalancer | null = null;
   try {
@@ -71,6 +70,8 @@ export async function fitParallel(
     checkTasks(taskNames, trainData, 'fitParallel trainData');
     if (validationData) checkTasks(taskNames, validationData, 'fitParallel validationData');
     const early = resolveEarlyStopping(validationData ? options.earlyStopping : false, taskNames);
+    checkFitData('fitParallel', trainData, validationData, early);
+    const source = trainingSource(trainData, settings);
     const coordinatorBalancer = balancer;
     const runner: StepRunner = {
       step: async (batch, location, seed) => {

@@ -28,7 +28,7 @@ export const SCHEMA = {
     sideFields: [],
     targetField: 'target_item',
   },
-  tasks: [{ name: 'click' }, { name: 'conversion' }],
+  tasks: [{ name: 'click' }, { name: 'conversion', sampleSpace: { positiveOf: 'click' } }],
 } as unknown as DatasetSchema;
 
 /** createModel args: mean-pooled sequences, MMoE with 2 experts [8] and towers [4], d = 4. */
