@@ -104,7 +104,8 @@ describe('meaningfulness check on a conflict setting', () => {
           kind: 'synthetic',
           setting: 'gate-friendly',
           size: 'tiny',
-          generator: { numSamples: 800, sequenceLength: 5 },
+          // conversion on every row: the cascade leaves no conversion in an 80-row validation split
+          generator: { numSamples: 800, sequenceLength: 5, taskMode: 'independent' },
         },
         models: ['shared-bottom'],
         seeds: 1,
@@ -139,7 +140,8 @@ describe('quiet mode and bench', () => {
           kind: 'synthetic',
           setting: 'control',
           size: 'tiny',
-          generator: { numSamples: 800, sequenceLength: 5 },
+          // conversion on every row: the cascade leaves no conversion in an 80-row validation split
+          generator: { numSamples: 800, sequenceLength: 5, taskMode: 'independent' },
         },
         model: 'shared-bottom',
         modelOverrides: {

@@ -95,6 +95,10 @@ export function addTrainingOptions(command: Command): Command {
       'non-improving epochs tolerated before early stopping (0: never stop early)',
       integer('--patience', 0),
     )
+    .option(
+      '--monitor <metric>',
+      'early-stopping metric: meanAuc (default), minAuc (worst task), auc:<task>, meanLogloss, ...',
+    )
     .option('--data <path>', 'raw data file or directory (OTTO, Ali-CCP, AliExpress) or prepared shards');
 }
 
@@ -106,6 +110,7 @@ export function trainingFlags(flags: Record<string, unknown>): Record<string, un
     learningRate: flags.learningRate,
     maxSteps: flags.maxSteps,
     patience: flags.patience,
+    monitor: flags.monitor,
   };
 }
 

@@ -10,6 +10,8 @@ import { loadData } from '../data/load-data.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { ProgressReporter } from '../runtime/progress.js';
 import type { RunDirectory } from '../runtime/run-directory.js';
+import { checkRunData } from './check-data.js';
+import { describeEntries } from './degenerate.js';
 import type { MeaningfulnessCheck, ModelSummary, OracleSummary } from './results-types.js';
 import { meaningfulnessCheck, notApplicable, oracleAucs, summariseOracles } from './summarise.js';
 import { trainModel } from './train-model.js';
@@ -42,19 +44,23 @@ export async function runMeaningfulnessCheck(
   }
   const own = options.summary.find((summary) => summary.model === CHECK_MODEL);
   if (config.data.setting === 'control' && own) {
+    const leftOut = own.tasks.flatMap((task) =>
+      (task.auc.degenerateSeeds ?? []).map((seed) => `${task.task} seed ${seed}`),
+    );
     return meaningfulnessCheck(
       tasks,
       own.tasks.map((task) => task.auc.mean),
       options.oracles,
       threshold,
       'own-run',
-      `control setting, ${CHECK_MODEL} of this comparison, mean over ${config.seeds} seed(s)`,
+      `control setting, ${CHECK_MODEL} of this comparison, mean over ${config.seeds} seed(s)${leftOut.length > 0 ? `; degenerate runs left out: ${leftOut.join(', ')}` : ''}`,
     );
   }
   const seed = config.firstSeed;
   const controlData = { ...config.data, setting: 'control' as const };
   const data = await loadData(controlData, seed);
   options.progress.info(`meaningfulness check: ${CHECK_MODEL} on ${data.description} (calibration run)`);
+  checkRunData(data, config.training, `calibration, seed ${seed}`);
   const trained = await trainModel({
     catalog: options.catalog,
     model: CHECK_MODEL,
@@ -76,6 +82,6 @@ export async function runMeaningfulnessCheck(
     summariseOracles([oracleAucs(data.test)]),
     threshold,
     'calibration',
-    `${CHECK_MODEL} trained with this comparison's size, knobs and budget on the control setting, seed ${seed}`,
+    `${CHECK_MODEL} trained with this comparison's size, knobs and budget on the control setting, seed ${seed}${(trained.run.degenerate ?? []).length > 0 ? `; the calibration run is degenerate: ${describeEntries(trained.run.degenerate ?? [])}` : ''}`,
   );
 }

@@ -1,18 +1,31 @@
 /**
  * Test scores per seed on each task's sample space, each DTRN variant's AUC gain over its base head
  * and each model's AUC interval, all from pooled bootstraps (test rows resampled within each seed).
+ * Degenerate (model, seed, task) runs are left out of both and listed (`excludedSeeds`).
  */
 import { deriveSeed } from '@dtrn/base';
 import type { InMemoryDataset } from '@dtrn/data';
 import { pooledBootstrapCi, pooledPairedBootstrapDiff } from '@dtrn/metrics';
 import type { ModelCatalog } from '../models/model-catalog.js';
-import type { GainInterval, ModelSummary } from './results-types.js';
+import { isDegenerate } from './degenerate.js';
+import type { GainInterval, ModelRun, ModelSummary } from './results-types.js';
 
 /** One seed's test labels and every model's probabilities, per task, on the task's sample space. */
 export type SeedScores = Map<
   string,
   { readonly labels: Float32Array; readonly scores: Map<string, Float32Array> }
 >;
+
+/** True when the run of `model` on the seed at `seedIndex` is left out for `task`. */
+export type Exclusion = (model: string, seedIndex: number, task: string) => boolean;
+
+/** Leaves out the degenerate runs among `runs` (seeds in the order of the per-seed scores). */
+export function degenerateExclusion(runs: readonly ModelRun[], seeds: readonly number[]): Exclusion {
+  return (model, seedIndex, task) =>
+    runs.some((run) => run.model === model && run.seed === seeds[seedIndex] && isDegenerate(run, task));
+}
+
+const NOTHING_EXCLUDED: Exclusion = () => false;
 
 export interface BootstrapSettings {
   readonly resamples: number;
@@ -58,11 +71,17 @@ export function computeGains(
   catalog: ModelCatalog,
   bootstrap: BootstrapSettings,
   seed: number,
+  seeds: readonly number[] = [],
+  excluded: Exclusion = NOTHING_EXCLUDED,
 ): GainInterval[] {
   return gainPairs(models, catalog).flatMap(({ model, base }) =>
-    tasks.map((task) => {
+    tasks.flatMap((task) => {
+      const kept = perSeed.flatMap((scores, index) =>
+        excluded(model, index, task) || excluded(base, index, task) ? [] : [{ scores, index }],
+      );
+      if (kept.length === 0) return []; // every seed degenerate: listed in the degenerate headline
       const interval = pooledPairedBootstrapDiff(
-        perSeed.map((scores) => {
+        kept.map(({ scores }) => {
           const entry = scores.get(task)!;
           return {
             labels: entry.labels,
@@ -72,6 +91,10 @@ export function computeGains(
         }),
         { ...bootstrap, seed: deriveSeed(seed, 'gain', model, task) },
       );
+      const excludedSeeds = perSeed
+        .map((_, index) => index)
+        .filter((index) => excluded(model, index, task) || excluded(base, index, task))
+        .map((index) => seeds[index] ?? index);
       const verdict: GainInterval['verdict'] =
         interval.lower > 0 ? 'win' : interval.upper < 0 ? 'loss' : 'tie';
       return {
@@ -84,6 +107,7 @@ export function computeGains(
         confidence: bootstrap.confidence,
         probabilityPositive: interval.probabilityPositive,
         perSeed: interval.perGroup,
+        ...(excludedSeeds.length > 0 ? { excludedSeeds } : {}),
         verdict,
       };
     }),
@@ -96,13 +120,16 @@ export function withAucIntervals(
   perSeed: readonly SeedScores[],
   bootstrap: BootstrapSettings,
   seed: number,
+  excluded: Exclusion = NOTHING_EXCLUDED,
 ): ModelSummary[] {
   return summary.map((model) => ({
     ...model,
     tasks: model.tasks.map((task) => {
+      const kept = perSeed.filter((_, index) => !excluded(model.model, index, task.task));
+      if (kept.length === 0) return { ...task, aucInterval: null }; // every seed degenerate
       try {
         const interval = pooledBootstrapCi(
-          perSeed.map((scores) => {
+          kept.map((scores) => {
             const entry = scores.get(task.task)!;
             return { labels: entry.labels, scores: entry.scores.get(model.model)! };
           }),

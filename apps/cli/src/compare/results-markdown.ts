@@ -1,4 +1,5 @@
 /** The human table of a run (`results.md`, and what `compare` prints). */
+import { degenerateHeadline, describeEntries } from './degenerate.js';
 import type { MeanStd, RunResults } from './results-types.js';
 
 const ORACLE_LABELS: Readonly<Record<string, string>> = {
@@ -8,11 +9,16 @@ const ORACLE_LABELS: Readonly<Record<string, string>> = {
   'oracle-no-sequence': 'oracle without sequence term',
 };
 
+/** `mean ± std`, and how many seeds were left out as degenerate (never averaged in silently). */
 export function formatMeanStd(value: MeanStd, digits = 4): string {
-  if (value.mean === null) return 'n/a';
-  return value.n > 1
-    ? `${value.mean.toFixed(digits)} ± ${(value.std ?? 0).toFixed(digits)}`
-    : value.mean.toFixed(digits);
+  const degenerate = value.degenerateSeeds?.length ?? 0;
+  const flag = degenerate > 0 ? ` (${degenerate} of ${degenerate + value.n} seeds degenerate, left out)` : '';
+  if (value.mean === null) return degenerate > 0 ? `degenerate${flag.replace(', left out', '')}` : 'n/a';
+  const text =
+    value.n > 1
+      ? `${value.mean.toFixed(digits)} ± ${(value.std ?? 0).toFixed(digits)}`
+      : value.mean.toFixed(digits);
+  return `${text}${flag}`;
 }
 
 function signed(value: number, digits = 4): string {
@@ -29,10 +35,8 @@ export function checkHeadline(results: RunResults): string | null {
 export function formatResultsMarkdown(results: RunResults): string {
   const lines: string[] = [];
   const seeds = results.seeds.length;
-  lines.push(
-    `# dtrn ${results.kind}: ${results.name}${results.check.passed === false ? ' (FLAGGED)' : ''}`,
-    '',
-  );
+  const flagged = results.check.passed === false || degenerateHeadline(results) !== null;
+  lines.push(`# dtrn ${results.kind}: ${results.name}${flagged ? ' (FLAGGED)' : ''}`, '');
   if (results.description) lines.push(results.description, '');
   lines.push(
     `- data: ${results.data}`,
@@ -43,6 +47,8 @@ export function formatResultsMarkdown(results: RunResults): string {
   );
   const headline = checkHeadline(results);
   if (headline) lines.push(headline, '');
+  const degenerate = degenerateHeadline(results);
+  if (degenerate) lines.push(degenerate, '');
 
   lines.push(
     `## Test metrics (${seeds > 1 ? `mean ± std over ${seeds} seeds` : 'one seed'}; AUC on each task's sample space)`,
@@ -80,8 +86,11 @@ export function formatResultsMarkdown(results: RunResults): string {
       '|---|---|---|---:|---|---:|---|---|',
     );
     for (const gain of results.gains) {
+      const left = gain.excludedSeeds?.length
+        ? ` (degenerate seeds ${gain.excludedSeeds.join(', ')} left out)`
+        : '';
       lines.push(
-        `| ${gain.model} | ${gain.base} | ${gain.task} | ${signed(gain.estimate)} | [${signed(gain.lower)}, ${signed(gain.upper)}] | ${gain.probabilityPositive.toFixed(3)} | ${gain.perSeed.map((value) => signed(value)).join(', ')} | ${gain.verdict} |`,
+        `| ${gain.model} | ${gain.base} | ${gain.task} | ${signed(gain.estimate)} | [${signed(gain.lower)}, ${signed(gain.upper)}] | ${gain.probabilityPositive.toFixed(3)} | ${gain.perSeed.map((value) => signed(value)).join(', ')}${left} | ${gain.verdict} |`,
       );
     }
     lines.push('');
@@ -109,12 +118,12 @@ export function formatResultsMarkdown(results: RunResults): string {
   lines.push(
     '## Runs',
     '',
-    '| model | seed | steps | best epoch | stopped | seconds | samples/s | dense params | embedding params |',
-    '|---|---:|---:|---:|---|---:|---:|---:|---:|',
+    '| model | seed | steps | best epoch | stopped | seconds | samples/s | dense params | embedding params | degenerate |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---:|---|',
   );
   for (const run of results.runs) {
     lines.push(
-      `| ${run.model} | ${run.seed} | ${run.steps} | ${run.bestEpoch ?? 'n/a'} | ${run.stoppedReason} | ${run.seconds.toFixed(1)} | ${Math.round(run.samplesPerSecond)} | ${run.parameters.dense} | ${run.parameters.embedding} |`,
+      `| ${run.model} | ${run.seed} | ${run.steps} | ${run.bestEpoch ?? 'n/a'} | ${run.stoppedReason} | ${run.seconds.toFixed(1)} | ${Math.round(run.samplesPerSecond)} | ${run.parameters.dense} | ${run.parameters.embedding} | ${run.degenerate?.length ? describeEntries(run.degenerate) : ''} |`,
     );
   }
   lines.push('');

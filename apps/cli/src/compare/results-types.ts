@@ -23,6 +23,18 @@ export interface EpochSummary {
   readonly trainLossPerTask: readonly number[];
   readonly validationAuc: readonly (number | null)[];
   readonly improved: boolean;
+  /** Tasks the trainer flagged as degenerate after this epoch's validation (absent in results of earlier versions). */
+  readonly degenerateTasks?: readonly string[];
+}
+
+/**
+ * A task that learned nothing in one run. Reasons: `constant-predictions` (validation, the kept
+ * weights), `auc-0.5-every-epoch` (validation AUC exactly 0.5 at every epoch),
+ * `constant-test-predictions`.
+ */
+export interface DegenerateEntry {
+  readonly task: string;
+  readonly reasons: readonly string[];
 }
 
 /** One trained model on one seed. */
@@ -40,6 +52,8 @@ export interface ModelRun {
   readonly samplesPerSecond: number;
   readonly parameters: { readonly dense: number; readonly embedding: number };
   readonly inspection: ModelInspection | null;
+  /** Degenerate tasks of this run; left out of summaries, intervals and gains (absent in results of earlier versions). */
+  readonly degenerate?: readonly DegenerateEntry[];
 }
 
 export interface MeanStd {
@@ -47,6 +61,8 @@ export interface MeanStd {
   readonly std: number | null;
   /** Seeds with a defined value. */
   readonly n: number;
+  /** Seeds left out because the task was degenerate in them (absent: none). */
+  readonly degenerateSeeds?: readonly number[];
 }
 
 export interface ModelSummary {
@@ -77,6 +93,8 @@ export interface GainInterval {
   readonly confidence: number;
   readonly probabilityPositive: number;
   readonly perSeed: readonly number[];
+  /** Seeds left out because the task was degenerate for the model or its base (absent: none). */
+  readonly excludedSeeds?: readonly number[];
   /** `win` (CI above 0), `loss` (CI below 0) or `tie`. */
   readonly verdict: 'win' | 'tie' | 'loss';
 }

@@ -17,8 +17,9 @@ import {
 import { parseStrict } from '../config/strict-schema.js';
 import { checkDataSource, type LoadedData, loadData } from '../data/load-data.js';
 import { startRun } from '../runtime/start-run.js';
+import { checkRunData } from './check-data.js';
 import { runMeaningfulnessCheck } from './check-runner.js';
-import { computeGains, type SeedScores, seedScores, withAucIntervals } from './gains.js';
+import { computeGains, degenerateExclusion, type SeedScores, seedScores, withAucIntervals } from './gains.js';
 import type { ModelRun, RunResults } from './results-types.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from './results-types.js';
 import {
@@ -79,6 +80,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     progress.info(
       `seed ${seed}: ${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
     );
+    checkRunData(data, config.training, `seed ${seed}`);
     tasks = data.schema.tasks.map((task) => task.name);
     dataDescription = data.description.replace(/ \(seed \d+\)$/, '');
     if (config.data.kind === 'synthetic') oraclesPerSeed.push(oracleAucs(data.test));
@@ -118,11 +120,13 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     scoresPerSeed.push(seedScores(data.test, predictionsByModel));
   }
   const oracles = summariseOracles(oraclesPerSeed);
+  const excluded = degenerateExclusion(runs, seeds);
   const summary = withAucIntervals(
     summariseModels(config.models, tasks, runs),
     scoresPerSeed,
     config.bootstrap,
     config.firstSeed,
+    excluded,
   );
   const check = await runMeaningfulnessCheck({
     config,
@@ -157,6 +161,8 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
       options.catalog,
       config.bootstrap,
       config.firstSeed,
+      seeds,
+      excluded,
     ),
     oracles,
     check,

@@ -4,14 +4,16 @@
  */
 import { DataError } from '@dtrn/base';
 import type { BackendPreference } from '@dtrn/core';
-import { formatReportTable, type MultiTaskReport } from '@dtrn/metrics';
-import { evaluate, readLatestCheckpoint } from '@dtrn/trainer';
+import { aucUndefinedReason, formatReportTable, type MultiTaskReport } from '@dtrn/metrics';
+import { checkSplit, evaluate, readLatestCheckpoint } from '@dtrn/trainer';
 import type { TrainConfig } from '../config/run-configs.js';
 import { loadData } from '../data/load-data.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { checkDirectoryPath, RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
+import { describeEntries, runDegenerate } from './degenerate.js';
+import type { DegenerateEntry } from './results-types.js';
 import { reporterOf } from './run-options.js';
 import { resolveTrainConfig } from './run-train.js';
 
@@ -33,6 +35,8 @@ export interface EvaluationOutcome {
   readonly checkpointStep: number;
   readonly usedBestWeights: boolean;
   readonly report: MultiTaskReport;
+  /** Tasks whose predictions on the split are all equal (the model learned nothing for them). */
+  readonly degenerate: readonly DegenerateEntry[];
   readonly file: string;
 }
 
@@ -69,6 +73,9 @@ export async function runEvaluate(options: RunEvaluateOptions): Promise<Evaluati
     });
   }
   const data = await loadData(config.data, config.seed);
+  // Every value and at least one row, before the model is built; one class only is a warning
+  // (the AUC is undefined, the other metrics are not).
+  const counts = checkSplit(data[split], { name: `${split} split (seed ${config.seed})` });
   const model = options.catalog.create(config.model, data.schema, {
     seed: config.seed,
     overrides: config.modelOverrides,
@@ -78,12 +85,19 @@ export async function runEvaluate(options: RunEvaluateOptions): Promise<Evaluati
     const useBest = config.training.patience > 0 && checkpoint.bestModel !== null;
     model.setState(useBest && checkpoint.bestModel ? checkpoint.bestModel : checkpoint.model);
     const { report } = evaluate(model, data[split], { batchSize: config.training.evaluationBatchSize });
+    for (const count of counts) {
+      const reason = aucUndefinedReason(count);
+      if (reason) progress.info(`warning: ${split} split, task "${count.task}": AUC undefined (${reason})`);
+    }
+    const degenerate = runDegenerate([], report, split);
+    if (degenerate.length > 0) progress.info(`warning: DEGENERATE: ${describeEntries(degenerate)}`);
     const outcome = {
       model: config.model,
       split,
       checkpointStep: checkpoint.step,
       usedBestWeights: useBest,
       report,
+      degenerate,
     };
     const file = `evaluation-${split}.json`;
     await run.writeJson(file, {

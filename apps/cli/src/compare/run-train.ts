@@ -9,7 +9,8 @@ import { parseStrict } from '../config/strict-schema.js';
 import { checkDataSource, loadData } from '../data/load-data.js';
 import { RUN_FILES } from '../runtime/run-directory.js';
 import { startRun } from '../runtime/start-run.js';
-import { seedScores, withAucIntervals } from './gains.js';
+import { checkRunData } from './check-data.js';
+import { degenerateExclusion, seedScores, withAucIntervals } from './gains.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from './results-types.js';
 import {
   interruptedOutcome,
@@ -53,6 +54,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
   progress.info(
     `${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
   );
+  checkRunData(data, config.training, `seed ${config.seed}`);
   checkModelsFit(
     options.catalog,
     [{ name: config.model, overrides: config.modelOverrides }],
@@ -96,6 +98,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
       scores,
       bootstrap,
       config.seed,
+      degenerateExclusion([trained.run], [config.seed]),
     ),
     gains: [],
     oracles: config.data.kind === 'synthetic' ? summariseOracles([oracleAucs(data.test)]) : [],

@@ -1,8 +1,12 @@
-/** Mean ± std over seeds, oracle AUCs and the meaningfulness check (DATA.md rule 1). */
+/**
+ * Mean ± std over seeds (degenerate seeds left out and listed), oracle AUCs and the meaningfulness
+ * check (DATA.md rule 1).
+ */
 
 import type { InMemoryDataset } from '@dtrn/data';
 import { oracleReport } from '@dtrn/datasets';
 import { aucOrUndefined, meanAndStd } from '@dtrn/metrics';
+import { isDegenerate } from './degenerate.js';
 import type { MeaningfulnessCheck, MeanStd, ModelRun, ModelSummary, OracleSummary } from './results-types.js';
 
 export function meanStd(values: readonly (number | null)[]): MeanStd {
@@ -21,12 +25,18 @@ export function summariseModels(
     const own = runs.filter((run) => run.model === model);
     return {
       model,
-      tasks: tasks.map((task, k) => ({
-        task,
-        auc: meanStd(own.map((run) => run.test[k]?.auc ?? null)),
-        gauc: meanStd(own.map((run) => run.test[k]?.gauc ?? null)),
-        logloss: meanStd(own.map((run) => run.test[k]?.logloss ?? null)),
-      })),
+      tasks: tasks.map((task, k) => {
+        const healthy = own.filter((run) => !isDegenerate(run, task));
+        const degenerateSeeds = own.filter((run) => isDegenerate(run, task)).map((run) => run.seed);
+        const summary = (values: (number | null)[]): MeanStd =>
+          degenerateSeeds.length > 0 ? { ...meanStd(values), degenerateSeeds } : meanStd(values);
+        return {
+          task,
+          auc: summary(healthy.map((run) => run.test[k]?.auc ?? null)),
+          gauc: summary(healthy.map((run) => run.test[k]?.gauc ?? null)),
+          logloss: summary(healthy.map((run) => run.test[k]?.logloss ?? null)),
+        };
+      }),
     };
   });
 }

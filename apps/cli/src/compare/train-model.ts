@@ -6,12 +6,13 @@
 import { ConfigError, closestMatch } from '@dtrn/base';
 import type { ModelInspection, MultiTaskModel } from '@dtrn/core';
 import { type Batch, sliceRows } from '@dtrn/data';
-import { type EpochEndEvent, evaluate, type FitResult, fit, type ProgressEvent } from '@dtrn/trainer';
+import { type EpochRecord, evaluate, type FitResult, fit, type ProgressEvent } from '@dtrn/trainer';
 import type { TrainingConfig } from '../config/training-config.js';
 import { type LoadedData, VOCABULARIES_FILE } from '../data/load-data.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { ProgressReporter } from '../runtime/progress.js';
 import type { RunDirectory } from '../runtime/run-directory.js';
+import { describeEntries, runDegenerate } from './degenerate.js';
 import type { EpochSummary, ModelRun, TaskScores } from './results-types.js';
 
 /** Rows of the test split used to inspect gates and field weights. */
@@ -82,13 +83,14 @@ function inspect(model: MultiTaskModel<Batch>, data: LoadedData): ModelInspectio
   }
 }
 
-function epochSummary(event: EpochEndEvent): EpochSummary {
+function epochSummary(event: EpochRecord): EpochSummary {
   return {
     epoch: event.epoch,
     steps: event.steps,
     trainLossPerTask: event.trainLossPerTask,
     validationAuc: event.validation ? event.validation.tasks.map((task) => task.auc) : [],
     improved: event.improved,
+    degenerateTasks: (event.degenerateTasks ?? []).map((entry) => entry.task),
   };
 }
 
@@ -108,7 +110,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
       seed,
       optimizer: { learningRate: training.learningRate },
       balancing: training.balancing,
-      earlyStopping: training.patience > 0 ? { monitor: 'meanAuc', patience: training.patience } : false,
+      earlyStopping:
+        training.patience > 0 ? { monitor: training.monitor, patience: training.patience } : false,
       checkpoint: {
         storage: run.storage,
         directory: run.checkpointDirectory(runKey, seed),
@@ -137,6 +140,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
           validation: event.validation?.tasks ?? null,
           monitorValue: event.monitorValue,
           improved: event.improved,
+          degenerateTasks: event.degenerateTasks,
         });
       },
     });
@@ -163,15 +167,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
       logloss: task.logloss,
     }));
     // The history of a resumed run: epochs before the resume come from the trainer's own history.
-    const fullHistory: EpochSummary[] = result.history.map((record) => ({
-      epoch: record.epoch,
-      steps: record.steps,
-      trainLossPerTask: record.trainLossPerTask,
-      validationAuc: record.validation ? record.validation.tasks.map((task) => task.auc) : [],
-      improved: record.improved,
-    }));
+    const fullHistory: EpochSummary[] = result.history.map(epochSummary);
+    const degenerate = runDegenerate(result.degenerateTasks, evaluation.report);
     display.done(
-      `done: ${result.steps} steps, ${result.stoppedReason}, test AUC ${test.map((t) => `${t.task} ${t.auc?.toFixed(4) ?? 'n/a'}`).join(' ')}`,
+      `done: ${result.steps} steps, ${result.stoppedReason}, test AUC ${test.map((t) => `${t.task} ${t.auc?.toFixed(4) ?? 'n/a'}`).join(' ')}${degenerate.length > 0 ? ` | DEGENERATE: ${describeEntries(degenerate)}` : ''}`,
     );
     return {
       fit: result,
@@ -188,6 +187,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
         samplesPerSecond: result.samplesPerSecond,
         parameters: model.parameterCount(),
         inspection: inspect(model, data),
+        degenerate,
       },
     };
   } finally {

@@ -2,6 +2,7 @@
 import { writeReport } from '../report/write-report.js';
 import type { ProgressReporter } from '../runtime/progress.js';
 import { RUN_FILES, type RunDirectory } from '../runtime/run-directory.js';
+import { degenerateHeadline } from './degenerate.js';
 import { checkHeadline, formatResultsMarkdown } from './results-markdown.js';
 import type { RunResults } from './results-types.js';
 
@@ -17,6 +18,8 @@ export async function writeResults(
   progress.result(markdown);
   const headline = checkHeadline(results);
   if (headline && results.check.passed === false) progress.info(headline.replaceAll('**', ''));
+  const degenerate = degenerateHeadline(results);
+  if (degenerate) progress.info(degenerate.replaceAll('**', ''));
   progress.info(
     `run directory: ${run.path} (${RUN_FILES.results}, ${RUN_FILES.resultsMarkdown}, ${RUN_FILES.report})`,
   );

@@ -13,8 +13,14 @@ export const trainingSchema = strictObject({
   learningRate: z.number().positive().max(1).default(0.002),
   /** Step budget per model (all models get the same); none by default; integer >= 1. */
   maxSteps: z.number().int().min(1).optional(),
-  /** Early stopping: non-improving epochs of validation mean AUC tolerated (stops at the next one). Default 2; 0 = never stop early. */
+  /** Early stopping: non-improving epochs of the monitor tolerated (stops at the next one). Default 2; 0 = never stop early. */
   patience: z.number().int().min(0).default(2),
+  /**
+   * Validation metric early stopping selects on: `meanAuc` (default), `minAuc` (the worst task's
+   * AUC: a dead task cannot hide behind the others), `meanGauc`, `meanLogloss`, or one task's
+   * `auc:<task>`, `gauc:<task>`, `logloss:<task>`. Checked against the data's tasks before training.
+   */
+  monitor: z.string().min(1).default('meanAuc'),
   /** Loss balancing of the trainer. Default `equal`. */
   balancing: z.enum(BALANCING_NAMES).default('equal'),
   /** Samples per validation / test forward pass. Default 4096. */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { degenerateHeadline } from '../compare/degenerate.js';
 import { checkHeadline, formatMeanStd } from '../compare/results-markdown.js';
 import type { RunResults } from '../compare/results-types.js';
 import { buildChartData } from './chart-data.js';
@@ -91,7 +92,9 @@ function gainsTable(results: RunResults): string {
       signed(gain.estimate),
       `[${signed(gain.lower)}, ${signed(gain.upper)}]`,
       gain.probabilityPositive.toFixed(3),
-      gain.verdict,
+      gain.excludedSeeds?.length
+        ? `${gain.verdict} (degenerate seeds ${gain.excludedSeeds.join(', ')} left out)`
+        : gain.verdict,
     ]),
     'gains',
   );
@@ -124,6 +127,7 @@ figure.chart { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
 
 export function renderReportHtml(results: RunResults): string {
   const headline = checkHeadline(results);
+  const degenerate = degenerateHeadline(results);
   const title = `dtrn ${results.kind}: ${results.name}`;
   return `<!doctype html>
 <html lang="en">
@@ -134,10 +138,11 @@ export function renderReportHtml(results: RunResults): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>${escapeHtml(title)}${results.check.passed === false ? ' (FLAGGED)' : ''}</h1>
+<h1>${escapeHtml(title)}${results.check.passed === false || degenerate ? ' (FLAGGED)' : ''}</h1>
 ${results.description ? `<p>${escapeHtml(results.description)}</p>` : ''}
 <p class="meta">Data: ${escapeHtml(results.data)} · seeds: ${escapeHtml(results.seeds.join(', '))} · backend: ${escapeHtml(results.backend.summary)} · ${escapeHtml(results.createdAt)} · ${results.seconds.toFixed(1)} s</p>
 ${headline ? `<p class="${results.check.passed ? 'pass' : 'flag'}">${escapeHtml(headline.replaceAll('**', ''))}</p>` : ''}
+${degenerate ? `<p class="flag">${escapeHtml(degenerate.replaceAll('**', ''))}</p>` : ''}
 <h2>Test metrics</h2>
 <p class="note">Mean ± std over seeds; AUC on each task's sample space (conversion on clicked rows); CI: pooled bootstrap of the mean AUC.</p>
 ${metricsTable(results)}

@@ -3,7 +3,8 @@
  * `plain`: one line per progress event on stderr (non-TTY default); `quiet`: nothing but errors;
  * `jsonl`: one JSON object per event on stdout, for scripts.
  */
-import type { EpochEndEvent, ProgressEvent } from '@dtrn/trainer';
+import { aucUndefinedReason } from '@dtrn/metrics';
+import { describeDegenerate, type EpochEndEvent, type ProgressEvent } from '@dtrn/trainer';
 import cliProgress from 'cli-progress';
 
 export const PROGRESS_MODES = ['auto', 'bar', 'plain', 'quiet', 'jsonl'] as const;
@@ -40,9 +41,12 @@ function formatLosses(taskNames: readonly string[], losses: readonly number[]): 
 function formatValidation(event: EpochEndEvent): string {
   if (!event.validation) return '';
   const aucs = event.validation.tasks.map(
-    (task) => `${task.task} ${task.auc === null ? 'n/a' : task.auc.toFixed(4)}`,
+    (task) =>
+      `${task.task} ${task.auc === null ? `n/a (${aucUndefinedReason(task) ?? 'undefined'})` : task.auc.toFixed(4)}`,
   );
-  return ` | val AUC ${aucs.join(' ')}${event.improved ? ' (best)' : ''}`;
+  const degenerate = event.degenerateTasks ?? [];
+  const flag = degenerate.length > 0 ? ` | DEGENERATE: ${describeDegenerate(degenerate)}` : '';
+  return ` | val AUC ${aucs.join(' ')}${event.improved ? ' (best)' : ''}${flag}`;
 }
 
 export class ProgressReporter {
