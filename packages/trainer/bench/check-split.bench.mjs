@@ -68,14 +68,18 @@ const dataset = {
 const cells =
   rows * (sparse.length + 2 + labels.length + 1 + 1) +
   sequences.reduce((n, s) => n + s.items.length * (1 + s.sideFields.length), 0);
-const times = [];
+const wall = [];
+const cpu = [];
 for (let i = 0; i < repeats; i++) {
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   checkSplit(dataset, { name: 'bench split', bothClasses: true });
-  times.push(performance.now() - started);
+  const used = process.cpuUsage(startedCpu);
+  wall.push(performance.now() - started);
+  cpu.push((used.user + used.system) / 1000);
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const range = (values) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
 console.log(
-  `checkSplit on ${rows} rows (${(cells / 1e6).toFixed(0)}M cells): median ${median.toFixed(0)} ms of ${repeats} (min ${times[0].toFixed(0)}, max ${times.at(-1).toFixed(0)}), ${((median / cells) * 1e6).toFixed(1)} ms per million cells`,
+  `checkSplit on ${rows} rows (${(cells / 1e6).toFixed(0)}M cells), ${repeats} runs: wall median ${median(wall).toFixed(0)} ms (${range(wall)}), CPU median ${median(cpu).toFixed(0)} ms (${range(cpu)}), ${((median(cpu) / cells) * 1e6).toFixed(1)} ms CPU per million cells`,
 );
