@@ -5,6 +5,7 @@ import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import { createModel } from '@dtrn/model';
 import { describe, expect, it } from 'vitest';
 import { fitParallel, type ParallelFitOptions } from '../../dist/node.js';
+import { datasetBatches } from '../batching.js';
 import { fit } from '../fit.js';
 import type { FitOptions } from '../fit-options.js';
 import {
@@ -178,14 +179,16 @@ describe('fitParallel', () => {
     const broken = parallelDataset(32, 6);
     broken.labels[1]![20] = Number.NaN; // a NaN label in the sample space: conversion loss is NaN at step 2
     broken.sampleMasks[1]![20] = 1;
-    const run = fitParallel(MODEL_SPEC, broken, null, {
-      ...base,
-      shuffle: false,
-      earlyStopping: false,
-      workers: 2,
-      backend,
-    });
-    await expect(run).rejects.toThrow(/loss of task "conversion" is NaN at step 2 \(epoch 0, batch 1\)/);
+    const options = { ...base, shuffle: false, earlyStopping: false, workers: 2, backend } as const;
+    // A dataset is checked before any worker takes a step (the row is named) ...
+    await expect(fitParallel(MODEL_SPEC, broken, null, options)).rejects.toThrow(
+      /^fitParallel trainData: field label\/conversion, index 20: label outside \{0, 1\}/,
+    );
+    // ... a batch source is not: the step stops on the NaN loss, as in fit.
+    const source = datasetBatches(broken, { batchSize: base.batchSize, shuffle: false });
+    await expect(fitParallel(MODEL_SPEC, source, null, options)).rejects.toThrow(
+      /loss of task "conversion" is NaN at step 2 \(epoch 0, batch 1\)/,
+    );
   });
 
   it('reports a model the workers cannot build, naming the worker and the valid exports', async () => {
