@@ -85,14 +85,31 @@ describe('data checks before training (dtrn train)', () => {
     expect(result.err).not.toContain(' step ');
   });
 
-  it('a task with one class in a split names the split and the task', async () => {
+  it('one class: an error where the AUC is used (validation with early stopping), else a warning', async () => {
     const shards = join(root, 'one-class');
-    await writeSplits(shards, (split, data) =>
-      split === 'validation' ? { ...data, labels: [data.labels[0]!, new Float32Array(data.size)] } : data,
-    );
-    const result = await train('one-class', [`data: { kind: shards, path: ${JSON.stringify(shards)} }`]);
+    const noConversions = (only: string) => (split: string, data: InMemoryDataset) =>
+      split === only ? { ...data, labels: [data.labels[0]!, new Float32Array(data.size)] } : data;
+    await writeSplits(shards, noConversions('validation'));
+    const data = `data: { kind: shards, path: ${JSON.stringify(shards)} }`;
+    const result = await train('one-class', [data]);
     expect(result.error?.message).toMatch(
       /^validation split \(seed 0\): task "conversion" has no positives \(0 positives in \d+ rows of its sample space\), so its AUC is undefined/,
+    );
+    expect(result.err).not.toContain(' step ');
+    // Without early stopping nothing selects on it; in the test split it is reported, not fatal.
+    const testOnly = join(root, 'one-class-test');
+    await writeSplits(testOnly, noConversions('test'));
+    const trained = await train('one-class-test', [
+      `data: { kind: shards, path: ${JSON.stringify(testOnly)} }`,
+      'training: { epochs: 1, batchSize: 128 }',
+      'modelOverrides: { embeddingDim: 4 }',
+    ]);
+    expect(trained.error).toBeNull();
+    expect(trained.err).toMatch(
+      /warning: test split \(seed 0\): task "conversion" has no positives in \d+ samples; its AUC will be n\/a/,
+    );
+    expect(trained.err).toMatch(
+      /done: .* test AUC click 0\.\d{4} conversion n\/a \(no positives in \d+ samples\)/,
     );
   });
 

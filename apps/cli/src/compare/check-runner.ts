@@ -60,7 +60,7 @@ export async function runMeaningfulnessCheck(
   const controlData = { ...config.data, setting: 'control' as const };
   const data = await loadData(controlData, seed);
   options.progress.info(`meaningfulness check: ${CHECK_MODEL} on ${data.description} (calibration run)`);
-  checkRunData(data, config.training, `calibration, seed ${seed}`);
+  checkRunData(data, config.training, `calibration, seed ${seed}`, options.progress);
   const trained = await trainModel({
     catalog: options.catalog,
     model: CHECK_MODEL,

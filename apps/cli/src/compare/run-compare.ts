@@ -80,7 +80,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     progress.info(
       `seed ${seed}: ${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
     );
-    checkRunData(data, config.training, `seed ${seed}`);
+    checkRunData(data, config.training, `seed ${seed}`, progress);
     tasks = data.schema.tasks.map((task) => task.name);
     dataDescription = data.description.replace(/ \(seed \d+\)$/, '');
     if (config.data.kind === 'synthetic') oraclesPerSeed.push(oracleAucs(data.test));

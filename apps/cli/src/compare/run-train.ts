@@ -54,7 +54,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
   progress.info(
     `${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
   );
-  checkRunData(data, config.training, `seed ${config.seed}`);
+  checkRunData(data, config.training, `seed ${config.seed}`, progress);
   checkModelsFit(
     options.catalog,
     [{ name: config.model, overrides: config.modelOverrides }],

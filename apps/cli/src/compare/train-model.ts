@@ -6,6 +6,7 @@
 import { ConfigError, closestMatch } from '@dtrn/base';
 import type { ModelInspection, MultiTaskModel } from '@dtrn/core';
 import { type Batch, sliceRows } from '@dtrn/data';
+import { aucUndefinedReason } from '@dtrn/metrics';
 import { type EpochRecord, evaluate, type FitResult, fit, type ProgressEvent } from '@dtrn/trainer';
 import type { TrainingConfig } from '../config/training-config.js';
 import { type LoadedData, VOCABULARIES_FILE } from '../data/load-data.js';
@@ -170,7 +171,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     const fullHistory: EpochSummary[] = result.history.map(epochSummary);
     const degenerate = runDegenerate(result.degenerateTasks, evaluation.report);
     display.done(
-      `done: ${result.steps} steps, ${result.stoppedReason}, test AUC ${test.map((t) => `${t.task} ${t.auc?.toFixed(4) ?? 'n/a'}`).join(' ')}${degenerate.length > 0 ? ` | DEGENERATE: ${describeEntries(degenerate)}` : ''}`,
+      `done: ${result.steps} steps, ${result.stoppedReason}, test AUC ${test.map((t) => `${t.task} ${t.auc === null ? `n/a (${aucUndefinedReason(t) ?? 'undefined'})` : t.auc.toFixed(4)}`).join(' ')}${degenerate.length > 0 ? ` | DEGENERATE: ${describeEntries(degenerate)}` : ''}`,
     );
     return {
       fit: result,
