@@ -66,6 +66,8 @@ export interface Environment {
     readonly cpus: number;
     readonly cpuModel: string;
     readonly memoryBytes: number;
+    /** `MALLOC_MMAP_THRESHOLD_` of the process (set by the binary on Linux, runtime/allocator.ts), or null. */
+    readonly mallocMmapThreshold: string | null;
   };
   readonly gitCommit: string | null;
 }
@@ -89,6 +91,7 @@ export function collectEnvironment(
       cpus: processors.length,
       cpuModel: processors[0]?.model ?? 'unknown',
       memoryBytes: totalmem(),
+      mallocMmapThreshold: process.env.MALLOC_MMAP_THRESHOLD_ ?? null,
     },
     gitCommit: gitCommit(),
   };
