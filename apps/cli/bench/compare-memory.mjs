@@ -5,6 +5,10 @@
  *
  *   node apps/cli/bench/compare-memory.mjs [--preset quick] [--seeds 5] [--backend wasm] [--out FILE]
  *
+ * It calls `runCompare` in this process, so it runs with the allocator the process started with:
+ * prefix `MALLOC_MMAP_THRESHOLD_=131072` to measure what the `dtrn` binary does on Linux
+ * (src/runtime/allocator.ts), leave it out to measure glibc's adaptive default.
+ *
  * Phases: `model-start` (before the model is built), `first-progress` (first progress event,
  * step = progressEverySteps) and `seed-end` (after the last model of a seed); the meaningfulness
  * check's calibration run, if any, is `calibration-*`. Prints one line per sample and, at the end,

@@ -2,10 +2,11 @@
  * Flat memory over long runs on Linux. glibc's malloc raises its mmap threshold to the size of each
  * large block that is freed (up to 32 MiB); from then on the ArrayBuffers of a few MiB that training
  * allocates and frees all the time (gathered batch inputs, evaluation batches, dataset columns) come
- * from the heap arenas and stay resident after they are freed. Over `dtrn compare --preset quick`
- * that is tens of MB of RSS and +-25 MB of noise between seeds at the same phase (measured, app
- * README). A fixed threshold of 128 KiB (glibc's starting value) hands such blocks back to the
- * system when they are freed. glibc reads `MALLOC_MMAP_THRESHOLD_` only when the process starts, so
+ * from the heap arenas and stay resident after they are freed. Over `dtrn compare --preset quick
+ * --seeds 5` RSS at the same phase then differed by up to 66 MB between seeds (2 to 27 MB with
+ * the setting; peak 530 MB against 460 MB; app README, "Memory over a comparison"). A fixed
+ * threshold of 128 KiB (glibc's starting value) hands such blocks back to the system when they are
+ * freed. glibc reads `MALLOC_MMAP_THRESHOLD_` only when the process starts, so
  * `train` and `compare` run themselves once more with it set. Not done on other platforms, when
  * the variable is already set (set it to anything to choose yourself), under a debugger or
  * inspector, or with `DTRN_NO_REEXEC=1`.
