@@ -7,10 +7,16 @@
 // Cold: the measured steps as they come (rows first touched are initialised, their pages committed).
 // Warm: the same batches replayed, so only steady-state costs remain. CPU ms (process.cpuUsage) is less
 // sensitive than wall time to other processes sharing the machine. lookup/apply ms are means (cold).
+// First touch: (cold CPU - warm CPU) per step / rows initialised per cold step = the CPU cost of
+// initialising a row and committing the memory it lives on.
 // Run: pnpm --filter @dtrn/core bench   (or: node --expose-gc bench/embedding.bench.mjs)
 // Env: BENCH_VOCABS=10000,100000 BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_WARMUP=3 BENCH_DISTRIBUTIONS=zipf,uniform
+import { loadavg } from 'node:os';
 import { createRng } from '@dtrn/base';
-import { EmbeddingBank } from '../dist/index.js';
+
+// BENCH_CORE_DIST: another build of this package to time instead (e.g. the code before a change).
+const { EmbeddingBank } = await import(process.env.BENCH_CORE_DIST ?? '../dist/index.js');
+
 import { makeIds, zipfExponent } from './ids.mjs';
 
 const vocabularies = (process.env.BENCH_VOCABS ?? '10000,100000,1000000,10000000').split(',').map(Number);
@@ -22,6 +28,10 @@ const batch = 1024;
 const dim = 16;
 const itemIdsPerSample = 1 + 3 * 50;
 const fieldIdsPerSample = 19;
+
+function mean(values) {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -78,11 +88,17 @@ function runCase(rows, distribution) {
   lookupTime = 0;
   applyTime = 0;
   const results = [];
+  const coldCpu = [];
+  const initializedBefore = bank.tableInfo('item').initializedRows + bank.tableInfo('field').initializedRows;
   for (let w = 0; w < windows; w++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     for (let s = 0; s < stepsPerWindow; s++) step();
+    const cpu = process.cpuUsage(cpuStart);
     results.push((performance.now() - start) / stepsPerWindow);
+    coldCpu.push((cpu.user + cpu.system) / 1000 / stepsPerWindow);
   }
+  const initializedAfter = bank.tableInfo('item').initializedRows + bank.tableInfo('field').initializedRows;
   const measured = windows * stepsPerWindow;
   const coldLookup = lookupTime / measured;
   const coldApply = applyTime / measured;
@@ -105,6 +121,9 @@ function runCase(rows, distribution) {
     distribution,
     warmStepMs: median(warmResults),
     warmCpuMs: median(warmCpu),
+    coldCpuMs: mean(coldCpu),
+    warmCpuMeanMs: mean(warmCpu),
+    newRows: (initializedAfter - initializedBefore) / (windows * stepsPerWindow),
     initializedRows: bank.tableInfo('item').initializedRows + bank.tableInfo('field').initializedRows,
     stepMs: median(results),
     lookupMs: coldLookup,
@@ -117,12 +136,17 @@ function runCase(rows, distribution) {
 }
 
 console.log(
+  `load average before: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+console.log(
   `EmbeddingBank step = lookup + applyGradients (lazy Adam), batch ${batch}, ${batch * (itemIdsPerSample + fieldIdsPerSample)} ids/step, d = ${dim}; median of ${windows} windows x ${stepsPerWindow} steps after ${warmup} warm-up steps`,
 );
 console.log(
-  '| ids | vocabulary | distinct rows / step | cold step ms | lookup ms | apply ms | warm step ms | warm CPU ms | warm CPU µs per distinct row | rows initialised | allocated GiB | RSS MiB |',
+  '| ids | vocabulary | distinct rows / step | cold step ms | lookup ms | apply ms | warm step ms | warm CPU ms | warm CPU µs per distinct row | rows first touched / cold step | first touch CPU µs per row | rows initialised | allocated GiB | RSS MiB |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const byDistribution = new Map();
 for (const distribution of distributions) {
   for (const rows of vocabularies) {
@@ -131,7 +155,7 @@ for (const distribution of distributions) {
     if (!byDistribution.has(distribution)) byDistribution.set(distribution, []);
     byDistribution.get(distribution).push(r);
     console.log(
-      `| ${label(distribution)} | ${rows.toExponential(0)} | ${r.distinctRows} | ${r.stepMs.toFixed(1)} | ${r.lookupMs.toFixed(1)} | ${r.applyMs.toFixed(1)} | ${r.warmStepMs.toFixed(1)} | ${r.warmCpuMs.toFixed(1)} | ${((r.warmCpuMs * 1000) / r.distinctRows).toFixed(2)} | ${r.initializedRows} | ${r.memoryGiB.toFixed(2)} | ${r.rssMiB.toFixed(0)} |`,
+      `| ${label(distribution)} | ${rows.toExponential(0)} | ${r.distinctRows} | ${r.stepMs.toFixed(1)} | ${r.lookupMs.toFixed(1)} | ${r.applyMs.toFixed(1)} | ${r.warmStepMs.toFixed(1)} | ${r.warmCpuMs.toFixed(1)} | ${((r.warmCpuMs * 1000) / r.distinctRows).toFixed(2)} | ${Math.round(r.newRows)} | ${r.newRows >= 100 ? (((r.coldCpuMs - r.warmCpuMeanMs) * 1000) / r.newRows).toFixed(2) : ''} | ${r.initializedRows} | ${r.memoryGiB.toFixed(2)} | ${r.rssMiB.toFixed(0)} |`,
     );
   }
 }
@@ -144,3 +168,8 @@ for (const [distribution, results] of byDistribution) {
     );
   }
 }
+console.log(
+  `load average after: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);

@@ -72,6 +72,7 @@ export {
   type ResolvedSparseOptimizer,
   type RowShard,
   resolveEmbeddingBankArgs,
+  rowGradientsOf,
   type SharedEmbeddingBankHandle,
   type SharedEmbeddingTable,
   type SparseAdagradArgs,

@@ -4,7 +4,7 @@
  * gives through the unpooled path.
  */
 import { deriveSeed } from '@dtrn/base';
-import { EmbeddingBank, type EmbeddingUpdate } from '@dtrn/core';
+import { EmbeddingBank, type EmbeddingUpdate, rowGradientsOf } from '@dtrn/core';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,11 +31,12 @@ function rowSums(updates: readonly EmbeddingUpdate[], dims: Map<string, number>)
   const sums = new Map<string, number[]>();
   for (const update of updates) {
     const w = dims.get(update.table)!;
+    const gradients = rowGradientsOf(update, w);
     update.ids.forEach((id, i) => {
       if (id === 0) return;
       const key = `${update.table}/${id}`;
       const sum = sums.get(key) ?? new Array<number>(w).fill(0);
-      for (let j = 0; j < w; j++) sum[j]! += update.gradients[i * w + j]!;
+      for (let j = 0; j < w; j++) sum[j]! += gradients[i * w + j]!;
       sums.set(key, sum);
     });
   }

@@ -65,13 +65,8 @@ export function gatherPooled(
   const partIds = parts.map((part) => {
     const ids = new Int32Array(n);
     for (let k = 0; k < n; k++) ids[k] = part.ids[positions[k]!]!;
-    const rows = bank.lookup(part.table, ids); // [n, part.width]
-    const w = part.width;
-    for (let k = 0; k < n; k++) {
-      const to = rowOf[k]! * width + part.column;
-      const from = k * w;
-      for (let j = 0; j < w; j++) values[to + j] = values[to + j]! + rows[from + j]!;
-    }
+    // Row sums per batch row, in position order (float32 running sums), straight from the table.
+    bank.lookupSumInto(part.table, ids, rowOf, values, part.column, width);
     return ids;
   });
   for (let b = 0; b < batchSize; b++) {
@@ -83,20 +78,29 @@ export function gatherPooled(
   return { values, rowOf, counts, partIds, parts, width };
 }
 
-/** Row updates of one pooled input from its gradient ([B * width]). */
+/**
+ * Row updates of one pooled input from its gradient ([B * width]): per part, the gradient of each
+ * batch row divided by its count once ([B, part.width]), which every position of that row then
+ * receives (`gradientRows` = the batch row of each position).
+ */
 export function pooledRowGradients(gradient: Float32Array, pooled: PooledSequence): EmbeddingUpdate[] {
   const { rowOf, counts, width } = pooled;
-  const n = rowOf.length;
+  const B = counts.length;
   return pooled.parts.map((part, p) => {
     const w = part.width;
-    const gradients = new Float32Array(n * w);
-    for (let k = 0; k < n; k++) {
-      const b = rowOf[k]!;
+    const perRow = new Float32Array(B * w); // [B, w]
+    for (let b = 0; b < B; b++) {
       const count = counts[b]!;
+      if (count === 0) continue;
       const from = b * width + part.column;
-      const to = k * w;
-      for (let j = 0; j < w; j++) gradients[to + j] = gradient[from + j]! / count;
+      for (let j = 0; j < w; j++) perRow[b * w + j] = gradient[from + j]! / count;
     }
-    return { table: part.table, ids: pooled.partIds[p]!, gradients };
+    return {
+      table: part.table,
+      ids: pooled.partIds[p]!,
+      gradients: perRow,
+      gradientRows: rowOf,
+      gradientStride: w,
+    };
   });
 }

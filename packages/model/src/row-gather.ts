@@ -24,40 +24,26 @@ export function gatherRows(
 ): Float32Array {
   const out = new Float32Array(rows * width);
   for (const part of parts) {
-    const direct = part.rowStride === 1 && part.rowOffset === 0 && part.column === 0 && part.width === width;
-    if (direct) {
-      bank.lookupInto(part.table, part.ids, out, 0);
-      continue;
-    }
-    const values = bank.lookup(part.table, part.ids); // [n * partWidth]
-    const n = part.ids.length;
-    const w = part.width;
-    for (let i = 0; i < n; i++) {
-      const to = (i * part.rowStride + part.rowOffset) * width + part.column;
-      const from = i * w;
-      for (let j = 0; j < w; j++) out[to + j] = values[from + j]!;
-    }
+    // Part row i lands on matrix row i * rowStride + rowOffset, columns [column, column + width).
+    bank.lookupInto(part.table, part.ids, out, part.rowOffset * width + part.column, part.rowStride * width);
   }
   return out;
 }
 
-/** The row updates of one input's gradient ([rows * width], same layout as the gathered buffer). */
+/**
+ * The row updates of one input's gradient ([rows * width], same layout as the gathered buffer):
+ * each part reads its rows straight out of `gradient` (stride and offset), no copies.
+ */
 export function scatterRowGradients(
   gradient: Float32Array,
   width: number,
   parts: readonly GatherPart[],
 ): EmbeddingUpdate[] {
-  return parts.map((part) => {
-    const direct = part.rowStride === 1 && part.rowOffset === 0 && part.column === 0 && part.width === width;
-    if (direct) return { table: part.table, ids: part.ids, gradients: gradient };
-    const n = part.ids.length;
-    const w = part.width;
-    const gradients = new Float32Array(n * w);
-    for (let i = 0; i < n; i++) {
-      const from = (i * part.rowStride + part.rowOffset) * width + part.column;
-      const to = i * w;
-      for (let j = 0; j < w; j++) gradients[to + j] = gradient[from + j]!;
-    }
-    return { table: part.table, ids: part.ids, gradients };
-  });
+  return parts.map((part) => ({
+    table: part.table,
+    ids: part.ids,
+    gradients: gradient,
+    gradientStride: part.rowStride * width,
+    gradientOffset: part.rowOffset * width + part.column,
+  }));
 }

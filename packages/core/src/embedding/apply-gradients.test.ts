@@ -113,7 +113,7 @@ describe('EmbeddingBank.applyGradients', () => {
           { table: 'item', ids: batch, gradients: randomGradients(batch.length, 30 + step) },
         ]);
       }
-      const state = bank.getState({ copy: false });
+      const state = bank.getState();
       const rows = state.arrays.item!.values;
       const oldRows = snapshot.arrays.item!.values;
       for (let row = 0; row < 12; row++) {

@@ -135,7 +135,10 @@ export const DEFAULT_EMBEDDING_BANK = Object.freeze({
 });
 
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
-/** Largest rows·dim of one table: a Float32Array must stay below 2^32 elements. */
+/**
+ * Largest rows·dim·(1 + optimizer slots) of one table (a row's values and slots share one
+ * Float32Array, whose length is limited to 2^32 - 1 here): for Adam (2 slots) rows·dim < 1.43e9.
+ */
 export const MAX_TABLE_ELEMENTS = 2 ** 32 - 1;
 
 function resolveTable(value: unknown, where: string): EmbeddingTableSpec {
@@ -144,13 +147,19 @@ function resolveTable(value: unknown, where: string): EmbeddingTableSpec {
   const name = checkString(value.name, `${where}.name`, { pattern: TABLE_NAME_PATTERN });
   const rows = checkNumber(value.rows, { integer: true, min: 2 }, `${where}.rows`);
   const dim = checkNumber(value.dim, { integer: true, min: 1, max: 4096 }, `${where}.dim`);
-  if (rows * dim > MAX_TABLE_ELEMENTS) {
+  return Object.freeze({ name, rows, dim });
+}
+
+/** Throws a ConfigError when a table's rows and optimizer slots exceed MAX_TABLE_ELEMENTS. */
+function checkTableSize(table: EmbeddingTableSpec, optimizer: ResolvedSparseOptimizer, where: string): void {
+  const parts = optimizer.kind === 'adam' ? 3 : 2;
+  const elements = table.rows * table.dim * parts;
+  if (elements > MAX_TABLE_ELEMENTS) {
     throw new ConfigError(`${where} is too large`, {
-      expected: `rows * dim <= ${MAX_TABLE_ELEMENTS}`,
-      found: `${rows} * ${dim} = ${rows * dim}`,
+      expected: `rows * dim * ${parts} (values and ${optimizer.kind} slots) <= ${MAX_TABLE_ELEMENTS}`,
+      found: `${table.rows} * ${table.dim} * ${parts} = ${elements}`,
     });
   }
-  return Object.freeze({ name, rows, dim });
 }
 
 function resolveOptimizer(value: unknown, where: string): ResolvedSparseOptimizer {
@@ -218,9 +227,13 @@ export function resolveEmbeddingBankArgs(args: unknown): ResolvedEmbeddingBankAr
     seen.add(table.name);
   });
   const d = DEFAULT_EMBEDDING_BANK;
+  const optimizer = resolveOptimizer(args.optimizer, `${where}.optimizer`);
+  tables.forEach((table, i) => {
+    checkTableSize(table, optimizer, `${where}.tables[${i}]`);
+  });
   return Object.freeze({
     tables: Object.freeze(tables),
-    optimizer: resolveOptimizer(args.optimizer, `${where}.optimizer`),
+    optimizer,
     l2: optionalNumber(args.l2, d.l2, { min: 0 }, `${where}.l2`),
     seed: optionalNumber(args.seed, d.seed, { integer: true, min: 0, below: 2 ** 32 }, `${where}.seed`),
     initializer: resolveInitializer(args.initializer, `${where}.initializer`),

@@ -40,9 +40,32 @@ import {
   checkRowIds,
   EmbeddingTable,
   isSharedBuffer,
+  rowStride,
   slotNames,
   type TableStorage,
 } from './table.js';
+
+/** Throws a ShapeError unless `rows` rows of `table` fit into `out` at `offset` with `stride`. */
+function checkOutput(
+  table: EmbeddingTable,
+  rows: number,
+  out: Float32Array,
+  offset: number,
+  stride: number,
+  method: string,
+): void {
+  const valid = Number.isInteger(offset) && offset >= 0 && Number.isInteger(stride) && stride >= 1;
+  const needed = rows === 0 ? offset : offset + (rows - 1) * stride + table.dim;
+  if (!(out instanceof Float32Array) || !valid || needed > out.length) {
+    throw new ShapeError(
+      `EmbeddingBank.${method}(${table.name}): out is too short or the layout is invalid`,
+      {
+        expected: `a Float32Array of at least outOffset + (${rows} - 1) * outStride + ${table.dim} = ${needed} elements (integer outOffset >= 0, outStride >= 1)`,
+        found: `length ${out?.length}, outOffset ${offset}, outStride ${stride}`,
+      },
+    );
+  }
+}
 
 export type { EmbeddingUpdate };
 
@@ -83,7 +106,7 @@ export class EmbeddingBank {
   constructor(args: EmbeddingBankArgs, storage?: readonly TableStorage[]) {
     this.config = resolveEmbeddingBankArgs(args);
     this.isShared = storage
-      ? storage.every((s) => isSharedBuffer(s.values.buffer))
+      ? storage.every((s) => isSharedBuffer(s.data.buffer))
       : this.config.sharedMemory && sharedMemoryAvailable();
     const { optimizer, initializer, seed } = this.config;
     for (const [i, spec] of this.config.tables.entries()) {
@@ -92,7 +115,7 @@ export class EmbeddingBank {
         const buffers = storage?.[i] ?? allocateTableStorage(spec, optimizer, this.isShared);
         table = new EmbeddingTable(spec, optimizer, initializer, tableSeed(seed, spec.name), buffers);
       } catch (cause) {
-        const bytes = spec.rows * spec.dim * 4 * (1 + slotNames(optimizer).length);
+        const bytes = spec.rows * rowStride(spec.dim, optimizer) * 4;
         throw new ConfigError(`EmbeddingBank: could not allocate table ${spec.name}`, {
           expected: `${bytes} bytes of address space`,
           found: String(cause),
@@ -199,21 +222,60 @@ export class EmbeddingBank {
     const t = this.table(table, 'lookup');
     checkRowIds(t, ids, 'lookup');
     const out = new Float32Array(ids.length * t.dim);
-    t.gatherInto(ids, out, 0);
+    t.gatherInto(ids, out, 0, t.dim);
     return out;
   }
 
-  /** Like `lookup`, writing into `out` from `outOffset` (no allocation). */
-  lookupInto(table: string, ids: Int32Array, out: Float32Array, outOffset = 0): void {
+  /**
+   * Like `lookup`, writing into `out` (no allocation): row `ids[i]` goes to `out[outOffset + i *
+   * outStride .. + dim)` (default stride dim: consecutive rows). A stride larger than dim fills one
+   * column range of a wider matrix, e.g. field f of a [B, F, d] input with outOffset f * d and
+   * outStride F * d.
+   */
+  lookupInto(table: string, ids: Int32Array, out: Float32Array, outOffset = 0, outStride?: number): void {
     const t = this.table(table, 'lookupInto');
     checkRowIds(t, ids, 'lookupInto');
-    if (!Number.isInteger(outOffset) || outOffset < 0 || outOffset + ids.length * t.dim > out.length) {
-      throw new ShapeError(`EmbeddingBank.lookupInto(${table}): out is too short`, {
-        expected: `at least ${outOffset} + ${ids.length} * ${t.dim} elements`,
-        found: `length ${out.length}`,
+    const stride = outStride ?? t.dim;
+    checkOutput(t, ids.length, out, outOffset, stride, 'lookupInto');
+    t.gatherInto(ids, out, outOffset, stride);
+  }
+
+  /**
+   * Adds the rows of `ids` into `out`: row `ids[i]` is added to `out[outOffset + segments[i] *
+   * outStride .. + dim)`, in id order, as float32 running sums; padding ids add nothing. Sums of
+   * rows per segment (e.g. per sequence, for a mean-pooled input) without materialising every
+   * looked-up row.
+   */
+  lookupSumInto(
+    table: string,
+    ids: Int32Array,
+    segments: Int32Array,
+    out: Float32Array,
+    outOffset = 0,
+    outStride?: number,
+  ): void {
+    const t = this.table(table, 'lookupSumInto');
+    checkRowIds(t, ids, 'lookupSumInto');
+    const stride = outStride ?? t.dim;
+    if (!(segments instanceof Int32Array) || segments.length !== ids.length) {
+      throw new ShapeError(`EmbeddingBank.lookupSumInto(${table}): segments must give one segment per id`, {
+        expected: `an Int32Array of length ${ids.length}`,
+        found: segments instanceof Int32Array ? `length ${segments.length}` : segments,
       });
     }
-    t.gatherInto(ids, out, outOffset);
+    let segmentCount = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i]!;
+      if (segment < 0) {
+        throw new ShapeError(`EmbeddingBank.lookupSumInto(${table}): segments[${i}] is negative`, {
+          expected: '>= 0',
+          found: segment,
+        });
+      }
+      if (segment >= segmentCount) segmentCount = segment + 1;
+    }
+    checkOutput(t, segmentCount, out, outOffset, stride, 'lookupSumInto');
+    t.gatherSumInto(ids, segments, out, outOffset, stride);
   }
 
   /**
@@ -246,23 +308,21 @@ export class EmbeddingBank {
    */
   applyGradients(updates: readonly EmbeddingUpdate[], options?: ApplyGradientsOptions): ApplyGradientsResult {
     const shard = resolveShard(options);
-    checkUpdates(updates, (name, method) => this.table(name, method));
+    const resolved = checkUpdates(updates, (name, method) => this.table(name, method));
     this.stepCount++;
-    for (const update of updates) {
-      this.sums.get(update.table)!.add(update.ids, update.gradients, shard.index, shard.count);
+    for (const update of resolved) {
+      this.sums.get(update.table)!.add(update, shard.index, shard.count);
     }
     const touchedRows: Record<string, number> = {};
     const { optimizer, l2 } = this.config;
     for (const [name, sums] of this.sums) {
       if (sums.count === 0) continue;
       const t = this.tables.get(name)!;
-      for (let slot = 0; slot < sums.count; slot++) t.ensureRow(sums.touched[slot]!);
-      const touched = { rows: sums.touched, gradients: sums.sums, count: sums.count };
-      if (optimizer.kind === 'adam') {
-        lazyAdamUpdate(t.values, t.slots[0]!, t.slots[1]!, t.dim, touched, optimizer, this.stepCount, l2);
-      } else {
-        lazyAdagradUpdate(t.values, t.slots[0]!, t.dim, touched, optimizer, l2);
-      }
+      const { touched: rows, offsets } = sums;
+      for (let slot = 0; slot < sums.count; slot++) offsets[slot] = t.ensureRow(rows[slot]!);
+      const touched = { offsets, gradients: sums.sums, count: sums.count };
+      if (optimizer.kind === 'adam') lazyAdamUpdate(t, touched, optimizer, this.stepCount, l2);
+      else lazyAdagradUpdate(t, touched, optimizer, l2);
       touchedRows[name] = sums.count;
       sums.clear();
     }
@@ -273,7 +333,7 @@ export class EmbeddingBank {
   getWeights(table: string): Float32Array {
     const t = this.table(table, 'getWeights');
     t.ensureAllRows();
-    return t.values.slice();
+    return t.readPart(0);
   }
 
   /**
@@ -298,20 +358,15 @@ export class EmbeddingBank {
       }
     }
     t.ensureAllRows();
-    t.values.set(values);
+    t.writePart(0, values);
   }
 
-  /**
-   * The bank's checkpoint state. With `copy: true` (default) the arrays are copies; with
-   * `copy: false` they are live views of the bank's storage (no memory cost, but they change with
-   * the next step).
-   */
-  getState(options: { copy?: boolean } = {}): EmbeddingBankState {
-    const copy = options.copy ?? true;
+  /** The bank's checkpoint state: copies of every table's rows, slots and bitset. */
+  getState(): EmbeddingBankState {
     const { optimizer, seed, initializer, l2 } = this.config;
     const slots = slotNames(optimizer);
     const arrays: Record<string, ReturnType<typeof tableArrays>> = {};
-    for (const t of this.tables.values()) arrays[t.name] = tableArrays(t, slots, copy);
+    for (const t of this.tables.values()) arrays[t.name] = tableArrays(t, slots);
     return {
       metadata: {
         format: EMBEDDING_STATE_FORMAT,
@@ -344,14 +399,7 @@ export class EmbeddingBank {
     const slots = slotNames(this.config.optimizer);
     for (const t of tables) {
       const arrays = state.arrays[t.name]!;
-      t.values.set(arrays.values);
-      slots.forEach((slot, i) => {
-        t.slots[i]!.set(arrays.slots[slot]!);
-      });
-      t.initialized.set(arrays.initialized);
-      t.initialized[0]! |= 1;
-      t.values.fill(0, 0, t.dim);
-      t.recountInitialized();
+      t.restore([arrays.values, ...slots.map((slot) => arrays.slots[slot]!)], arrays.initialized);
     }
     this.stepCount = state.metadata.step;
   }

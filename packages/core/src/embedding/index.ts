@@ -26,7 +26,7 @@ export {
   type EmbeddingTableInfo,
   type EmbeddingUpdate,
 } from './embedding-bank.js';
-export type { ApplyGradientsOptions, RowShard } from './gradient-updates.js';
+export { type ApplyGradientsOptions, type RowShard, rowGradientsOf } from './gradient-updates.js';
 export {
   EMBEDDING_SHARE_FORMAT,
   type SharedEmbeddingBankHandle,

@@ -1,13 +1,15 @@
 /**
  * The structured-cloneable description of a shared-memory EmbeddingBank: its resolved config and
- * the SharedArrayBuffers of every table's rows, optimizer slots and initialised-rows bitset. Post
+ * the SharedArrayBuffers of every table's rows (with their optimizer slots) and initialised-rows
+ * bitset. Post
  * it to another thread (a worker) and call `EmbeddingBank.fromShared(handle)` there: both banks
  * then read and write the same rows (no copies). Each bank keeps its own step count (bias
  * correction), starting from the handle's `step`.
  */
 import { ConfigError, ShapeError } from '@dtrn/base';
 import { type ResolvedEmbeddingBankArgs, resolveEmbeddingBankArgs } from './config.js';
-import { type EmbeddingTable, slotNames, type TableStorage } from './table.js';
+import type { EmbeddingTable } from './table.js';
+import { placesRows, rowStride, type TableStorage } from './table-storage.js';
 
 export const EMBEDDING_SHARE_FORMAT = 'dtrn.embedding-bank.shared';
 
@@ -16,12 +18,18 @@ export interface SharedEmbeddingTable {
   readonly name: string;
   readonly rows: number;
   readonly dim: number;
-  /** [rows * dim] float32 row values. */
-  readonly values: SharedArrayBuffer;
-  /** Per optimizer slot in storage order (`m`, `v` for Adam; `accumulator` for Adagrad), [rows * dim] float32. */
-  readonly slots: readonly SharedArrayBuffer[];
+  /**
+   * [rows * dim * (1 + slots)] float32: per row, its values then each optimizer slot (`m`, `v` for
+   * Adam; `accumulator` for Adagrad).
+   */
+  readonly data: SharedArrayBuffer;
   /** [ceil(rows / 32)] int32 words of the initialised-rows bitset. */
   readonly initialized: SharedArrayBuffer;
+  /** Tables that place rows in first-touch order: [rows] int32 block + 1 per row, and [1] the next free block. */
+  readonly placement: {
+    readonly blockOfRow: SharedArrayBuffer;
+    readonly nextBlock: SharedArrayBuffer;
+  } | null;
 }
 
 export interface SharedEmbeddingBankHandle {
@@ -47,9 +55,15 @@ export function describeSharedTables(
       name: t.name,
       rows: t.rows,
       dim: t.dim,
-      values: t.values.buffer as SharedArrayBuffer,
-      slots: t.slots.map((slot) => slot.buffer as SharedArrayBuffer),
+      data: t.data.buffer as SharedArrayBuffer,
       initialized: t.initializedWords.buffer as SharedArrayBuffer,
+      placement:
+        t.blockOfRow && t.nextBlock
+          ? {
+              blockOfRow: t.blockOfRow.buffer as SharedArrayBuffer,
+              nextBlock: t.nextBlock.buffer as SharedArrayBuffer,
+            }
+          : null,
     })),
     step,
   };
@@ -96,7 +110,6 @@ export function openSharedHandle(handle: unknown): {
       found: tables.length,
     });
   }
-  const slotCount = slotNames(config.optimizer).length;
   const storage = config.tables.map((spec, i) => {
     const table = tables[i]!;
     const at = `${where}: table ${spec.name}`;
@@ -106,20 +119,23 @@ export function openSharedHandle(handle: unknown): {
         found: `${table.name}: ${table.rows} rows x ${table.dim}`,
       });
     }
-    const bytes = 4 * spec.rows * spec.dim;
-    const slots: readonly unknown[] = Array.isArray(table.slots) ? table.slots : [];
-    if (slots.length !== slotCount) {
-      throw new ConfigError(`${at} has the wrong number of optimizer slots`, {
-        expected: `${slotCount} (${slotNames(config.optimizer).join(', ')})`,
-        found: slots.length,
+    const stride = rowStride(spec.dim, config.optimizer);
+    const placement = placesRows(spec.rows, stride) ? table.placement : null;
+    if (placesRows(spec.rows, stride) && !placement) {
+      throw new ConfigError(`${at} lacks its row placement buffers`, {
+        expected: 'placement: { blockOfRow, nextBlock } (a table of this size places its rows)',
+        found: table.placement,
       });
     }
     return {
-      values: new Float32Array(expectShared(table.values, bytes, `${at} values`)),
-      slots: slots.map((slot, s) => new Float32Array(expectShared(slot, bytes, `${at} slot ${s}`))),
+      data: new Float32Array(expectShared(table.data, 4 * spec.rows * stride, `${at} data`)),
       initializedWords: new Int32Array(
         expectShared(table.initialized, 4 * Math.ceil(spec.rows / 32), `${at} initialized`),
       ),
+      blockOfRow: placement
+        ? new Int32Array(expectShared(placement.blockOfRow, 4 * spec.rows, `${at} blockOfRow`))
+        : null,
+      nextBlock: placement ? new Int32Array(expectShared(placement.nextBlock, 4, `${at} nextBlock`)) : null,
     };
   });
   return { config, storage, step: h.step as number };

@@ -1,7 +1,7 @@
 /**
  * Lazy (sparse) Adam and Adagrad: the update of tf.train.adam / tf.train.adagrad applied only to
- * the rows a step touched, in place on Float32Array storage. Arithmetic runs in float64 and is
- * stored as float32.
+ * the rows a step touched, in place on a table's row blocks (values [dim], then the slots [dim]
+ * each). Arithmetic runs in float64 and is stored as float32.
  *
  * Lazy Adam uses the bank's global step t for bias correction, as TensorFlow's LazyAdam does. It
  * differs from dense Adam on rows a step does not touch: dense Adam decays their moments and still
@@ -13,72 +13,77 @@ import type { ResolvedAdagrad, ResolvedAdam } from './config.js';
 
 /** The touched rows of one table and their summed gradients. */
 export interface TouchedRows {
-  /** Distinct rows; the first `count` entries are valid. */
-  readonly rows: Int32Array;
+  /** Offset of each distinct row's block in the table's data; the first `count` entries are valid. */
+  readonly offsets: Int32Array;
   /** [count * dim] summed gradient per row. */
   readonly gradients: Float64Array;
   readonly count: number;
 }
 
+/** Where a table's row blocks live: `data[offset + part * dim + j]`, part 0 = values, 1.. = slots. */
+export interface InterleavedRows {
+  readonly data: Float32Array;
+  readonly dim: number;
+}
+
 /**
  * m ← β1·m + (1-β1)·g;  v ← β2·v + (1-β2)·g²;
  * w ← w - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε), with g = summed gradient + 2·l2·w.
+ * Slots: m then v.
  */
 export function lazyAdamUpdate(
-  values: Float32Array,
-  firstMoment: Float32Array,
-  secondMoment: Float32Array,
-  dim: number,
+  table: InterleavedRows,
   touched: TouchedRows,
   config: ResolvedAdam,
   step: number,
   l2: number,
 ): void {
   const { beta1, beta2, epsilon, learningRate } = config;
+  const { data, dim } = table;
   const correction1 = 1 - beta1 ** step;
   const correction2 = 1 - beta2 ** step;
   const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
   const decay = 2 * l2;
-  const { rows, gradients, count } = touched;
+  const { offsets, gradients, count } = touched;
   for (let slot = 0; slot < count; slot++) {
-    const offset = rows[slot]! * dim;
-    const gradientOffset = slot * dim;
+    const w0 = offsets[slot]!;
+    const m0 = w0 + dim;
+    const v0 = m0 + dim;
+    const g0 = slot * dim;
     for (let j = 0; j < dim; j++) {
-      const k = offset + j;
-      const w = values[k]!;
-      const g = gradients[gradientOffset + j]! + decay * w;
-      const m = beta1 * firstMoment[k]! + oneMinusBeta1 * g;
-      const v = beta2 * secondMoment[k]! + oneMinusBeta2 * g * g;
-      firstMoment[k] = m;
-      secondMoment[k] = v;
-      values[k] = w - (learningRate * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
+      const w = data[w0 + j]!;
+      const g = gradients[g0 + j]! + decay * w;
+      const m = beta1 * data[m0 + j]! + oneMinusBeta1 * g;
+      const v = beta2 * data[v0 + j]! + oneMinusBeta2 * g * g;
+      data[m0 + j] = m;
+      data[v0 + j] = v;
+      data[w0 + j] = w - (learningRate * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
     }
   }
 }
 
-/** a ← a + g²;  w ← w - lr · g / sqrt(a + ε), with g = summed gradient + 2·l2·w. */
+/** a ← a + g²;  w ← w - lr · g / sqrt(a + ε), with g = summed gradient + 2·l2·w. Slot: a. */
 export function lazyAdagradUpdate(
-  values: Float32Array,
-  accumulator: Float32Array,
-  dim: number,
+  table: InterleavedRows,
   touched: TouchedRows,
   config: ResolvedAdagrad,
   l2: number,
 ): void {
   const { epsilon, learningRate } = config;
+  const { data, dim } = table;
   const decay = 2 * l2;
-  const { rows, gradients, count } = touched;
+  const { offsets, gradients, count } = touched;
   for (let slot = 0; slot < count; slot++) {
-    const offset = rows[slot]! * dim;
-    const gradientOffset = slot * dim;
+    const w0 = offsets[slot]!;
+    const a0 = w0 + dim;
+    const g0 = slot * dim;
     for (let j = 0; j < dim; j++) {
-      const k = offset + j;
-      const w = values[k]!;
-      const g = gradients[gradientOffset + j]! + decay * w;
-      const a = accumulator[k]! + g * g;
-      accumulator[k] = a;
-      values[k] = w - (learningRate * g) / Math.sqrt(a + epsilon);
+      const w = data[w0 + j]!;
+      const g = gradients[g0 + j]! + decay * w;
+      const a = data[a0 + j]! + g * g;
+      data[a0 + j] = a;
+      data[w0 + j] = w - (learningRate * g) / Math.sqrt(a + epsilon);
     }
   }
 }

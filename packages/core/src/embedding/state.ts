@@ -9,7 +9,13 @@ import type { EmbeddingTable } from './table.js';
 import { slotNames } from './table.js';
 
 export const EMBEDDING_STATE_FORMAT = 'dtrn.embedding-bank';
-export const EMBEDDING_STATE_VERSION = 1;
+/**
+ * Version 2: rows first touched after a restore are initialised by the counter-based initializer
+ * (row-initializer.ts). Version 1 states (the earlier per-row generator) are still read: their
+ * initialised rows are restored exactly; rows they never touched start from the new initializer.
+ */
+export const EMBEDDING_STATE_VERSION = 2;
+const READABLE_STATE_VERSIONS: readonly number[] = [1, 2];
 
 export interface EmbeddingTableStateMetadata {
   readonly name: string;
@@ -47,17 +53,13 @@ export interface EmbeddingBankState {
   readonly arrays: Readonly<Record<string, EmbeddingTableArrays>>;
 }
 
-export function tableArrays(
-  table: EmbeddingTable,
-  names: readonly string[],
-  copy: boolean,
-): EmbeddingTableArrays {
-  const take = <T extends Float32Array | Uint8Array>(array: T): T => (copy ? (array.slice() as T) : array);
+/** Copies of one table's rows, slots and bitset (only initialised rows are read). */
+export function tableArrays(table: EmbeddingTable, names: readonly string[]): EmbeddingTableArrays {
   const slots: Record<string, Float32Array> = {};
   names.forEach((name, i) => {
-    slots[name] = take(table.slots[i]!);
+    slots[name] = table.readPart(1 + i);
   });
-  return { values: take(table.values), slots, initialized: take(table.initialized) };
+  return { values: table.readPart(0), slots, initialized: table.initialized.slice() };
 }
 
 function expectLength(array: ArrayLike<number> | undefined, length: number, where: string): void {
@@ -77,9 +79,9 @@ export function checkStateFits(
 ): void {
   const where = 'EmbeddingBank.setState';
   const meta = state.metadata;
-  if (meta.format !== EMBEDDING_STATE_FORMAT || meta.version !== EMBEDDING_STATE_VERSION) {
+  if (meta.format !== EMBEDDING_STATE_FORMAT || !READABLE_STATE_VERSIONS.includes(meta.version)) {
     throw new ConfigError(`${where}: unsupported state format`, {
-      expected: `${EMBEDDING_STATE_FORMAT} version ${EMBEDDING_STATE_VERSION}`,
+      expected: `${EMBEDDING_STATE_FORMAT} version ${READABLE_STATE_VERSIONS.join(' or ')}`,
       found: `${meta.format} version ${meta.version}`,
     });
   }

@@ -1,103 +1,53 @@
 /**
- * One embedding table's storage: rows and per-row optimizer slots in flat Float32Arrays
- * ([rows * dim] each, row-major), and a bitset of the rows initialised so far.
- *
- * Rows are initialised lazily, on first touch (lookup or update), from their own seeded stream
- * (row-initializer.ts). The arrays are allocated zero-filled up front; operating systems commit
- * such memory page by page on first write, so a 10^7-row table costs resident memory only for the
- * pages its touched rows live on. Row 0 is padding: always zeros, never initialised nor updated.
+ * One embedding table: its row blocks (values and optimizer slots, table-storage.ts), lazy
+ * initialisation of rows on first touch from a counter-based hash of (seed, table, row)
+ * (row-initializer.ts), and the gathers. Row 0 is padding: always zeros, never initialised nor
+ * updated.
  */
 import { DataError } from '@dtrn/base';
 import type { EmbeddingInitializerArgs, EmbeddingTableSpec, ResolvedSparseOptimizer } from './config.js';
 import { initializeRow } from './row-initializer.js';
+import {
+  bitOf,
+  forEachSetBit,
+  isSharedBuffer,
+  popCount,
+  rowStride,
+  slotNames,
+  type TableStorage,
+} from './table-storage.js';
 
-/** Names of the per-row optimizer slots, in storage order. */
-export function slotNames(optimizer: ResolvedSparseOptimizer): readonly string[] {
-  return optimizer.kind === 'adam' ? ['m', 'v'] : ['accumulator'];
-}
-
-/** Allocates a zero-filled Float32Array, on SharedArrayBuffer when asked and available. */
-export function allocateFloat32(length: number, shared: boolean): Float32Array {
-  return shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
-}
-
-/** True for a SharedArrayBuffer (false where the global does not exist). */
-export function isSharedBuffer(buffer: ArrayBufferLike): boolean {
-  return typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
-}
-
-/**
- * The buffers of one table: rows, optimizer slots and the initialised-rows bitset. On
- * SharedArrayBuffer they can back tables in several threads at once (EmbeddingBank.fromShared).
- */
-export interface TableStorage {
-  /** [rows * dim] */
-  readonly values: Float32Array;
-  /** Each [rows * dim], in `slotNames` order. */
-  readonly slots: readonly Float32Array[];
-  /** [ceil(rows / 32)] words of the initialised-rows bitset (see `bitOf`). */
-  readonly initializedWords: Int32Array;
-}
-
-/** Zero-filled storage of a table, on SharedArrayBuffer when `shared`. */
-export function allocateTableStorage(
-  spec: EmbeddingTableSpec,
-  optimizer: ResolvedSparseOptimizer,
-  shared: boolean,
-): TableStorage {
-  const length = spec.rows * spec.dim;
-  const words = Math.ceil(spec.rows / 32);
-  return {
-    values: allocateFloat32(length, shared),
-    slots: slotNames(optimizer).map(() => allocateFloat32(length, shared)),
-    initializedWords: shared ? new Int32Array(new SharedArrayBuffer(4 * words)) : new Int32Array(words),
-  };
-}
-
-/**
- * The bitset's state format is bytes: bit r is bit (r & 7) of byte r >> 3. The table keeps it in
- * 32-bit words (Atomics work on Int32Array) whose bytes are those bytes, so the word bit of row r
- * depends on the platform's byte order (on little-endian platforms, all current JS engines, it is
- * r & 31).
- */
-const BYTE_SWAP = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1 ? 0 : 3;
-
-/** Mask of row `row` in word `row >>> 5` of the bitset. */
-function bitOf(row: number): number {
-  return 1 << (((((row >>> 3) & 3) ^ BYTE_SWAP) << 3) | (row & 7));
-}
-
-/** Set bits of a 32-bit word. */
-function popCount(word: number): number {
-  let x = word - ((word >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
+export {
+  allocateTableStorage,
+  isSharedBuffer,
+  rowStride,
+  slotNames,
+  type TableStorage,
+} from './table-storage.js';
 
 export class EmbeddingTable {
   readonly name: string;
   readonly rows: number;
   readonly dim: number;
-  /** [rows * dim] row values; row 0 stays zero. */
-  readonly values: Float32Array;
-  /** Optimizer slots, each [rows * dim], named by `slotNames`. */
-  readonly slots: readonly Float32Array[];
+  /** Floats per row block in `data`: dim * (1 + slotCount). */
+  readonly stride: number;
+  readonly slotCount: number;
+  /** [rows * stride] row blocks; block 0 (padding) stays zero. */
+  readonly data: Float32Array;
   /**
    * Bit r (byte r >> 3, bit r & 7) set once row r holds its initial (or a later) value. Row 0
    * counts as initialised. A byte view of `initializedWords`.
    */
   readonly initialized: Uint8Array;
-  /**
-   * The same bitset as 32-bit words, read and set with Atomics: several threads may initialise
-   * rows of one shared table concurrently (see `ensureRow`).
-   */
+  /** The same bitset as 32-bit words, read and set with Atomics (see `ensureRow`). */
   readonly initializedWords: Int32Array;
-  /** True when the storage is on SharedArrayBuffer (other threads may set bits). */
+  /** Placed tables: block + 1 of each row (see table-storage.ts); null when row r is block r. */
+  readonly blockOfRow: Int32Array | null;
+  readonly nextBlock: Int32Array | null;
+  /** True when the storage is on SharedArrayBuffer (other threads may initialise rows). */
   readonly shared: boolean;
   /** Rows this thread initialised (plus padding); exact for a table no other thread writes. */
   private initializedCount = 1;
-  /** Distinct rows of the current gather and their values (scratch, sized to a batch). */
 
   constructor(
     spec: EmbeddingTableSpec,
@@ -109,12 +59,20 @@ export class EmbeddingTable {
     this.name = spec.name;
     this.rows = spec.rows;
     this.dim = spec.dim;
-    this.values = storage.values;
-    this.slots = storage.slots;
+    this.slotCount = slotNames(optimizer).length;
+    this.stride = rowStride(spec.dim, optimizer);
+    this.data = storage.data;
     this.initializedWords = storage.initializedWords;
-    this.shared = isSharedBuffer(storage.values.buffer);
+    this.blockOfRow = storage.blockOfRow;
+    this.nextBlock = storage.nextBlock;
+    this.shared = isSharedBuffer(storage.data.buffer);
     this.initialized = new Uint8Array(this.initializedWords.buffer, 0, Math.ceil(spec.rows / 8));
     Atomics.or(this.initializedWords, 0, bitOf(0));
+    if (this.blockOfRow && this.nextBlock && Atomics.load(this.blockOfRow, 0) === 0) {
+      // Padding: block 0. (An adopted shared table already has it.)
+      Atomics.store(this.blockOfRow, 0, 1);
+      Atomics.store(this.nextBlock, 0, 1);
+    }
     if (this.shared) this.initializedCount = this.countInitialized();
   }
 
@@ -126,9 +84,14 @@ export class EmbeddingTable {
     return this.shared ? this.countInitialized() : this.initializedCount;
   }
 
-  /** Bytes allocated for rows, slots and the bitset (resident memory grows only with touched pages). */
+  /** Bytes allocated for blocks, bitset and index (resident memory grows only with touched pages). */
   get memoryBytes(): number {
-    return this.values.byteLength * (1 + this.slots.length) + this.initializedWords.byteLength;
+    return (
+      this.data.byteLength +
+      this.initializedWords.byteLength +
+      (this.blockOfRow?.byteLength ?? 0) +
+      (this.nextBlock?.byteLength ?? 0)
+    );
   }
 
   /** Stored parameters: rows * dim, padding row included. */
@@ -141,25 +104,25 @@ export class EmbeddingTable {
   }
 
   /**
-   * Initialises `row` (values and slots) unless it already is. The bit is tested with
-   * `Atomics.load` and set with `Atomics.or` only AFTER the row is written, so a thread that sees
-   * the bit also sees the row. Two threads may both find the bit clear and both initialise the row:
-   * harmless, because a row's initial values depend only on (seed, table, row), so both write the
-   * same numbers (and Atomics.or never clears another row's bit). What callers must ensure is that
-   * no thread UPDATES a row while another may still be initialising it (fitParallel separates its
-   * read and update phases by a barrier).
+   * Offset in `data` of `row`'s block, initialising the row first if it is new (its values, and
+   * for Adagrad its accumulator; Adam moments start at zero). Thread-safe on shared storage: the
+   * bit (and a placed row's index entry) is set with Atomics only AFTER the block is written, so a
+   * thread that sees it also sees the row. In a table without placement two threads may both
+   * initialise a new row: harmless, since a row's initial values depend only on (seed, table, row).
+   * In a placed table one thread claims the row (compareExchange) and the other waits for its
+   * block. What callers must ensure is that no thread UPDATES a row while another may still be
+   * initialising it (fitParallel separates its read and update phases by a barrier).
    */
-  ensureRow(row: number): void {
-    const word = row >>> 5;
-    const bit = bitOf(row);
-    if ((Atomics.load(this.initializedWords, word) & bit) !== 0) return;
-    const offset = row * this.dim;
-    initializeRow(this.values, offset, this.dim, this.seed, row, this.initializer);
-    if (this.optimizer.kind === 'adagrad') {
-      this.slots[0]!.fill(this.optimizer.initialAccumulator, offset, offset + this.dim);
+  ensureRow(row: number): number {
+    const index = this.blockOfRow;
+    if (index === null) {
+      if ((Atomics.load(this.initializedWords, row >>> 5) & bitOf(row)) === 0) {
+        this.writeInitial(row, row * this.stride);
+      }
+      return row * this.stride;
     }
-    Atomics.or(this.initializedWords, word, bit);
-    this.initializedCount++;
+    const placed = Atomics.load(index, row);
+    return (placed > 0 ? placed - 1 : this.place(row)) * this.stride;
   }
 
   /** Initialises every row (O(rows)); used before exporting the whole table. */
@@ -168,26 +131,62 @@ export class EmbeddingTable {
   }
 
   /**
-   * Copies every initialised row (values and slots) and the bitset into `target`, a table of the
-   * same shape and optimizer whose rows are all uninitialised: O(initialised rows + rows / 32).
+   * Part `part` of every row (0: values, 1 + s: slot s) as a new [rows * dim] array. Rows never
+   * initialised read as zeros, so only initialised rows are copied.
+   */
+  readPart(part: number): Float32Array {
+    const dim = this.dim;
+    const out = new Float32Array(this.rows * dim);
+    forEachSetBit(this.initializedWords, this.rows, (row) => {
+      const from = this.blockOffset(row) + part * dim;
+      out.set(this.data.subarray(from, from + dim), row * dim);
+    });
+    return out;
+  }
+
+  /** Writes part `part` of every row from `values` ([rows * dim]), initialising every row first. */
+  writePart(part: number, values: Float32Array): void {
+    const dim = this.dim;
+    this.ensureAllRows();
+    for (let row = 1; row < this.rows; row++) {
+      this.data.set(values.subarray(row * dim, (row + 1) * dim), this.blockOffset(row) + part * dim);
+    }
+  }
+
+  /**
+   * Replaces every row, slot and the bitset with a state's: per-part arrays ([rows * dim] each:
+   * values, then slots) and its bitset. Rows initialised here before are cleared; only the
+   * state's initialised rows are written, so a state with few rows commits few pages.
+   */
+  restore(parts: readonly Float32Array[], initialized: Uint8Array): void {
+    this.clearRows();
+    const incoming = new Int32Array(this.initializedWords.length);
+    new Uint8Array(incoming.buffer).set(initialized.subarray(0, this.initialized.length));
+    incoming[0] = incoming[0]! | bitOf(0);
+    forEachSetBit(incoming, this.rows, (row) => {
+      if (row === 0) return;
+      const offset = this.claimBlock(row);
+      parts.forEach((values, part) => {
+        this.data.set(values.subarray(row * this.dim, (row + 1) * this.dim), offset + part * this.dim);
+      });
+      this.publish(row, offset);
+    });
+    this.recountInitialized();
+  }
+
+  /**
+   * Copies every initialised row (values and slots) into `target`, a table of the same shape and
+   * optimizer whose rows are all uninitialised: O(initialised rows + rows / 32).
    */
   copyInitializedRowsTo(target: EmbeddingTable): void {
-    const dim = this.dim;
-    const words = this.initializedWords;
-    for (let w = 0; w < words.length; w++) {
-      const word = Atomics.load(words, w);
-      if (word === 0) continue;
-      const end = Math.min(this.rows, (w + 1) * 32);
-      for (let row = w * 32; row < end; row++) {
-        if ((word & bitOf(row)) === 0) continue;
-        const from = row * dim;
-        target.values.set(this.values.subarray(from, from + dim), from);
-        this.slots.forEach((slot, s) => {
-          target.slots[s]!.set(slot.subarray(from, from + dim), from);
-        });
-      }
-      Atomics.store(target.initializedWords, w, word);
-    }
+    const stride = this.stride;
+    forEachSetBit(this.initializedWords, this.rows, (row) => {
+      if (row === 0) return;
+      const from = this.blockOffset(row);
+      const offset = target.claimBlock(row);
+      target.data.set(this.data.subarray(from, from + stride), offset);
+      target.publish(row, offset);
+    });
     target.recountInitialized();
   }
 
@@ -196,37 +195,115 @@ export class EmbeddingTable {
     this.initializedCount = this.countInitialized();
   }
 
+  /**
+   * Copies the rows of `ids` into `out`: row `ids[i]` goes to `out[outOffset + i * outStride ..
+   * + dim)`; id 0 writes zeros. New rows are initialised first. Ids and bounds must be validated
+   * by the caller. Every occurrence is copied straight from the table (a per-id dedup hash cost
+   * more than the repeated reads it saves, at 10^4 and at 10^7 rows).
+   */
+  gatherInto(ids: Int32Array, out: Float32Array, outOffset: number, outStride: number): void {
+    const { dim, data } = this;
+    for (let i = 0; i < ids.length; i++) {
+      const row = ids[i]!;
+      const target = outOffset + i * outStride;
+      if (row === 0) {
+        for (let j = 0; j < dim; j++) out[target + j] = 0;
+        continue;
+      }
+      const from = this.ensureRow(row);
+      for (let j = 0; j < dim; j++) out[target + j] = data[from + j]!;
+    }
+  }
+
+  /**
+   * Adds the rows of `ids` into `out`: row `ids[i]` is added to `out[outOffset + segments[i] *
+   * outStride .. + dim)`, in the order of `ids` (float32 sums, as a running `+=` on `out`); id 0
+   * adds nothing. New rows are initialised first. Validated by the caller.
+   */
+  gatherSumInto(
+    ids: Int32Array,
+    segments: Int32Array,
+    out: Float32Array,
+    outOffset: number,
+    outStride: number,
+  ): void {
+    const { dim, data } = this;
+    for (let i = 0; i < ids.length; i++) {
+      const row = ids[i]!;
+      if (row === 0) continue;
+      const from = this.ensureRow(row);
+      const target = outOffset + segments[i]! * outStride;
+      for (let j = 0; j < dim; j++) out[target + j] = out[target + j]! + data[from + j]!;
+    }
+  }
+
+  /** Offset of an initialised row's block (no initialisation). */
+  private blockOffset(row: number): number {
+    return this.blockOfRow === null
+      ? row * this.stride
+      : (Atomics.load(this.blockOfRow, row) - 1) * this.stride;
+  }
+
+  /** Placed tables: gives a new row a block (or waits for the thread placing it); returns the block. */
+  private place(row: number): number {
+    const index = this.blockOfRow!;
+    if (Atomics.compareExchange(index, row, 0, -1) === 0) {
+      const block = Atomics.add(this.nextBlock!, 0, 1);
+      this.writeInitial(row, block * this.stride);
+      return block;
+    }
+    let placed = Atomics.load(index, row);
+    while (placed <= 0) placed = Atomics.load(index, row); // another thread is writing its block
+    return placed - 1;
+  }
+
+  /** Writes the initial values of `row` at `offset` and publishes it (bit, index entry). */
+  private writeInitial(row: number, offset: number): void {
+    initializeRow(this.data, offset, this.dim, this.seed, row, this.initializer);
+    if (this.optimizer.kind === 'adagrad') {
+      this.data.fill(this.optimizer.initialAccumulator, offset + this.dim, offset + 2 * this.dim);
+    }
+    this.publish(row, offset);
+    this.initializedCount++;
+  }
+
+  /** Marks `row` initialised with its block at `offset` (after the block is written). */
+  private publish(row: number, offset: number): void {
+    if (this.blockOfRow !== null) Atomics.store(this.blockOfRow, row, offset / this.stride + 1);
+    Atomics.or(this.initializedWords, row >>> 5, bitOf(row));
+  }
+
+  /** The block a row being restored or copied in goes to (the next free one in a placed table). */
+  private claimBlock(row: number): number {
+    if (this.blockOfRow === null) return row * this.stride;
+    Atomics.store(this.blockOfRow, row, -1);
+    return Atomics.add(this.nextBlock!, 0, 1) * this.stride;
+  }
+
+  /** Uninitialises every row: zero blocks, empty bitset (padding kept), empty index. */
+  private clearRows(): void {
+    const index = this.blockOfRow;
+    if (index === null) {
+      forEachSetBit(this.initializedWords, this.rows, (row) => {
+        this.data.fill(0, row * this.stride, (row + 1) * this.stride);
+      });
+    } else {
+      forEachSetBit(this.initializedWords, this.rows, (row) => {
+        if (row !== 0) Atomics.store(index, row, 0);
+      });
+      this.data.fill(0, this.stride, Atomics.load(this.nextBlock!, 0) * this.stride);
+      Atomics.store(this.nextBlock!, 0, 1);
+    }
+    for (let w = 0; w < this.initializedWords.length; w++) Atomics.store(this.initializedWords, w, 0);
+    Atomics.or(this.initializedWords, 0, bitOf(0));
+  }
+
   /** Set bits of the bitset (bits past `rows` are never set). */
   private countInitialized(): number {
     const words = this.initializedWords;
     let count = 0;
     for (let i = 0; i < words.length; i++) count += popCount(Atomics.load(words, i));
     return count;
-  }
-
-  /**
-   * Copies the rows of `ids` into `out` starting at `outOffset` (ids.length * dim values),
-   * initialising untouched rows first. Ids must be validated by the caller.
-   *
-   * Every occurrence is copied straight from the table. (An earlier version read each distinct row
-   * once into a compact buffer to spare repeated cache misses on huge tables; its hash lookup per
-   * id cost more than it saved, at 10^4 and at 10^7 rows, Zipf and uniform ids alike.)
-   */
-  gatherInto(ids: Int32Array, out: Float32Array, outOffset: number): void {
-    const dim = this.dim;
-    const values = this.values;
-    const words = this.initializedWords;
-    for (let i = 0; i < ids.length; i++) {
-      const row = ids[i]!;
-      const target = outOffset + i * dim;
-      if (row === 0) {
-        out.fill(0, target, target + dim);
-        continue;
-      }
-      if ((Atomics.load(words, row >>> 5) & bitOf(row)) === 0) this.ensureRow(row);
-      const from = row * dim;
-      for (let j = 0; j < dim; j++) out[target + j] = values[from + j]!;
-    }
   }
 }
 

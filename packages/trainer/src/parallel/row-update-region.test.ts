@@ -27,6 +27,28 @@ describe('row-update regions', () => {
     expect(readRowUpdates(writeRowUpdates(region, []), 0)).toEqual([]);
   });
 
+  it('keeps gradient layouts and writes a gradient array that several updates share once', () => {
+    const shared = Float32Array.from({ length: 3 * 2 * 4 }, (_, i) => i / 4); // [B = 3, F = 2, d = 4]
+    const pooled = Float32Array.from([0.5, -0.5, 1.5, 2.5]); // [B = 2, w = 2]
+    const updates: EmbeddingUpdate[] = [
+      { table: 'f', ids: Int32Array.of(1, 2, 3), gradients: shared, gradientStride: 8 },
+      { table: 'f', ids: Int32Array.of(4, 0, 6), gradients: shared, gradientStride: 8, gradientOffset: 4 },
+      {
+        table: 'item',
+        ids: Int32Array.of(7, 7, 8),
+        gradients: pooled,
+        gradientRows: Int32Array.of(0, 1, 1),
+        gradientStride: 2,
+      },
+    ];
+    const region = writeRowUpdates(createRowRegion(8), updates);
+    const read = readRowUpdates(region, 0);
+    expect(read).toEqual(updates);
+    expect(read[0]!.gradients).toBe(read[1]!.gradients); // one copy of the shared array
+    const words = new Int32Array(region);
+    expect(Array.from(words.subarray(0, 5))).toEqual([3, 2, 9, 3, 24 + 4]);
+  });
+
   it('reports a corrupt region', () => {
     const region = createRowRegion(8);
     new Int32Array(region).set([1, 1000, 0, 4, 1000, 0]);
