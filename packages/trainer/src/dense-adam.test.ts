@@ -1,3 +1,4 @@
+import { ShapeError } from '@dtrn/base';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +72,37 @@ describe('DenseAdam', () => {
       expect(resumed.values).toEqual(straight.values);
       expect(resumed.state).toEqual(straight.state);
     });
+  });
+
+  it('updates ranges of the flat parameters on shared moments exactly as one whole step', () => {
+    const make = () => [tf.variable(tf.tensor2d([1, 2, 3, 4], [2, 2])), tf.variable(tf.tensor1d([0, 1]))];
+    const whole = make();
+    const split = make();
+    const reference = new DenseAdam(whole, DEFAULT_ADAM);
+    // Two "workers" over one set of moments, each updating its range [0, 3) and [3, 6).
+    const moments = { first: new Float32Array(6), second: new Float32Array(6) };
+    const halves = [new DenseAdam(split, DEFAULT_ADAM, moments), new DenseAdam(split, DEFAULT_ADAM, moments)];
+    const weights = new Float32Array(6);
+    for (let step = 1; step <= 4; step++) {
+      const gradients = gradientsAt(step);
+      const flat = Float32Array.from([...gradients[0]!.dataSync(), ...gradients[1]!.dataSync()]);
+      const skipped = step === 2 ? new Set([1]) : new Set<number>(); // variable 1 without gradient at step 2
+      reference.apply(step === 2 ? [gradients[0]!, null] : gradients);
+      halves[0]!.applyRange(flat, skipped, 0, 3, weights);
+      halves[1]!.applyRange(flat, skipped, 3, 6, weights);
+      halves[0]!.loadWeights(weights);
+      tf.dispose(gradients);
+    }
+    whole.forEach((variable, i) => {
+      expect(Array.from(split[i]!.dataSync())).toEqual(Array.from(variable.dataSync()));
+    });
+    const state = reference.getState();
+    expect(halves[1]!.getState()).toEqual(state);
+    expect(() => halves[0]!.applyRange(new Float32Array(5), new Set(), 0, 3, weights)).toThrow(ShapeError);
+    expect(() => halves[0]!.useMoments({ first: new Float32Array(6), second: new Float32Array(2) })).toThrow(
+      ShapeError,
+    );
+    tf.dispose([...whole, ...split]);
   });
 
   it('validates states and gradient counts', () => {

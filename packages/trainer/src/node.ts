@@ -25,6 +25,8 @@ export {
   DEFAULT_PARALLEL,
   PARALLEL_BALANCING_METHODS,
   type ParallelFitOptions,
+  type ParallelStepTiming,
   WORKER_BACKENDS,
 } from './parallel/parallel-options.js';
 export type { WorkerBackend } from './parallel/protocol.js';
+export type { PhaseTiming } from './parallel/thread-clock.js';

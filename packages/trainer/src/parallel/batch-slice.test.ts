@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compactBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
-import { createExchangeBuffers, denseRegion, sparseBlock, sumDenseRegions } from './exchange.js';
+import {
+  createDenseExchange,
+  createSparseExchange,
+  denseRange,
+  denseRegion,
+  sparseBlock,
+  sumDenseRegions,
+} from './exchange.js';
 import { parallelDataset } from './parallel-fixtures.js';
 
 describe('batch splitting', () => {
@@ -44,17 +51,25 @@ describe('batch splitting', () => {
 });
 
 describe('gradient exchange buffers', () => {
-  it('sums the workers dense regions in worker order and lays sparse blocks out back to back', () => {
-    const buffers = createExchangeBuffers(3, 4, [2, 3], 5);
+  it('sums the workers dense regions in worker order over a range and lays sparse blocks out back to back', () => {
+    const dense = createDenseExchange(3, 4);
     [0, 1, 2].forEach((w) => {
-      denseRegion(buffers, w).set([w + 1, 0.5, -w, 1e8]);
+      denseRegion(dense, w).set([w + 1, 0.5, -w, 1e8]);
     });
-    expect(Array.from(sumDenseRegions(buffers, new Float32Array(4)))).toEqual([6, 1.5, -3, 3e8]);
-    expect(sparseBlock(buffers, 0).length).toBe(10);
-    expect(sparseBlock(buffers, 1).byteOffset).toBe(40);
-    expect(sparseBlock(buffers, 1).length).toBe(15);
-    const single = createExchangeBuffers(1, 2, [], 4);
+    expect(Array.from(sumDenseRegions(dense, new Float32Array(4), 0, 4))).toEqual([6, 1.5, -3, 3e8]);
+    // Only the range is summed (the rest of `out` stays as it was).
+    expect(Array.from(sumDenseRegions(dense, new Float32Array(4).fill(9), 1, 3))).toEqual([9, 1.5, -3, 9]);
+    expect([0, 1, 2].map((w) => denseRange(dense, w))).toEqual([
+      { start: 0, end: 1 },
+      { start: 1, end: 2 },
+      { start: 2, end: 4 },
+    ]);
+    const sparse = createSparseExchange([2, 3], 5);
+    expect(sparseBlock(sparse, 0).length).toBe(10);
+    expect(sparseBlock(sparse, 1).byteOffset).toBe(40);
+    expect(sparseBlock(sparse, 1).length).toBe(15);
+    const single = createDenseExchange(1, 2);
     denseRegion(single, 0).set([3, 4]);
-    expect(Array.from(sumDenseRegions(single, new Float32Array(2)))).toEqual([3, 4]);
+    expect(Array.from(sumDenseRegions(single, new Float32Array(2), 0, 2))).toEqual([3, 4]);
   });
 });

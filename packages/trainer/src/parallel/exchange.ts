@@ -1,64 +1,94 @@
 /**
- * Shared gradient buffers of one data-parallel run (SharedArrayBuffer, allocated once by the
- * coordinator):
+ * Shared buffers of one data-parallel run (SharedArrayBuffer, allocated by the coordinator).
  *
- * - dense: `workers` regions of `denseLength` floats; worker w writes its dense gradient (all
- *   dense variables flattened in optimizer order) into region w;
- * - sparse: per sparse input i, a `[capacity, rowWidths[i]]` block; worker w writes the gradient
- *   rows of its batch rows [start, end) at rows [start, end) of every block, so after a step each
- *   block holds the whole batch's gradient of that input, as a one-thread step would compute it.
+ * Dense (made once, when the workers have described their models): over the flat dense parameter
+ * vector (every dense variable flattened, in optimizer order):
+ * - `gradients`: `workers` regions; worker w writes its dense gradient into region w;
+ * - `weights`: the weights after the latest step; worker w writes the new weights of its range of
+ *   the vector (`denseRange`), every worker then loads all of them;
+ * - `firstMoments`, `secondMoments`: ONE set of Adam moments; worker w updates its range only.
+ *
+ * Sparse (replicated-embeddings mode only, sized to the batch): per sparse input i, a
+ * `[capacity, rowWidths[i]]` block; worker w writes the gradient rows of its batch rows [start,
+ * end), so after a step each block holds the whole batch's gradient of that input, as a one-thread
+ * step would compute it.
  */
+import { workerRowRange } from './batch-slice.js';
 
-export interface ExchangeBuffers {
+export interface DenseExchange {
   readonly workers: number;
-  readonly denseLength: number;
-  readonly dense: SharedArrayBuffer;
+  /** Elements of the flat dense vector. */
+  readonly length: number;
+  readonly gradients: SharedArrayBuffer;
+  readonly weights: SharedArrayBuffer;
+  readonly firstMoments: SharedArrayBuffer;
+  readonly secondMoments: SharedArrayBuffer;
+}
+
+export interface SparseExchange {
   /** Floats per batch row of each sparse input (product of its shape after the batch axis). */
   readonly rowWidths: readonly number[];
   /** Batch rows each sparse block holds. */
   readonly capacity: number;
-  readonly sparse: SharedArrayBuffer;
+  readonly buffer: SharedArrayBuffer;
 }
 
-export function createExchangeBuffers(
-  workers: number,
-  denseLength: number,
-  rowWidths: readonly number[],
-  capacity: number,
-): ExchangeBuffers {
-  const sparseLength = rowWidths.reduce((sum, width) => sum + width * capacity, 0);
+const floats = (count: number) => new SharedArrayBuffer(4 * Math.max(1, count));
+
+export function createDenseExchange(workers: number, length: number): DenseExchange {
   return {
     workers,
-    denseLength,
-    dense: new SharedArrayBuffer(4 * Math.max(1, workers * denseLength)),
-    rowWidths: [...rowWidths],
-    capacity,
-    sparse: new SharedArrayBuffer(4 * Math.max(1, sparseLength)),
+    length,
+    gradients: floats(workers * length),
+    weights: floats(length),
+    firstMoments: floats(length),
+    secondMoments: floats(length),
   };
 }
 
-/** Worker w's dense region. */
-export function denseRegion(buffers: ExchangeBuffers, worker: number): Float32Array {
-  return new Float32Array(buffers.dense, 4 * worker * buffers.denseLength, buffers.denseLength);
+export function createSparseExchange(rowWidths: readonly number[], capacity: number): SparseExchange {
+  const length = rowWidths.reduce((sum, width) => sum + width * capacity, 0);
+  return { rowWidths: [...rowWidths], capacity, buffer: floats(length) };
 }
 
-/** The `[capacity * rowWidths[input]]` block of sparse input `input`. */
-export function sparseBlock(buffers: ExchangeBuffers, input: number): Float32Array {
-  let offset = 0;
-  for (let i = 0; i < input; i++) offset += buffers.rowWidths[i]! * buffers.capacity;
-  return new Float32Array(buffers.sparse, 4 * offset, buffers.rowWidths[input]! * buffers.capacity);
+/** Worker w's dense gradient region. */
+export function denseRegion(exchange: DenseExchange, worker: number): Float32Array {
+  return new Float32Array(exchange.gradients, 4 * worker * exchange.length, exchange.length);
+}
+
+/** The range [start, end) of the flat dense vector that worker w updates. */
+export function denseRange(exchange: DenseExchange, worker: number): { start: number; end: number } {
+  return workerRowRange(exchange.length, exchange.workers, worker);
+}
+
+/** A [length] view of one of the exchange's whole-vector buffers. */
+export function denseVector(exchange: DenseExchange, buffer: SharedArrayBuffer): Float32Array {
+  return new Float32Array(buffer, 0, exchange.length);
 }
 
 /**
- * Sum of every worker's dense region, added in worker order (0, 1, 2, ...) so every worker gets
- * the same float32 result bit for bit. With one worker, region 0 itself.
+ * Sum of every worker's dense region over [start, end), added in worker order (0, 1, 2, ...) so
+ * it is the same float32 sum whichever worker computes it, written into `out` at the same indices.
+ * With one worker, region 0 itself.
  */
-export function sumDenseRegions(buffers: ExchangeBuffers, out: Float32Array): Float32Array {
-  if (buffers.workers === 1) return denseRegion(buffers, 0);
-  out.set(denseRegion(buffers, 0));
-  for (let worker = 1; worker < buffers.workers; worker++) {
-    const region = denseRegion(buffers, worker);
-    for (let i = 0; i < out.length; i++) out[i]! += region[i]!;
+export function sumDenseRegions(
+  exchange: DenseExchange,
+  out: Float32Array,
+  start: number,
+  end: number,
+): Float32Array {
+  if (exchange.workers === 1) return denseRegion(exchange, 0);
+  out.set(denseRegion(exchange, 0).subarray(start, end), start);
+  for (let worker = 1; worker < exchange.workers; worker++) {
+    const region = denseRegion(exchange, worker);
+    for (let i = start; i < end; i++) out[i]! += region[i]!;
   }
   return out;
+}
+
+/** The `[capacity * rowWidths[input]]` block of sparse input `input`. */
+export function sparseBlock(exchange: SparseExchange, input: number): Float32Array {
+  let offset = 0;
+  for (let i = 0; i < input; i++) offset += exchange.rowWidths[i]! * exchange.capacity;
+  return new Float32Array(exchange.buffer, 4 * offset, exchange.rowWidths[input]! * exchange.capacity);
 }

@@ -4,7 +4,7 @@ import { MemoryStorage } from '@dtrn/core';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import { createModel } from '@dtrn/model';
 import { describe, expect, it } from 'vitest';
-import { fitParallel, type ParallelFitOptions } from '../../dist/node.js';
+import { fitParallel, type ParallelFitOptions, type ParallelStepTiming } from '../../dist/node.js';
 import { datasetBatches } from '../batching.js';
 import { fit } from '../fit.js';
 import type { FitOptions } from '../fit-options.js';
@@ -67,8 +67,17 @@ describe('fitParallel', () => {
     expect(single.bestEpoch).toBe(reference.result.bestEpoch);
     expect(single.restoredBestWeights).toBe(true);
 
-    const two = await parallel(2);
+    const timings: ParallelStepTiming[] = [];
+    const two = await parallel(2, { ...base, onStepTiming: (timing) => timings.push(timing) });
     expect(two.workers).toBe(2);
+    expect(timings).toHaveLength(6); // one per step
+    for (const timing of timings) {
+      expect(timing.compute).toHaveLength(2);
+      expect(timing.apply).toHaveLength(2);
+      const phases = [...timing.compute, ...timing.apply];
+      expect(phases.every((phase) => phase.wallMs >= 0 && phase.wallMs <= timing.wallMs)).toBe(true);
+      if (process.platform === 'linux') expect(phases.every((phase) => phase.cpuMs! >= 0)).toBe(true);
+    }
     expect(two.sharedEmbeddings).toBe(true);
     expect(two.steps).toBe(6);
     expect(maxRelativeDifference(modelStateValues(two.modelState), reference.values)).toBeLessThan(1e-4);
@@ -170,6 +179,9 @@ describe('fitParallel', () => {
       'ParallelFitOptions.balancing: only loss-linear balancing runs on workers',
     );
     await expect(parallel(0)).rejects.toThrow('ParallelFitOptions.workers');
+    await expect(parallel(2, { ...base, onStepTiming: 3 } as never)).rejects.toThrow(
+      'ParallelFitOptions.onStepTiming must be a function',
+    );
     await expect(fitParallel({ ...MODEL_SPEC, modul: 'x' } as never, train, null, {})).rejects.toThrow(
       'fitParallel: spec: unknown key "modul"; did you mean "module"?',
     );

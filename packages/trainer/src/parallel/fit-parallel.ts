@@ -64,6 +64,7 @@ export async function fitParallel(
       },
       settings.sharedEmbeddings,
     );
+    engine.onStepTiming = settings.onStepTiming ?? null;
     const taskNames = engine.taskNames;
     // The coordinator's copy only reports task weights and objectives (static: no variables).
     balancer = createBalancer(settings.balancing, taskNames);

@@ -6,9 +6,11 @@
  *    (so the workers' partial losses, and their gradients, add up to the one-thread values);
  * 2. the coordinator adds the partial task losses in worker order and checks them (a non-finite
  *    loss discards the step everywhere: nothing is updated);
- * 3. every worker sums all workers' dense gradients in worker order (the same float32 sum
- *    everywhere) and takes the same dense Adam step, and applies the whole batch's embedding-row
- *    gradients to its embeddings: the copies stay bit-identical.
+ * 3. worker w sums all workers' dense gradients in worker order (the same float32 sum anywhere)
+ *    over its range of the dense parameters only and takes the Adam step of that range (one set of
+ *    moments on shared memory); every worker loads all the new weights before it next uses its
+ *    model (dense-share.ts). Each applies the whole batch's embedding-row gradients to its
+ *    embeddings: the copies stay bit-identical.
  *
  * Shared-embeddings mode (`sharedEmbeddings`): the workers use ONE set of embedding rows on
  * shared memory (worker 0's, adopted by the others at start). In step 1 each worker also
@@ -28,7 +30,8 @@ import { NonFiniteLossError } from '../errors.js';
 import type { EvaluationData } from '../evaluate.js';
 import type { StepLocation } from '../train-step.js';
 import { compactBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
-import { createExchangeBuffers, type ExchangeBuffers } from './exchange.js';
+import { createDenseExchange, createSparseExchange, type SparseExchange } from './exchange.js';
+import type { ParallelStepTiming } from './parallel-options.js';
 import type { ApplyResult, ComputeResult, InitResult, StateResult, WorkerRequest } from './protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -40,14 +43,15 @@ export function workerSeed(stepSeed: number, worker: number): number {
 }
 
 export class ParallelEngine {
-  private buffers: ExchangeBuffers | null = null;
+  private sparse: SparseExchange | null = null;
+  /** Called after every step with the workers' phase timings (diagnostics, benchmarks). */
+  onStepTiming: ((timing: ParallelStepTiming) => void) | null = null;
   /** Tensors alive in each worker after its first and its latest step. */
   readonly tensorCounts: { first: number[] | null; latest: number[] | null } = { first: null, latest: null };
 
   private constructor(
     private readonly pool: WorkerPool,
     readonly taskNames: readonly string[],
-    private readonly denseLength: number,
     /** True in shared-embeddings mode. */
     readonly sharedEmbeddings: boolean,
   ) {}
@@ -97,7 +101,9 @@ export class ParallelEngine {
         ),
       );
     }
-    return new ParallelEngine(pool, first.taskNames, denseLength, shared);
+    const dense = createDenseExchange(pool.size, denseLength);
+    await pool.all({ type: 'denseExchange', exchange: dense });
+    return new ParallelEngine(pool, first.taskNames, shared);
   }
 
   get workers(): number {
@@ -114,7 +120,8 @@ export class ParallelEngine {
       );
     }
     const compact = compactBatch(batch);
-    await this.ensureBuffers(compact);
+    if (!this.sharedEmbeddings) await this.ensureSparseExchange(compact);
+    const started = performance.now();
     const counts = taskSampleCounts(compact);
     const W = this.pool.size;
     const results = await this.pool.all<ComputeResult>((worker) => ({
@@ -147,6 +154,11 @@ export class ParallelEngine {
     const counted = applied.map((result) => result.numTensors);
     this.tensorCounts.first ??= counted;
     this.tensorCounts.latest = counted;
+    this.onStepTiming?.({
+      wallMs: performance.now() - started,
+      compute: results.map((result) => result.timing),
+      apply: applied.map((result) => result.timing),
+    });
     return taskLosses;
   }
 
@@ -192,15 +204,12 @@ export class ParallelEngine {
   }
 
   /**
-   * Puts a model state (and optionally an optimizer state) into every worker. With shared
-   * embeddings worker 0 writes the rows first; the others then restore their dense copies and step
-   * counts (rewriting the same row values, never concurrently with worker 0).
+   * Puts a model state (and optionally an optimizer state) into every worker. Worker 0 writes the
+   * shared parts first (the dense Adam moments; with shared embeddings also the rows); the others
+   * then restore their dense copies and step counts (rewriting the same shared values, never
+   * concurrently with worker 0).
    */
   async setState(model: ModelState, optimizer: DenseAdamState | null): Promise<void> {
-    if (!this.sharedEmbeddings) {
-      await this.pool.all({ type: 'setState', model, optimizer });
-      return;
-    }
     await this.pool.request(0, { type: 'setState', model, optimizer });
     await Promise.all(
       Array.from({ length: this.pool.size - 1 }, (_, w) =>
@@ -209,10 +218,10 @@ export class ParallelEngine {
     );
   }
 
-  private async ensureBuffers(batch: Batch): Promise<void> {
-    if (this.buffers && batch.size <= this.buffers.capacity) return;
-    // Shared embeddings: no sparse blocks (row updates travel in the workers' own regions).
-    let rowWidths = this.sharedEmbeddings ? [] : this.buffers?.rowWidths;
+  /** Replicated mode: the sparse gradient blocks, sized to the largest batch so far. */
+  private async ensureSparseExchange(batch: Batch): Promise<void> {
+    if (this.sparse && batch.size <= this.sparse.capacity) return;
+    let rowWidths = this.sparse?.rowWidths;
     if (!rowWidths) {
       const shapes = await this.pool.request<number[][]>(0, {
         type: 'describe',
@@ -228,7 +237,7 @@ export class ParallelEngine {
         return shape.slice(1).reduce((a, b) => a * b, 1);
       });
     }
-    this.buffers = createExchangeBuffers(this.pool.size, this.denseLength, rowWidths, batch.size);
-    await this.pool.all({ type: 'exchange', buffers: this.buffers });
+    this.sparse = createSparseExchange(rowWidths, batch.size);
+    await this.pool.all({ type: 'sparseExchange', exchange: this.sparse });
   }
 }

@@ -3,11 +3,22 @@ import { assertKnownKeys, assertPlainObject, ConfigError, checkEnum, optionalNum
 import type { BalancingArgs } from '../balancers/create-balancer.js';
 import { type FitOptions, type ResolvedFitOptions, resolveFitOptions } from '../fit-options.js';
 import type { WorkerBackend } from './protocol.js';
+import type { PhaseTiming } from './thread-clock.js';
 
 export const WORKER_BACKENDS = ['wasm', 'cpu'] as const;
 
 /** Balancing methods whose objective is linear in the task losses (so it splits over workers). */
 export const PARALLEL_BALANCING_METHODS = ['equal', 'fixed'] as const;
+
+/** Where one data-parallel step's time went (see `ParallelFitOptions.onStepTiming`). */
+export interface ParallelStepTiming {
+  /** The step in the calling thread: from posting the batch to the last worker's `apply` reply. */
+  readonly wallMs: number;
+  /** Per worker: forward and backward pass on its rows, gradients written (wall, thread CPU, run-queue wait). */
+  readonly compute: readonly PhaseTiming[];
+  /** Per worker: its share of the dense Adam step and of the embedding-row updates. */
+  readonly apply: readonly PhaseTiming[];
+}
 
 export interface ParallelFitOptions extends Omit<FitOptions, 'balancing'> {
   /**
@@ -31,6 +42,13 @@ export interface ParallelFitOptions extends Omit<FitOptions, 'balancing'> {
    * replicated. `true` where that is impossible throws a ConfigError.
    */
   readonly sharedEmbeddings?: boolean;
+  /**
+   * Called after every training step with the time each worker spent computing and applying it:
+   * wall time and, where the platform reports it (Linux), the worker thread's CPU time and the time
+   * it waited for a core. The gap between `wallMs` and the slowest worker's phases is waiting
+   * (barriers, messages, other processes). Diagnostics only; default none.
+   */
+  readonly onStepTiming?: (timing: ParallelStepTiming) => void;
 }
 
 export interface ResolvedParallelOptions extends ResolvedFitOptions {
@@ -39,6 +57,7 @@ export interface ResolvedParallelOptions extends ResolvedFitOptions {
   readonly balancing: BalancingArgs | undefined;
   /** undefined: decided when the workers have built their models (see ParallelFitOptions). */
   readonly sharedEmbeddings: boolean | undefined;
+  readonly onStepTiming: ((timing: ParallelStepTiming) => void) | undefined;
 }
 
 export const DEFAULT_PARALLEL = Object.freeze({ workers: 2, backend: 'wasm' as WorkerBackend });
@@ -63,6 +82,7 @@ const KEYS: Record<keyof ParallelFitOptions, true> = {
   workers: true,
   backend: true,
   sharedEmbeddings: true,
+  onStepTiming: true,
 };
 
 function checkBalancing(option: unknown): BalancingArgs | undefined {
@@ -80,7 +100,10 @@ function checkBalancing(option: unknown): BalancingArgs | undefined {
 export function resolveParallelOptions(options: ParallelFitOptions): ResolvedParallelOptions {
   assertPlainObject(options as unknown, 'ParallelFitOptions');
   assertKnownKeys(options, Object.keys(KEYS), 'ParallelFitOptions');
-  const { workers, backend, sharedEmbeddings, ...fitOptions } = options;
+  const { workers, backend, sharedEmbeddings, onStepTiming, ...fitOptions } = options;
+  if (onStepTiming !== undefined && typeof onStepTiming !== 'function') {
+    throw new ConfigError('ParallelFitOptions.onStepTiming must be a function', { found: onStepTiming });
+  }
   const balancing = checkBalancing(options.balancing);
   if (sharedEmbeddings !== undefined && typeof sharedEmbeddings !== 'boolean') {
     throw new ConfigError('ParallelFitOptions.sharedEmbeddings must be a boolean', {
@@ -108,5 +131,6 @@ export function resolveParallelOptions(options: ParallelFitOptions): ResolvedPar
         : checkEnum(backend, WORKER_BACKENDS, 'ParallelFitOptions.backend'),
     balancing,
     sharedEmbeddings,
+    onStepTiming,
   };
 }

@@ -2,18 +2,21 @@
  * Messages between the coordinator (the thread that called `fitParallel`) and its workers. Every
  * request carries an id; the worker answers each with `{ id, result }` or `{ id, error }`, in order.
  *
- * Gradients do not travel in messages: each worker writes its dense gradient into its own region
- * of a shared dense buffer and its rows of every sparse-input gradient into a shared sparse buffer
- * (see exchange.ts); `apply` then reads all of them. In shared-embeddings mode the sparse buffer
- * is not used: each worker writes the row updates of its share of the batch into its own
+ * Gradients and weights do not travel in messages: each worker writes its dense gradient into its
+ * own region of a shared dense buffer, and in `apply` updates its range of the dense parameters
+ * (one set of Adam moments on shared memory) and writes the new weights into a shared vector that
+ * every worker loads before it next uses its model (see exchange.ts). In replicated-embeddings
+ * mode each worker also writes its rows of every sparse-input gradient into a shared sparse buffer;
+ * in shared-embeddings mode it writes the row updates of its share of the batch into its own
  * row-update region (row-update-region.ts), and `apply` names every worker's region.
  */
 import type { ModelState } from '@dtrn/core';
 import type { Batch } from '@dtrn/data';
 import type { BalancingArgs } from '../balancers/create-balancer.js';
 import type { DenseAdamState, ResolvedAdamArgs } from '../dense-adam.js';
-import type { ExchangeBuffers } from './exchange.js';
+import type { DenseExchange, SparseExchange } from './exchange.js';
 import type { ResolvedModelSpec } from './model-spec.js';
+import type { PhaseTiming } from './thread-clock.js';
 
 export type WorkerBackend = 'wasm' | 'cpu';
 
@@ -33,7 +36,9 @@ export type WorkerRequest =
   | { readonly type: 'useSharedEmbeddings'; readonly handle: unknown }
   /** Sparse input shapes of a one-row batch (to size the sparse exchange buffer). */
   | { readonly type: 'describe'; readonly batch: Batch }
-  | { readonly type: 'exchange'; readonly buffers: ExchangeBuffers }
+  /** The dense buffers (once, before any step or state); the sparse ones (replicated mode, per batch size). */
+  | { readonly type: 'denseExchange'; readonly exchange: DenseExchange }
+  | { readonly type: 'sparseExchange'; readonly exchange: SparseExchange }
   /** Forward and backward pass on rows [start, end) of `batch`; gradients go to the buffers. */
   | {
       readonly type: 'compute';
@@ -44,7 +49,11 @@ export type WorkerRequest =
       /** Per task, rows of the whole batch in the task's sample space (loss denominators). */
       readonly counts: readonly number[];
     }
-  /** Sums every worker's gradients (fixed order) and applies them: dense Adam and sparse rows. */
+  /**
+   * Sums every worker's dense gradients over this worker's range of the parameters (fixed order)
+   * and takes the Adam step of that range; applies the sparse rows (all of them, or this worker's
+   * shard in shared-embeddings mode).
+   */
   | {
       readonly type: 'apply';
       /** Dense variables no worker's loss reached (left alone, as one-thread `fit` leaves them). */
@@ -71,6 +80,8 @@ export interface InitResult {
 }
 
 export interface ComputeResult {
+  /** Time the request took in the worker (wall, and thread CPU and run-queue wait where known). */
+  readonly timing: PhaseTiming;
   /** Per task, this worker's rows' share of L_k (sums over workers to L_k). */
   readonly taskLosses: readonly number[];
   /** Indices (optimizer order) of dense variables this worker's loss did not reach. */
@@ -80,6 +91,7 @@ export interface ComputeResult {
 }
 
 export interface ApplyResult {
+  readonly timing: PhaseTiming;
   /** Tensors alive in the worker after the step (constant from step to step when nothing leaks). */
   readonly numTensors: number;
 }

@@ -39,8 +39,11 @@ async function handle(request: WorkerRequest): Promise<{ result: unknown; transf
       return { result: null };
     case 'describe':
       return { result: requireSession().sparseShapes(request.batch) };
-    case 'exchange':
-      requireSession().setBuffers(request.buffers);
+    case 'denseExchange':
+      requireSession().setDenseExchange(request.exchange);
+      return { result: null };
+    case 'sparseExchange':
+      requireSession().setSparseExchange(request.exchange);
       return { result: null };
     case 'compute':
       return { result: requireSession().compute(request) };

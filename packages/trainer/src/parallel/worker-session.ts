@@ -1,10 +1,11 @@
 /**
- * One worker's side of data-parallel training: its copy of the model, its dense Adam (fed the same
- * summed gradients as every other worker's, so the copies stay bit-identical) and the step in
- * progress. Sparse rows, replicated mode: every worker holds its own copy of the embeddings and
- * applies the same whole-batch row gradients, through the model's own `applySparseGradients`.
- * Shared-embeddings mode: one set of rows for all workers; each worker publishes the row updates
- * of its own share of the batch and applies everyone's to its shard of the rows (shared-rows.ts).
+ * One worker's side of data-parallel training: its copy of the model, its share of the dense Adam
+ * step (dense-share.ts: each worker updates a range of the parameters, all load the result, so the
+ * copies stay bit-identical) and the step in progress. Sparse rows, replicated mode: every worker
+ * holds its own copy of the embeddings and applies the same whole-batch row gradients, through the
+ * model's own `applySparseGradients`. Shared-embeddings mode: one set of rows for all workers; each
+ * worker publishes the row updates of its own share of the batch and applies everyone's to its
+ * shard of the rows (shared-rows.ts).
  */
 import { ConfigError, ShapeError } from '@dtrn/base';
 import type { MultiTaskModel, PreparedBatch } from '@dtrn/core';
@@ -19,11 +20,13 @@ import { predictBatch } from '../evaluate.js';
 import { createTaskTargets, disposeTargets, maskedTaskLosses, type TaskTarget } from '../loss.js';
 import { TrainingVariables } from '../training-variables.js';
 import { sliceBatch } from './batch-slice.js';
-import { denseRegion, type ExchangeBuffers, sparseBlock, sumDenseRegions } from './exchange.js';
+import { DenseShare } from './dense-share.js';
+import { type DenseExchange, type SparseExchange, sparseBlock } from './exchange.js';
 import { buildModelFromSpec } from './model-spec.js';
 import type { ApplyResult, ComputeResult, InitResult, StateResult, WorkerRequest } from './protocol.js';
 import { createRowRegion, writeRowUpdates } from './row-update-region.js';
 import { applySharedRowUpdates, cannotShareEmbeddings, preparedRowUpdates } from './shared-rows.js';
+import { phaseSince, readThreadClock } from './thread-clock.js';
 
 type Init = Extract<WorkerRequest, { type: 'init' }>;
 type Compute = Extract<WorkerRequest, { type: 'compute' }>;
@@ -38,10 +41,10 @@ interface PendingStep {
 
 export class WorkerSession {
   private pending: PendingStep | null = null;
-  private buffers: ExchangeBuffers | null = null;
-  private denseSum = new Float32Array(0);
+  private sparse: SparseExchange | null = null;
   /** Shared-embeddings mode: this worker's row-update region (null in replicated mode). */
   private rowRegion: SharedArrayBuffer | null = null;
+  private readonly dense: DenseShare;
 
   private constructor(
     private readonly init: Init,
@@ -49,7 +52,14 @@ export class WorkerSession {
     private readonly variables: TrainingVariables,
     private readonly balancer: LossBalancer,
     private readonly optimizer: DenseAdam,
-  ) {}
+  ) {
+    this.dense = new DenseShare(optimizer, this.trainable, init.workerIndex);
+  }
+
+  /** The variables the optimizer updates, in its order. */
+  private get trainable(): tf.Variable[] {
+    return [...this.variables.dense, ...this.balancer.variables];
+  }
 
   static async create(init: Init): Promise<WorkerSession> {
     const model = await buildModelFromSpec(init.spec);
@@ -82,6 +92,7 @@ export class WorkerSession {
 
   /** Shapes of the sparse inputs of `batch` (a one-row probe). */
   sparseShapes(batch: Batch): number[][] {
+    this.dense.load();
     const prepared = this.model.prepare(batch, { training: true });
     try {
       return prepared.sparseInputs.map((input) => [...input.shape]);
@@ -90,23 +101,31 @@ export class WorkerSession {
     }
   }
 
-  setBuffers(buffers: ExchangeBuffers): void {
-    this.buffers = buffers;
-    this.denseSum = new Float32Array(buffers.denseLength);
+  setDenseExchange(exchange: DenseExchange): void {
+    this.dense.attach(exchange);
+  }
+
+  setSparseExchange(exchange: SparseExchange): void {
+    this.sparse = exchange;
   }
 
   compute(request: Compute): ComputeResult {
-    const buffers = this.requireBuffers();
+    const clock = readThreadClock();
+    this.dense.load();
     this.discard();
     const { batch, start, end, counts } = request;
-    const worker = this.init.workerIndex;
-    const region = denseRegion(buffers, worker);
     const pending: PendingStep = { batch, seed: request.seed, full: null };
     this.pending = pending;
     if (end <= start) {
-      region.fill(0);
-      const all = [...this.variables.dense, ...this.balancer.variables].map((_, index) => index);
-      return { taskLosses: counts.map(() => 0), withoutGradient: all, ...this.publishRows([]) };
+      this.dense.clearGradients();
+      const all = this.trainable.map((_, index) => index);
+      const published = this.publishRows([]);
+      return {
+        taskLosses: counts.map(() => 0),
+        withoutGradient: all,
+        ...published,
+        timing: phaseSince(clock),
+      };
     }
     const whole = start === 0 && end === batch.size;
     const slice = whole ? batch : sliceBatch(batch, start, end);
@@ -117,7 +136,7 @@ export class WorkerSession {
       (target, task) => ({ ...target, count: counts[task]! }), // whole-batch denominators
     );
     try {
-      const inputs = [...prepared.sparseInputs, ...this.variables.dense, ...this.balancer.variables];
+      const inputs = [...prepared.sparseInputs, ...this.trainable];
       let stacked: tf.Tensor | null = null;
       const { value, grads } = tf.engine().gradients(
         () => {
@@ -141,9 +160,9 @@ export class WorkerSession {
         if (this.rowRegion) {
           published = this.publishRows(preparedRowUpdates(prepared, grads.slice(0, sparseCount)));
         } else {
-          this.writeSparse(buffers, prepared, grads.slice(0, sparseCount), start, end);
+          this.writeSparse(prepared, grads.slice(0, sparseCount), start, end);
         }
-        this.writeDense(region, grads.slice(sparseCount));
+        this.dense.writeGradients(grads.slice(sparseCount));
       } finally {
         tf.dispose(grads.filter((g): g is tf.Tensor => g !== null && g !== undefined));
       }
@@ -151,7 +170,7 @@ export class WorkerSession {
         pending.full = prepared;
         keepPrepared = true;
       }
-      return { taskLosses, withoutGradient, ...published };
+      return { taskLosses, withoutGradient, ...published, timing: phaseSince(clock) };
     } finally {
       disposeTargets(targets);
       if (!keepPrepared) prepared.dispose();
@@ -169,7 +188,7 @@ export class WorkerSession {
   }
 
   apply(request: Extract<WorkerRequest, { type: 'apply' }>): ApplyResult {
-    const buffers = this.requireBuffers();
+    const clock = readThreadClock();
     const pending = this.pending;
     if (!pending) {
       throw new ConfigError('parallel worker: apply without a computed step', {
@@ -179,36 +198,30 @@ export class WorkerSession {
     this.prepareUpdate();
     const full = pending.full;
     try {
-      const summed = sumDenseRegions(buffers, this.denseSum);
-      const trainable = [...this.variables.dense, ...this.balancer.variables];
-      const skipped = new Set(request.withoutGradient);
-      let offset = 0;
-      const denseGradients = trainable.map((variable, index) => {
-        const values = summed.subarray(offset, offset + variable.size);
-        offset += variable.size;
-        return skipped.has(index) ? null : tf.tensor(values, variable.shape, 'float32'); // [...variable.shape]
-      });
-      const sparseGradients = (full?.sparseInputs ?? []).map((input, i) => {
-        const block = sparseBlock(buffers, i);
-        return tf.tensor(block.subarray(0, input.size), input.shape, 'float32'); // [B, ...]
-      });
-      try {
-        if (this.rowRegion) {
-          if (!request.rowRegions) {
-            throw new ConfigError('parallel worker: apply without row-update regions', {
-              expected: "every worker's row-update region (shared-embeddings mode)",
-            });
-          }
-          applySharedRowUpdates(this.model, request.rowRegions, this.init.workerIndex);
-        } else if (sparseGradients.length > 0) full!.applySparseGradients(sparseGradients);
-        this.optimizer.apply(denseGradients);
-      } finally {
-        tf.dispose([...denseGradients.filter((g): g is tf.Tensor => g !== null), ...sparseGradients]);
+      if (this.rowRegion) {
+        if (!request.rowRegions) {
+          throw new ConfigError('parallel worker: apply without row-update regions', {
+            expected: "every worker's row-update region (shared-embeddings mode)",
+          });
+        }
+        applySharedRowUpdates(this.model, request.rowRegions, this.init.workerIndex);
+      } else if (full && full.sparseInputs.length > 0) {
+        const exchange = this.requireSparse();
+        const sparseGradients = full.sparseInputs.map((input, i) => {
+          const block = sparseBlock(exchange, i);
+          return tf.tensor(block.subarray(0, input.size), input.shape, 'float32'); // [B, ...]
+        });
+        try {
+          full.applySparseGradients(sparseGradients);
+        } finally {
+          tf.dispose(sparseGradients);
+        }
       }
+      this.dense.step(new Set(request.withoutGradient));
     } finally {
       this.discard();
     }
-    return { numTensors: tf.memory().numTensors };
+    return { numTensors: tf.memory().numTensors, timing: phaseSince(clock) };
   }
 
   discard(): void {
@@ -217,14 +230,17 @@ export class WorkerSession {
   }
 
   predict(batch: Batch): Float32Array[] {
+    this.dense.load();
     return predictBatch(this.model, batch);
   }
 
   getState(): StateResult {
+    this.dense.load();
     return { model: this.model.getState(), optimizer: this.optimizer.getState() };
   }
 
   setState(request: Extract<WorkerRequest, { type: 'setState' }>): void {
+    this.dense.forget();
     this.model.setState(request.model);
     if (request.optimizer) this.optimizer.setState(request.optimizer);
   }
@@ -243,52 +259,41 @@ export class WorkerSession {
     return { rowRegion: this.rowRegion };
   }
 
-  private requireBuffers(): ExchangeBuffers {
-    if (!this.buffers) {
-      throw new ConfigError('parallel worker: no exchange buffers', {
-        expected: 'an exchange message first',
+  private requireSparse(): SparseExchange {
+    if (!this.sparse) {
+      throw new ConfigError('parallel worker: no sparse exchange buffers', {
+        expected: 'a sparseExchange message first (replicated-embeddings mode)',
       });
     }
-    return this.buffers;
+    return this.sparse;
   }
 
   private writeSparse(
-    buffers: ExchangeBuffers,
     prepared: PreparedBatch,
     gradients: readonly (tf.Tensor | null | undefined)[],
     start: number,
     end: number,
   ): void {
+    const exchange = this.requireSparse();
     const rows = end - start;
     prepared.sparseInputs.forEach((input, i) => {
-      const width = buffers.rowWidths[i];
+      const width = exchange.rowWidths[i];
       if (width === undefined || input.shape[0] !== rows || input.size !== rows * width) {
         throw new ShapeError(`parallel worker: sparse input ${i} is not split by batch rows`, {
           expected: `shape [${rows}, ...] with ${width ?? '?'} values per row (the first axis must be the batch)`,
           found: `[${input.shape.join(', ')}]`,
         });
       }
-      if (end > buffers.capacity) {
+      if (end > exchange.capacity) {
         throw new ShapeError('parallel worker: the batch is larger than the exchange buffers', {
-          expected: `at most ${buffers.capacity} rows`,
+          expected: `at most ${exchange.capacity} rows`,
           found: end,
         });
       }
-      const block = sparseBlock(buffers, i);
+      const block = sparseBlock(exchange, i);
       const gradient = gradients[i];
       if (gradient) block.set(gradient.dataSync() as Float32Array, start * width);
       else block.fill(0, start * width, end * width);
-    });
-  }
-
-  private writeDense(region: Float32Array, gradients: readonly (tf.Tensor | null | undefined)[]): void {
-    const trainable = [...this.variables.dense, ...this.balancer.variables];
-    let offset = 0;
-    trainable.forEach((variable, index) => {
-      const gradient = gradients[index];
-      if (gradient) region.set(gradient.dataSync() as Float32Array, offset);
-      else region.fill(0, offset, offset + variable.size);
-      offset += variable.size;
     });
   }
 }
