@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
+import { compactBatch, shareBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
 import {
   createDenseExchange,
   createSparseExchange,
@@ -47,6 +47,26 @@ describe('batch splitting', () => {
     expect(compact.sparse[0]!.buffer.byteLength).toBe(2 * 4);
     expect(compact.sequences[0]!.items.length).toBe(2 * 4);
     expect(Array.from(compact.labels[1]!)).toEqual(Array.from(data.labels[1]!.subarray(4, 6)));
+  });
+});
+
+describe('shareBatch', () => {
+  it('copies every column into one SharedArrayBuffer, reused while it is large enough', () => {
+    const batch = {
+      ...compactBatch(sliceBatch(parallelDataset(6, 4), 0, 6)),
+      groups: Int32Array.of(1, 1, 2, 2, 3, 3),
+    };
+    const { batch: shared, memory } = shareBatch(batch, null);
+    expect(shared).toEqual(batch);
+    const views = [
+      ...shared.sparse,
+      ...shared.sequences.map((s) => s.items),
+      ...shared.labels,
+      shared.groups!,
+    ];
+    expect(views.every((view) => view.buffer === memory)).toBe(true);
+    expect(shareBatch(batch, memory).memory).toBe(memory);
+    expect(shareBatch(batch, new SharedArrayBuffer(8)).memory.byteLength).toBe(memory.byteLength);
   });
 });
 

@@ -67,3 +67,54 @@ export function compactBatch(batch: Batch): Batch {
     ...(batch.groups ? { groups: batch.groups.slice() } : {}),
   };
 }
+
+/** Every column of a batch, in the order `shareBatch` lays them out. */
+function columnsOf(batch: Batch): (Int32Array | Float32Array)[] {
+  return [
+    ...batch.sparse,
+    ...batch.dense,
+    ...batch.sequences.flatMap((sequence) => [sequence.items, ...sequence.sideFields]),
+    ...batch.labels,
+    ...batch.sampleMasks.filter((mask): mask is Float32Array => mask !== undefined),
+    ...(batch.groups ? [batch.groups] : []),
+  ];
+}
+
+/**
+ * A copy of `batch` whose columns are views into one SharedArrayBuffer (`buffer` when it is large
+ * enough, else a new one): posting it to several workers copies nothing (each gets views of the same
+ * memory). The caller must not overwrite the buffer while a worker may still read the batch.
+ */
+export function shareBatch(
+  batch: Batch,
+  buffer: SharedArrayBuffer | null,
+): { readonly batch: Batch; readonly memory: SharedArrayBuffer } {
+  const columns = columnsOf(batch);
+  const bytes = columns.reduce((sum, column) => sum + column.byteLength, 0);
+  const memory = buffer && buffer.byteLength >= bytes ? buffer : new SharedArrayBuffer(Math.max(4, bytes));
+  let offset = 0;
+  const copy = <T extends Int32Array | Float32Array>(column: T): T => {
+    const view = (
+      column instanceof Int32Array
+        ? new Int32Array(memory, offset, column.length)
+        : new Float32Array(memory, offset, column.length)
+    ) as T;
+    view.set(column);
+    offset += column.byteLength;
+    return view;
+  };
+  const shared: Batch = {
+    size: batch.size,
+    sparse: batch.sparse.map(copy),
+    dense: batch.dense.map(copy),
+    sequences: batch.sequences.map((sequence) => ({
+      maxLength: sequence.maxLength,
+      items: copy(sequence.items),
+      sideFields: sequence.sideFields.map(copy),
+    })),
+    labels: batch.labels.map(copy),
+    sampleMasks: batch.sampleMasks.map((mask) => (mask ? copy(mask) : undefined)),
+    ...(batch.groups ? { groups: copy(batch.groups) } : {}),
+  };
+  return { batch: shared, memory };
+}

@@ -29,7 +29,7 @@ import type { DenseAdamState } from '../dense-adam.js';
 import { NonFiniteLossError } from '../errors.js';
 import type { EvaluationData } from '../evaluate.js';
 import type { StepLocation } from '../train-step.js';
-import { compactBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
+import { compactBatch, shareBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
 import { createDenseExchange, createSparseExchange, type SparseExchange } from './exchange.js';
 import type { ParallelStepTiming } from './parallel-options.js';
 import type { ApplyResult, ComputeResult, InitResult, StateResult, WorkerRequest } from './protocol.js';
@@ -44,6 +44,11 @@ export function workerSeed(stepSeed: number, worker: number): number {
 
 export class ParallelEngine {
   private sparse: SparseExchange | null = null;
+  /**
+   * The memory the step's batch is copied into for all workers (reused: a step's batch is read
+   * only until every worker answered its `apply`).
+   */
+  private batchMemory: SharedArrayBuffer | null = null;
   /** Called after every step with the workers' phase timings (diagnostics, benchmarks). */
   onStepTiming: ((timing: ParallelStepTiming) => void) | null = null;
   /** Tensors alive in each worker after its first and its latest step. */
@@ -119,9 +124,10 @@ export class ParallelEngine {
         { expected: `${K} (${this.taskNames.join(', ')})`, found: batch.labels.length },
       );
     }
-    const compact = compactBatch(batch);
-    if (!this.sharedEmbeddings) await this.ensureSparseExchange(compact);
+    if (!this.sharedEmbeddings) await this.ensureSparseExchange(batch);
     const started = performance.now();
+    const { batch: compact, memory } = shareBatch(batch, this.batchMemory);
+    this.batchMemory = memory;
     const counts = taskSampleCounts(compact);
     const W = this.pool.size;
     const results = await this.pool.all<ComputeResult>((worker) => ({
