@@ -3,7 +3,7 @@
  * temporary run directory; then the files, their contents, and report.html in headless Chromium.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,10 @@ describe('dtrn compare --preset tiny --seeds 2', () => {
     }
     const environment = JSON.parse(readFileSync(join(out, 'environment.json'), 'utf8'));
     expect(environment.backend).toMatchObject({ preference: 'wasm', selected: 'wasm', tfjsBackend: 'wasm' });
+    // --workers auto on wasm with batches of 256 rows: two worker threads where the machine has two cores.
+    const twoCores = availableParallelism() >= 2;
+    expect(environment.workers).toMatchObject({ requested: 'auto', used: twoCores ? 2 : 1 });
+    expect(results.workers).toEqual(environment.workers);
     expect(environment.seeds).toEqual([0, 1]);
     expect(environment.packages['@tensorflow/tfjs-core']).toBe('4.22.0');
     expect(environment.machine.cpus).toBeGreaterThan(0);
@@ -150,6 +154,7 @@ describe('dtrn compare --preset tiny --seeds 2', () => {
     );
     if (!results.check.passed) expect(markdown.split('\n')[0]).toContain('(FLAGGED)');
     expect(streams.err()).toContain('backend: wasm');
+    expect(streams.err()).toContain('threads: ');
     expect(streams.err()).toMatch(
       /dtrn-ple seed 1 step \d+\/\d+ epoch [12]\/2 \| loss click \d\.\d{4} conversion \d\.\d{4} \| \d+ samples\/s \| ETA/,
     );

@@ -11,6 +11,7 @@ import {
   type ProgressMode,
   ProgressReporter,
 } from '../runtime/progress.js';
+import { parseWorkers, type WorkersPreference } from '../runtime/workers.js';
 
 /** What the subcommands need from outside (tests inject a catalog and capture the streams). */
 export interface CliContext {
@@ -30,6 +31,8 @@ export interface CommonFlags {
   readonly quiet?: boolean;
   readonly jsonl?: boolean;
   readonly resume?: boolean;
+  /** Training commands: `--workers` (default auto). */
+  readonly workers?: WorkersPreference;
 }
 
 export function integer(name: string, min = 0) {
@@ -84,8 +87,24 @@ export function addRunOptions(command: Command, options: { resume?: boolean } = 
   return command;
 }
 
+function workersOption(): Option {
+  return new Option(
+    '--workers <n>',
+    'worker threads that train (auto: 2 on wasm with 2+ cores and batches of 256+ rows; 1: the main thread)',
+  )
+    .argParser((value: string) => {
+      try {
+        return parseWorkers(value);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    })
+    .default('auto');
+}
+
 export function addTrainingOptions(command: Command): Command {
   return command
+    .addOption(workersOption())
     .option('--epochs <n>', 'passes over the training split', integer('--epochs', 1))
     .option('--batch-size <n>', 'samples per step', integer('--batch-size', 1))
     .option('--learning-rate <x>', 'dense Adam learning rate', positiveNumber('--learning-rate'))

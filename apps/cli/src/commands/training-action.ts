@@ -26,6 +26,7 @@ export async function runTrainingAction(
       backend: flags.backend,
       progress,
       resume: flags.resume ?? false,
+      workers: flags.workers ?? 'auto',
       signal: interrupt.signal,
       command: `dtrn ${process.argv.slice(2).join(' ')}`,
     });

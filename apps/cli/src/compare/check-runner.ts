@@ -29,6 +29,8 @@ export interface CheckOptions {
   readonly run: RunDirectory;
   readonly progress: ProgressReporter;
   readonly resume: boolean;
+  /** Threads that train (the run's resolved `--workers`). */
+  readonly workers: number;
   readonly signal?: AbortSignal;
 }
 
@@ -72,6 +74,7 @@ export async function runMeaningfulnessCheck(
     run: options.run,
     progress: options.progress,
     resume: options.resume,
+    workers: options.workers,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!trained.run) return 'aborted';

@@ -42,6 +42,7 @@ export function formatResultsMarkdown(results: RunResults): string {
     `- data: ${results.data}`,
     `- seeds: ${results.seeds.join(', ')}`,
     `- backend: ${results.backend.summary}`,
+    ...(results.workers ? [`- threads: ${results.workers.reason}`] : []),
     `- wall time: ${results.seconds.toFixed(1)} s`,
     '',
   );

@@ -4,6 +4,7 @@
  */
 import type { ModelInspection } from '@dtrn/core';
 import type { BackendRecord } from '../runtime/backend.js';
+import type { WorkersRecord } from '../runtime/workers.js';
 
 export const RESULTS_FORMAT = 'dtrn-run-results';
 export const RESULTS_VERSION = 1;
@@ -133,6 +134,8 @@ export interface RunResults {
   readonly data: string;
   readonly createdAt: string;
   readonly backend: BackendRecord;
+  /** Threads that trained and why (`--workers`; absent in results written before it existed). */
+  readonly workers?: WorkersRecord;
   readonly tasks: readonly string[];
   readonly models: readonly string[];
   readonly seeds: readonly number[];

@@ -59,7 +59,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
   config.models.forEach((model, i) => {
     checkModelName(options.catalog, model, `compare config.models[${i}]`);
   });
-  const { run, backend } = await startRun({
+  const { run, backend, workers } = await startRun({
     out: options.out,
     kind: 'compare',
     config,
@@ -68,6 +68,9 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     seeds,
     command: options.command ?? 'runCompare',
     progress,
+    workers: options.workers ?? 'auto',
+    training: config.training,
+    workerModels: options.catalog.workerSpec !== undefined,
   });
   const runs: ModelRun[] = [];
   const oraclesPerSeed: ReturnType<typeof oracleAucs>[] = [];
@@ -106,6 +109,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
         run,
         progress,
         resume: options.resume ?? false,
+        workers: workers.used,
         ...trainingHooks(options),
         ...(options.onProgress
           ? { onProgress: (event: ProgressEvent) => options.onProgress?.(event, model, seed) }
@@ -137,6 +141,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     run,
     progress,
     resume: options.resume ?? false,
+    workers: workers.used,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (check === 'aborted') return interruptedOutcome(run.path, progress);
@@ -149,6 +154,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     data: dataDescription,
     createdAt: new Date().toISOString(),
     backend,
+    workers,
     tasks,
     models: config.models,
     seeds,

@@ -2,6 +2,7 @@
 import type { BackendPreference } from '@dtrn/core';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import { type ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import type { WorkersPreference } from '../runtime/workers.js';
 import type { RunResults } from './results-types.js';
 
 /** Options of every training run besides its config and progress callback. */
@@ -18,6 +19,8 @@ export interface TrainingRunOptions {
   /** The command line, for environment.json. */
   readonly command?: string;
   readonly progressEverySteps?: number;
+  /** Worker threads that train (`--workers`): a count or `auto` (default; see runtime/workers.ts). */
+  readonly workers?: WorkersPreference;
 }
 
 export interface RunOutcome {

@@ -40,7 +40,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
   const config = resolveTrainConfig(options.config);
   checkModelName(options.catalog, config.model, 'train config.model');
   const progress = reporterOf(options.progress);
-  const { run, backend } = await startRun({
+  const { run, backend, workers } = await startRun({
     out: options.out,
     kind: 'train',
     config,
@@ -49,6 +49,9 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     seeds: [config.seed],
     command: options.command ?? 'runTrain',
     progress,
+    workers: options.workers ?? 'auto',
+    training: config.training,
+    workerModels: options.catalog.workerSpec !== undefined,
   });
   const data = await loadData(config.data, config.seed);
   progress.info(
@@ -71,6 +74,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     run,
     progress,
     resume: options.resume ?? false,
+    workers: workers.used,
     saveModelTo: RUN_FILES.model,
     ...trainingHooks(options),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -89,6 +93,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     data: data.description,
     createdAt: new Date().toISOString(),
     backend,
+    workers,
     tasks,
     models: [config.model],
     seeds: [config.seed],

@@ -7,7 +7,16 @@ import { ConfigError, closestMatch } from '@dtrn/base';
 import type { ModelInspection, MultiTaskModel } from '@dtrn/core';
 import { type Batch, sliceRows } from '@dtrn/data';
 import { aucUndefinedReason } from '@dtrn/metrics';
-import { type EpochRecord, evaluate, type FitResult, fit, type ProgressEvent } from '@dtrn/trainer';
+import {
+  type EpochRecord,
+  evaluate,
+  type FitOptions,
+  type FitResult,
+  fit,
+  type ProgressEvent,
+} from '@dtrn/trainer';
+import { fitParallel } from '@dtrn/trainer/node';
+import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingConfig } from '../config/training-config.js';
 import { type LoadedData, VOCABULARIES_FILE } from '../data/load-data.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
@@ -29,6 +38,11 @@ export interface TrainModelOptions {
   readonly run: RunDirectory;
   readonly progress: ProgressReporter;
   readonly resume: boolean;
+  /**
+   * Threads that train: 1 = `fit` on this thread; n > 1 = `fitParallel` with n workers (the catalog
+   * must give `workerSpec`). Default 1.
+   */
+  readonly workers?: number;
   readonly signal?: AbortSignal;
   /** Steps between progress events. Default 10. */
   readonly progressEverySteps?: number;
@@ -95,6 +109,35 @@ function epochSummary(event: EpochRecord): EpochSummary {
   };
 }
 
+/**
+ * `fit` on this thread, or `fitParallel` on `options.workers` worker threads, which build the same
+ * model from the catalog's worker spec; their trained state (the best epoch's when restored) is
+ * then loaded into `model`, so evaluation, inspection and saving below are the same either way.
+ */
+async function train(options: TrainModelOptions, model: MultiTaskModel<Batch>, fitOptions: FitOptions) {
+  const workers = options.workers ?? 1;
+  const { data, catalog } = options;
+  if (workers <= 1) return fit(model, data.train, data.validation, fitOptions);
+  if (!catalog.workerSpec) {
+    throw new ConfigError('workers: the model catalog cannot build its models in worker threads', {
+      expected: 'workers 1, or a catalog with workerSpec',
+    });
+  }
+  const spec = catalog.workerSpec(options.model, data.schema, {
+    seed: options.seed,
+    overrides: options.modelOverrides,
+  });
+  const backend = tf.getBackend() === 'cpu' ? 'cpu' : 'wasm';
+  const { modelState, ...result } = await fitParallel(
+    { ...spec, args: [...spec.args] },
+    data.train,
+    data.validation,
+    { ...(fitOptions as Omit<FitOptions, 'balancing'>), workers, backend },
+  );
+  model.setState(modelState);
+  return result;
+}
+
 export async function trainModel(options: TrainModelOptions): Promise<TrainedModel> {
   const { catalog, data, training, run, progress, seed } = options;
   checkModelName(catalog, options.model, 'models');
@@ -104,7 +147,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   try {
     const display = progress.training(label, model.taskNames);
     const history: EpochSummary[] = [];
-    const result = await fit(model, data.train, data.validation, {
+    const fitOptions: FitOptions = {
       epochs: training.epochs,
       batchSize: training.batchSize,
       evaluationBatchSize: training.evaluationBatchSize,
@@ -144,7 +187,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
           degenerateTasks: event.degenerateTasks,
         });
       },
-    });
+    };
+    const result = await train(options, model, fitOptions);
     if (result.stoppedReason === 'aborted') {
       display.done(`stopped at step ${result.steps}; checkpoint ${result.lastCheckpoint ?? 'none'} written`);
       return { fit: result };

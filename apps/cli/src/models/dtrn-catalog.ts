@@ -60,6 +60,12 @@ export const dtrnCatalog: ModelCatalog = {
   names: MODEL_PRESET_NAMES,
   create: (name, schema, options) => createModel(schema, argsOf(name, options)),
   check,
+  // Workers import @dtrn/model as this app resolves it (the same installed copy).
+  workerSpec: (name, schema, options) => ({
+    module: import.meta.resolve('@dtrn/model'),
+    exportName: 'createModel',
+    args: [schema, modelPreset(asPreset(name), { ...(options.overrides as ModelArgs), seed: options.seed })],
+  }),
   baseOf: (name) => BASE_OF[asPreset(name)] ?? null,
   describe: (name) => DESCRIPTIONS[asPreset(name)],
   // Models from `create` are @dtrn/model RecommenderModels: the saved directory is documented there.

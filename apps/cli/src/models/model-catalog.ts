@@ -22,6 +22,16 @@ export interface ModelCatalog {
   baseOf(name: string): string | null;
   /** One line about a preset for `--help` and reports. */
   describe(name: string): string;
+  /**
+   * How a worker thread builds the same model (`fitParallel`'s ModelSpec: a module to import, the
+   * export to call, structured-cloneable arguments), when the library can say. Without it training
+   * stays on the main thread.
+   */
+  workerSpec?(
+    name: string,
+    schema: DatasetSchema,
+    options: CreateModelOptions,
+  ): { readonly module: string; readonly exportName: string; readonly args: readonly unknown[] };
   /** Saves a trained model (a framework-independent directory), when the library can. */
   save?(model: MultiTaskModel<Batch>, storage: Storage, directory: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, platform, release, totalmem } from 'node:os';
 import type { BackendRecord } from './backend.js';
+import type { WorkersRecord } from './workers.js';
 
 const require = createRequire(import.meta.url);
 
@@ -57,6 +58,8 @@ export interface Environment {
   readonly createdAt: string;
   readonly command: string;
   readonly backend: BackendRecord;
+  /** Threads that train and why (`--workers`). */
+  readonly workers: WorkersRecord;
   readonly seeds: readonly number[];
   readonly node: string;
   readonly packages: Readonly<Record<string, string | null>>;
@@ -75,6 +78,7 @@ export interface Environment {
 export function collectEnvironment(
   command: string,
   backend: BackendRecord,
+  workers: WorkersRecord,
   seeds: readonly number[],
 ): Environment {
   const processors = cpus();
@@ -82,6 +86,7 @@ export function collectEnvironment(
     createdAt: new Date().toISOString(),
     command,
     backend,
+    workers,
     seeds,
     node: process.version,
     packages: Object.fromEntries(PACKAGES.map((name) => [name, packageVersion(name)])),

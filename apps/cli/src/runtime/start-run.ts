@@ -5,6 +5,7 @@ import { type BackendRecord, backendRecord, useBackend } from './backend.js';
 import { collectEnvironment } from './environment.js';
 import type { ProgressReporter } from './progress.js';
 import { checkDirectoryPath, RUN_FILES, RunDirectory } from './run-directory.js';
+import { resolveWorkers, type WorkersPreference, type WorkersRecord } from './workers.js';
 
 export interface StartRunOptions {
   readonly out: string;
@@ -16,11 +17,16 @@ export interface StartRunOptions {
   readonly seeds: readonly number[];
   readonly command: string;
   readonly progress: ProgressReporter;
+  /** `--workers`, and what decides `auto`: the run's batch size, balancing and model catalog. */
+  readonly workers: WorkersPreference;
+  readonly training: { readonly batchSize: number; readonly balancing: string };
+  readonly workerModels: boolean;
 }
 
 export interface StartedRun {
   readonly run: RunDirectory;
   readonly backend: BackendRecord;
+  readonly workers: WorkersRecord;
 }
 
 function changedKeys(before: unknown, after: unknown, path = ''): string[] {
@@ -64,8 +70,20 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   const backend = backendRecord(selection);
   options.progress.info(`backend: ${selection.summary}`);
   options.progress.json({ type: 'backend', ...backend });
+  const workers = resolveWorkers({
+    requested: options.workers,
+    tfjsBackend: selection.backendName,
+    batchSize: options.training.batchSize,
+    balancing: options.training.balancing,
+    workerModels: options.workerModels,
+  });
+  options.progress.info(`threads: ${workers.reason}`);
+  options.progress.json({ type: 'workers', ...workers });
   await run.writeJson(RUN_FILES.config, resolvedConfig);
-  await run.writeJson(RUN_FILES.environment, collectEnvironment(options.command, backend, options.seeds));
+  await run.writeJson(
+    RUN_FILES.environment,
+    collectEnvironment(options.command, backend, workers, options.seeds),
+  );
   await run.loadMetrics();
-  return { run, backend };
+  return { run, backend, workers };
 }
