@@ -38,13 +38,15 @@ export class RowGradientSums {
     const dim = this.dim;
     const { ids, gradients, gradientRows, stride, offset } = update;
     const sharded = shardCount > 1;
+    // Power-of-two shard counts (2 workers) test a mask instead of dividing.
+    const mask = (shardCount & (shardCount - 1)) === 0 ? shardCount - 1 : -1;
     let keys = this.keys;
-    let mask = keys.length - 1;
+    let buckets = keys.length - 1;
     let sums = this.sums;
     for (let i = 0; i < ids.length; i++) {
       const row = ids[i]!;
-      if (row === 0 || (sharded && row % shardCount !== shardIndex)) continue;
-      let bucket = (Math.imul(row, HASH_MULTIPLIER) >>> 0) & mask;
+      if (row === 0 || (sharded && (mask >= 0 ? row & mask : row % shardCount) !== shardIndex)) continue;
+      let bucket = (Math.imul(row, HASH_MULTIPLIER) >>> 0) & buckets;
       let slot = -1;
       for (;;) {
         const key = keys[bucket]!;
@@ -53,12 +55,12 @@ export class RowGradientSums {
           break;
         }
         if (key === EMPTY) break;
-        bucket = (bucket + 1) & mask;
+        bucket = (bucket + 1) & buckets;
       }
       if (slot < 0) {
         slot = this.insert(row, bucket);
         keys = this.keys;
-        mask = keys.length - 1;
+        buckets = keys.length - 1;
         sums = this.sums;
       }
       const target = slot * dim;

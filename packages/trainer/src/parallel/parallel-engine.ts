@@ -33,11 +33,18 @@ import { compactBatch, shareBatch, sliceBatch, taskSampleCounts, workerRowRange 
 import { createDenseExchange, createSparseExchange, type SparseExchange } from './exchange.js';
 import type { ParallelStepTiming } from './parallel-options.js';
 import type { ApplyResult, ComputeResult, InitResult, StateResult, WorkerRequest } from './protocol.js';
+import { type PhaseTiming, phaseSince, readThreadClock, type ThreadClock } from './thread-clock.js';
 import type { WorkerPool } from './worker-pool.js';
 
 type Init = Omit<Extract<WorkerRequest, { type: 'init' }>, 'workerIndex' | 'workerCount' | 'type'>;
 
 /** Seed of worker w's randomness (dropout) at a step: worker 0 uses the step's own seed. */
+/** The sum of two phases' timings (null where either is unknown). */
+function addTimings(a: PhaseTiming, b: PhaseTiming): PhaseTiming {
+  const add = (x: number | null, y: number | null) => (x === null || y === null ? null : x + y);
+  return { wallMs: a.wallMs + b.wallMs, cpuMs: add(a.cpuMs, b.cpuMs), waitMs: add(a.waitMs, b.waitMs) };
+}
+
 export function workerSeed(stepSeed: number, worker: number): number {
   return worker === 0 ? stepSeed : deriveSeed(stepSeed, 'worker', worker);
 }
@@ -51,6 +58,8 @@ export class ParallelEngine {
   private batchMemory: SharedArrayBuffer | null = null;
   /** Called after every step with the workers' phase timings (diagnostics, benchmarks). */
   onStepTiming: ((timing: ParallelStepTiming) => void) | null = null;
+  /** The coordinator's clock when the previous step's updates were done (its inter-step work starts). */
+  private afterApply: ThreadClock | null = null;
   /** Tensors alive in each worker after its first and its latest step. */
   readonly tensorCounts: { first: number[] | null; latest: number[] | null } = { first: null, latest: null };
 
@@ -126,6 +135,7 @@ export class ParallelEngine {
     }
     if (!this.sharedEmbeddings) await this.ensureSparseExchange(batch);
     const started = performance.now();
+    const beforeCompute = this.afterApply ?? readThreadClock();
     const { batch: compact, memory } = shareBatch(batch, this.batchMemory);
     this.batchMemory = memory;
     const counts = taskSampleCounts(compact);
@@ -137,6 +147,8 @@ export class ParallelEngine {
       seed: workerSeed(seed, worker),
       counts,
     }));
+    const betweenSteps = phaseSince(beforeCompute); // the epoch loop and this batch's posting
+    const beforeApply = readThreadClock();
     const taskLosses = counts.map((_, task) => {
       let sum = 0;
       for (const result of results) sum += result.taskLosses[task]!;
@@ -152,11 +164,14 @@ export class ParallelEngine {
       results.every((result) => result.withoutGradient.includes(index)),
     );
     const rowRegions = this.sharedEmbeddings ? results.map((result) => result.rowRegion!) : undefined;
-    const applied = await this.pool.all<ApplyResult>({
+    const posting = this.pool.all<ApplyResult>({
       type: 'apply',
       withoutGradient,
       ...(rowRegions ? { rowRegions } : {}),
     });
+    const betweenPhases = phaseSince(beforeApply);
+    const applied = await posting;
+    this.afterApply = readThreadClock();
     const counted = applied.map((result) => result.numTensors);
     this.tensorCounts.first ??= counted;
     this.tensorCounts.latest = counted;
@@ -164,12 +179,14 @@ export class ParallelEngine {
       wallMs: performance.now() - started,
       compute: results.map((result) => result.timing),
       apply: applied.map((result) => result.timing),
+      coordinator: addTimings(betweenSteps, betweenPhases),
     });
     return taskLosses;
   }
 
   /** Metrics of `data` (inference mode); batches are spread over the workers, read in order. */
   async evaluate(data: EvaluationData, batchSize: number): Promise<MultiTaskReport> {
+    this.afterApply = null; // the next step's inter-step time starts afresh
     const accumulator = new MultiTaskAccumulator(this.taskNames);
     const source: Iterable<Batch> = isTrainingBatches(data)
       ? data.epoch(0, 0)
@@ -206,6 +223,7 @@ export class ParallelEngine {
 
   /** Worker 0's model and optimizer state (every worker holds the same). */
   getState(): Promise<StateResult> {
+    this.afterApply = null; // the next step's inter-step time starts afresh
     return this.pool.request<StateResult>(0, { type: 'getState' });
   }
 
@@ -216,6 +234,7 @@ export class ParallelEngine {
    * concurrently with worker 0).
    */
   async setState(model: ModelState, optimizer: DenseAdamState | null): Promise<void> {
+    this.afterApply = null; // the next step's inter-step time starts afresh
     await this.pool.request(0, { type: 'setState', model, optimizer });
     await Promise.all(
       Array.from({ length: this.pool.size - 1 }, (_, w) =>

@@ -18,6 +18,13 @@ export interface ParallelStepTiming {
   readonly compute: readonly PhaseTiming[];
   /** Per worker: its share of the dense Adam step and of the embedding-row updates. */
   readonly apply: readonly PhaseTiming[];
+  /**
+   * The calling thread while the workers wait for it: from the previous step's updates to this
+   * step's batch posted (the epoch loop, the batch copied to shared memory), and from the workers'
+   * results to the update request posted. Its other time (waiting, garbage collection) overlaps
+   * the workers.
+   */
+  readonly coordinator: PhaseTiming;
 }
 
 export interface ParallelFitOptions extends Omit<FitOptions, 'balancing'> {
