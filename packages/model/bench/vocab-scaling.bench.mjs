@@ -10,9 +10,10 @@
 // rows each step touches and touches for the first time (counted from the batches' ids).
 // Per extra row at 10^7 against 10^4: (CPU step at 10^7 - CPU step at 10^4) / (extra distinct rows)
 // and / (extra first-touched rows). Memory: peak RSS, against the floor of one 10^7 model (values and
-// two Adam slots of two 10^7 x 16 tables, 3.84 GB) and against what the tables commit here: each
-// 10^7 case's touched rows live on (4 KiB) pages, counted from the ids (row r of a table occupies
-// bytes [192 r, 192 r + 192) of its storage: values and both Adam slots side by side).
+// two Adam slots of two 10^7 x 16 tables, 3.84 GB) and against what the tables commit here, counted
+// from the ids: a row's values and both Adam slots are one 192-byte block; a 10^4-row table keeps
+// row r at block r (its pages are all touched at once), a 10^7-row table packs blocks in first-touch
+// order (touched rows x 192 bytes) plus the 4-byte index entries of the rows touched (4 KiB pages).
 // Run: pnpm --filter @dtrn/model build && node bench/vocab-scaling.bench.mjs
 // Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_VOCABS=10000,10000000 BENCH_DISTRIBUTIONS=zipf,zipf-1e4,uniform
 import '@tensorflow/tfjs-backend-wasm';
@@ -31,8 +32,9 @@ const vocabularies = (process.env.BENCH_VOCABS ?? '10000,10000000').split(',').m
 const distributions = (process.env.BENCH_DISTRIBUTIONS ?? 'zipf,zipf-1e4,uniform').split(',');
 const LABELS = { zipf: 'Zipf(1.1)', 'zipf-1e4': 'Zipf(1.1) over 10^4 ids', uniform: 'uniform' };
 const B = 1024;
-const ROW_BYTES = d * 4 * 3; // values + Adam m and v, interleaved per row
+const ROW_BYTES = d * 4 * 3; // values + Adam m and v, one block per row
 const PAGE = 4096;
+const PLACEMENT_MIN_BYTES = 64 * 2 ** 20; // @dtrn/core: larger tables place rows in first-touch order
 const GiB = 2 ** 30;
 const load = () =>
   loadavg()
@@ -74,6 +76,7 @@ function makeCase(rows, distribution) {
   const rng = createRng(`${rows}/${distribution}`);
   const seen = { item: new Set(), field: new Set() };
   const pages = { item: new Set(), field: new Set() };
+  const placed = rows * ROW_BYTES > PLACEMENT_MIN_BYTES;
   const stats = { distinct: [], fresh: [] };
   const step = () => {
     const { batch, touched } = makeBatch(rows, distribution, rng);
@@ -87,8 +90,12 @@ function makeCase(rows, distribution) {
         if (seen[table].has(id)) continue;
         seen[table].add(id);
         fresh++;
-        pages[table].add(Math.floor((id * ROW_BYTES) / PAGE));
-        pages[table].add(Math.floor((id * ROW_BYTES + ROW_BYTES - 1) / PAGE));
+        if (placed) {
+          pages[table].add(Math.floor((id * 4) / PAGE)); // index page
+        } else {
+          pages[table].add(Math.floor((id * ROW_BYTES) / PAGE));
+          pages[table].add(Math.floor((id * ROW_BYTES + ROW_BYTES - 1) / PAGE));
+        }
       }
     }
     stats.distinct.push(distinct);
@@ -116,7 +123,12 @@ function makeCase(rows, distribution) {
     distribution,
     step,
     stats,
-    committedBytes: () => (pages.item.size + pages.field.size) * PAGE,
+    committedBytes: () =>
+      (pages.item.size + pages.field.size) * PAGE +
+      (placed
+        ? Math.ceil((seen.item.size * ROW_BYTES) / PAGE) + Math.ceil((seen.field.size * ROW_BYTES) / PAGE)
+        : 0) *
+        PAGE,
     wall: [],
     cpu: [],
   };

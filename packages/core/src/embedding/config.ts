@@ -136,8 +136,9 @@ export const DEFAULT_EMBEDDING_BANK = Object.freeze({
 
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 /**
- * Largest rows·dim·(1 + optimizer slots) of one table (a row's values and slots share one
- * Float32Array, whose length is limited to 2^32 - 1 here): for Adam (2 slots) rows·dim < 1.43e9.
+ * Largest length of one table's arrays: rows·dim (values) and rows·dim·slots (the optimizer slots
+ * of every row side by side in one Float32Array, whose length is limited to 2^32 - 1 here): for
+ * Adam (2 slots) rows·dim < 2.15e9.
  */
 export const MAX_TABLE_ELEMENTS = 2 ** 32 - 1;
 
@@ -152,12 +153,12 @@ function resolveTable(value: unknown, where: string): EmbeddingTableSpec {
 
 /** Throws a ConfigError when a table's rows and optimizer slots exceed MAX_TABLE_ELEMENTS. */
 function checkTableSize(table: EmbeddingTableSpec, optimizer: ResolvedSparseOptimizer, where: string): void {
-  const parts = optimizer.kind === 'adam' ? 3 : 2;
-  const elements = table.rows * table.dim * parts;
+  const slots = optimizer.kind === 'adam' ? 2 : 1;
+  const elements = table.rows * table.dim * slots;
   if (elements > MAX_TABLE_ELEMENTS) {
     throw new ConfigError(`${where} is too large`, {
-      expected: `rows * dim * ${parts} (values and ${optimizer.kind} slots) <= ${MAX_TABLE_ELEMENTS}`,
-      found: `${table.rows} * ${table.dim} * ${parts} = ${elements}`,
+      expected: `rows * dim * ${slots} (the ${optimizer.kind} slots of every row, one array) <= ${MAX_TABLE_ELEMENTS}`,
+      found: `${table.rows} * ${table.dim} * ${slots} = ${elements}`,
     });
   }
 }

@@ -136,7 +136,7 @@ describe('EmbeddingBank lookup and initialisation', () => {
     const rows = bank.lookup('item', ids(9_999_999, 1));
     expect(rows).toHaveLength(16);
     expect(bank.tableInfo('item').initializedRows).toBe(3);
-    // Row blocks (values, m, v), the bitset, and the first-touch placement index of a large table.
+    // Values, Adam slots, the bitset, and the first-touch placement index of a large table.
     expect(bank.tableInfo('item').memoryBytes).toBe(10_000_000 * 8 * 4 * 3 + 1_250_000 + 4 * 10_000_000 + 4);
     // Generous bound: eager initialisation of 8e7 values takes seconds; lazy creation takes milliseconds.
     expect(performance.now() - start).toBeLessThan(1000);
@@ -211,7 +211,7 @@ describe('EmbeddingBank lookup and initialisation', () => {
   it('allocates on SharedArrayBuffer when asked', () => {
     const shared = new EmbeddingBank({ tables: [{ name: 't', rows: 4, dim: 2 }], sharedMemory: true });
     expect(shared.isShared).toBe(typeof SharedArrayBuffer === 'function');
-    expect(shared.shareHandle().tables[0]!.data).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.shareHandle().tables[0]!.values).toBeInstanceOf(SharedArrayBuffer);
     const plain = new EmbeddingBank({ tables: [{ name: 't', rows: 4, dim: 2 }] });
     expect(plain.isShared).toBe(false);
     expect(() => plain.shareHandle()).toThrow(ConfigError);

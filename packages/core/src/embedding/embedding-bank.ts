@@ -40,8 +40,8 @@ import {
   checkRowIds,
   EmbeddingTable,
   isSharedBuffer,
-  rowStride,
   slotNames,
+  slotStride,
   type TableStorage,
 } from './table.js';
 
@@ -106,7 +106,7 @@ export class EmbeddingBank {
   constructor(args: EmbeddingBankArgs, storage?: readonly TableStorage[]) {
     this.config = resolveEmbeddingBankArgs(args);
     this.isShared = storage
-      ? storage.every((s) => isSharedBuffer(s.data.buffer))
+      ? storage.every((s) => isSharedBuffer(s.values.buffer))
       : this.config.sharedMemory && sharedMemoryAvailable();
     const { optimizer, initializer, seed } = this.config;
     for (const [i, spec] of this.config.tables.entries()) {
@@ -115,7 +115,7 @@ export class EmbeddingBank {
         const buffers = storage?.[i] ?? allocateTableStorage(spec, optimizer, this.isShared);
         table = new EmbeddingTable(spec, optimizer, initializer, tableSeed(seed, spec.name), buffers);
       } catch (cause) {
-        const bytes = spec.rows * rowStride(spec.dim, optimizer) * 4;
+        const bytes = spec.rows * (spec.dim + slotStride(spec.dim, optimizer)) * 4;
         throw new ConfigError(`EmbeddingBank: could not allocate table ${spec.name}`, {
           expected: `${bytes} bytes of address space`,
           found: String(cause),
@@ -318,9 +318,9 @@ export class EmbeddingBank {
     for (const [name, sums] of this.sums) {
       if (sums.count === 0) continue;
       const t = this.tables.get(name)!;
-      const { touched: rows, offsets } = sums;
-      for (let slot = 0; slot < sums.count; slot++) offsets[slot] = t.ensureRow(rows[slot]!);
-      const touched = { offsets, gradients: sums.sums, count: sums.count };
+      const { touched: rows, blocks } = sums;
+      for (let slot = 0; slot < sums.count; slot++) blocks[slot] = t.ensureRow(rows[slot]!);
+      const touched = { blocks, gradients: sums.sums, count: sums.count };
       if (optimizer.kind === 'adam') lazyAdamUpdate(t, touched, optimizer, this.stepCount, l2);
       else lazyAdagradUpdate(t, touched, optimizer, l2);
       touchedRows[name] = sums.count;

@@ -121,9 +121,9 @@ describe('EmbeddingBank layouts', () => {
   });
 
   it('refuses tables whose rows and slots exceed one typed array', () => {
-    const table = { name: 't', rows: 2 ** 26, dim: 32 }; // 2^31 values: fine alone, not with 2 Adam slots
+    const table = { name: 't', rows: 2 ** 26, dim: 32 }; // 2^31 values: fine alone; the 2 Adam slots, 2^32
     expect(() => new EmbeddingBank({ tables: [table] })).toThrow(
-      /rows \* dim \* 3 \(values and adam slots\)/,
+      /rows \* dim \* 2 \(the adam slots of every row, one array\)/,
     );
   });
 

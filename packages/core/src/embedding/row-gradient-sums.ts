@@ -17,8 +17,8 @@ export class RowGradientSums {
   private slotOfBucket = new Int32Array(4096);
   /** Slot -> row, valid up to `count`. */
   touched: Int32Array = new Int32Array(2048);
-  /** Slot -> the row's block offset in its table (filled by the bank before the optimizer step). */
-  offsets: Int32Array = new Int32Array(2048);
+  /** Slot -> the row's block in its table (filled by the bank before the optimizer step). */
+  blocks: Int32Array = new Int32Array(2048);
   /** [capacity * dim] summed gradients, aligned with `touched`. Float64 so long sums lose nothing. */
   sums: Float64Array;
   /** Distinct rows since the last `clear`. */
@@ -82,7 +82,7 @@ export class RowGradientSums {
       const touched = new Int32Array(this.touched.length * 2);
       touched.set(this.touched);
       this.touched = touched;
-      this.offsets = new Int32Array(touched.length);
+      this.blocks = new Int32Array(touched.length);
       const sums = new Float64Array(this.sums.length * 2);
       sums.set(this.sums);
       this.sums = sums;

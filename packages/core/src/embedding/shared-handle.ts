@@ -9,7 +9,7 @@
 import { ConfigError, ShapeError } from '@dtrn/base';
 import { type ResolvedEmbeddingBankArgs, resolveEmbeddingBankArgs } from './config.js';
 import type { EmbeddingTable } from './table.js';
-import { placesRows, rowStride, type TableStorage } from './table-storage.js';
+import { placesRows, slotStride, type TableStorage } from './table-storage.js';
 
 export const EMBEDDING_SHARE_FORMAT = 'dtrn.embedding-bank.shared';
 
@@ -18,11 +18,10 @@ export interface SharedEmbeddingTable {
   readonly name: string;
   readonly rows: number;
   readonly dim: number;
-  /**
-   * [rows * dim * (1 + slots)] float32: per row, its values then each optimizer slot (`m`, `v` for
-   * Adam; `accumulator` for Adagrad).
-   */
-  readonly data: SharedArrayBuffer;
+  /** [rows * dim] float32 row values (by block, see `placement`). */
+  readonly values: SharedArrayBuffer;
+  /** [rows * dim * slots] float32 optimizer slots, each row's side by side (`m`, `v` for Adam; `accumulator` for Adagrad). */
+  readonly slots: SharedArrayBuffer;
   /** [ceil(rows / 32)] int32 words of the initialised-rows bitset. */
   readonly initialized: SharedArrayBuffer;
   /** Tables that place rows in first-touch order: [rows] int32 block + 1 per row, and [1] the next free block. */
@@ -55,7 +54,8 @@ export function describeSharedTables(
       name: t.name,
       rows: t.rows,
       dim: t.dim,
-      data: t.data.buffer as SharedArrayBuffer,
+      values: t.values.buffer as SharedArrayBuffer,
+      slots: t.slots.buffer as SharedArrayBuffer,
       initialized: t.initializedWords.buffer as SharedArrayBuffer,
       placement:
         t.blockOfRow && t.nextBlock
@@ -119,16 +119,18 @@ export function openSharedHandle(handle: unknown): {
         found: `${table.name}: ${table.rows} rows x ${table.dim}`,
       });
     }
-    const stride = rowStride(spec.dim, config.optimizer);
-    const placement = placesRows(spec.rows, stride) ? table.placement : null;
-    if (placesRows(spec.rows, stride) && !placement) {
+    const slotFloats = slotStride(spec.dim, config.optimizer);
+    const placed = placesRows(spec.rows, spec.dim + slotFloats);
+    const placement = placed ? table.placement : null;
+    if (placed && !placement) {
       throw new ConfigError(`${at} lacks its row placement buffers`, {
         expected: 'placement: { blockOfRow, nextBlock } (a table of this size places its rows)',
         found: table.placement,
       });
     }
     return {
-      data: new Float32Array(expectShared(table.data, 4 * spec.rows * stride, `${at} data`)),
+      values: new Float32Array(expectShared(table.values, 4 * spec.rows * spec.dim, `${at} values`)),
+      slots: new Float32Array(expectShared(table.slots, 4 * spec.rows * slotFloats, `${at} slots`)),
       initializedWords: new Int32Array(
         expectShared(table.initialized, 4 * Math.ceil(spec.rows / 32), `${at} initialized`),
       ),

@@ -152,9 +152,9 @@ describe('EmbeddingBank shared memory', () => {
     expect(() => EmbeddingBank.fromShared({ ...handle, tables: [wrongTable, handle.tables[1]!] })).toThrow(
       /table item differs from its config/,
     );
-    const copied = { ...handle.tables[0]!, data: new ArrayBuffer(4 * ROWS * DIM * 3) as never };
+    const copied = { ...handle.tables[0]!, values: new ArrayBuffer(4 * ROWS * DIM) as never };
     expect(() => EmbeddingBank.fromShared({ ...handle, tables: [copied, handle.tables[1]!] })).toThrow(
-      /data is not a SharedArrayBuffer/,
+      /values is not a SharedArrayBuffer/,
     );
     const short = { ...handle.tables[1]!, initialized: new SharedArrayBuffer(8) };
     expect(() => EmbeddingBank.fromShared({ ...handle, tables: [handle.tables[0]!, short] })).toThrow(

@@ -1,19 +1,19 @@
 /**
  * The buffers of one embedding table and the bitset helpers.
  *
- * Every row's values and its optimizer slots sit side by side in one block (values [dim], then each
- * slot [dim]; stride = dim * (1 + slots)) of one Float32Array. The arrays are allocated zero-filled;
- * operating systems commit such memory page by page on first write, so a block's values and slots
- * cost one page on first touch, not one page per array, and an optimizer update reads and writes one
- * contiguous block.
+ * A table keeps its rows' values in one Float32Array ([dim] per row block) and their optimizer slots
+ * in another, the slots of a block side by side ([dim] per slot: Adam's m then v), so a gather reads
+ * only the compact values and an optimizer update finds a row's moments in one place. The arrays are
+ * allocated zero-filled; operating systems commit such memory page by page on first write.
  *
- * Placement: in a small table, row r's block is block r. In a large one (blocks over
+ * Placement: in a small table, row r's block is block r. In a large one (values and slots over
  * PLACEMENT_MIN_BYTES), rows get blocks in the order they are first touched, through a [rows] index:
- * the blocks in use are packed together, so first touching a row commits a new page only every ~20
- * rows instead of at nearly every row (the kernel's page fault and zero-fill dominated first touches
- * of scattered rows in a 10^7-row table), resident memory follows the rows touched rather than the
- * pages they are scattered over, and hot rows share cache lines and pages. Small tables skip the
- * index: all their pages are touched soon anyway, and the lookup saves one memory access per id.
+ * the blocks in use are packed together, so first touching a row commits a new page only every few
+ * dozen rows instead of at nearly every row, once per array (the kernel's page fault and zero-fill
+ * dominated first touches of scattered rows in a 10^7-row table); resident memory follows the rows
+ * touched rather than the pages they are scattered over, and hot rows share cache lines and pages.
+ * Small tables skip the index: all their pages are touched soon anyway, and the direct address saves
+ * one memory access per id.
  */
 import type { EmbeddingTableSpec, ResolvedSparseOptimizer } from './config.js';
 
@@ -25,9 +25,9 @@ export function slotNames(optimizer: ResolvedSparseOptimizer): readonly string[]
   return optimizer.kind === 'adam' ? ['m', 'v'] : ['accumulator'];
 }
 
-/** Floats per row block: values plus every optimizer slot. */
-export function rowStride(dim: number, optimizer: ResolvedSparseOptimizer): number {
-  return dim * (1 + slotNames(optimizer).length);
+/** Floats per row block of the slots array: every optimizer slot of one row. */
+export function slotStride(dim: number, optimizer: ResolvedSparseOptimizer): number {
+  return dim * slotNames(optimizer).length;
 }
 
 /** True for a SharedArrayBuffer (false where the global does not exist). */
@@ -40,8 +40,10 @@ export function isSharedBuffer(buffer: ArrayBufferLike): boolean {
  * (EmbeddingBank.fromShared).
  */
 export interface TableStorage {
-  /** [rows * stride] row blocks. */
-  readonly data: Float32Array;
+  /** [rows * dim] row values, by block. */
+  readonly values: Float32Array;
+  /** [rows * dim * slots] optimizer slots, by block (each slot's [dim] side by side). */
+  readonly slots: Float32Array;
   /** [ceil(rows / 32)] words of the initialised-rows bitset (see `bitOf`). */
   readonly initializedWords: Int32Array;
   /** Placed tables: [rows] block + 1 of each row (0: none yet; -1: being placed); null: row r is block r. */
@@ -50,9 +52,9 @@ export interface TableStorage {
   readonly nextBlock: Int32Array | null;
 }
 
-/** Whether a table of `rows` rows with row blocks of `stride` floats places its rows. */
-export function placesRows(rows: number, stride: number): boolean {
-  return 4 * rows * stride > PLACEMENT_MIN_BYTES;
+/** Whether a table of `rows` rows of `floatsPerRow` floats (values and slots) places its rows. */
+export function placesRows(rows: number, floatsPerRow: number): boolean {
+  return 4 * rows * floatsPerRow > PLACEMENT_MIN_BYTES;
 }
 
 /** Zero-filled storage of a table, on SharedArrayBuffer when `shared`. */
@@ -61,13 +63,15 @@ export function allocateTableStorage(
   optimizer: ResolvedSparseOptimizer,
   shared: boolean,
 ): TableStorage {
-  const stride = rowStride(spec.dim, optimizer);
+  const perRow = spec.dim + slotStride(spec.dim, optimizer);
+  const floats = (count: number) =>
+    shared ? new Float32Array(new SharedArrayBuffer(4 * count)) : new Float32Array(count);
   const ints = (count: number) =>
     shared ? new Int32Array(new SharedArrayBuffer(4 * count)) : new Int32Array(count);
-  const placed = placesRows(spec.rows, stride);
-  const length = spec.rows * stride;
+  const placed = placesRows(spec.rows, perRow);
   return {
-    data: shared ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length),
+    values: floats(spec.rows * spec.dim),
+    slots: floats(spec.rows * slotStride(spec.dim, optimizer)),
     initializedWords: ints(Math.ceil(spec.rows / 32)),
     blockOfRow: placed ? ints(spec.rows) : null,
     nextBlock: placed ? ints(1) : null,

@@ -1,8 +1,8 @@
 /**
- * One embedding table: its row blocks (values and optimizer slots, table-storage.ts), lazy
+ * One embedding table: its row values and optimizer slots by block (table-storage.ts), lazy
  * initialisation of rows on first touch from a counter-based hash of (seed, table, row)
- * (row-initializer.ts), and the gathers. Row 0 is padding: always zeros, never initialised nor
- * updated.
+ * (row-initializer.ts), and the gathers. Row 0 is padding (block 0): always zeros, never
+ * initialised nor updated.
  */
 import { DataError } from '@dtrn/base';
 import type { EmbeddingInitializerArgs, EmbeddingTableSpec, ResolvedSparseOptimizer } from './config.js';
@@ -12,16 +12,16 @@ import {
   forEachSetBit,
   isSharedBuffer,
   popCount,
-  rowStride,
   slotNames,
+  slotStride,
   type TableStorage,
 } from './table-storage.js';
 
 export {
   allocateTableStorage,
   isSharedBuffer,
-  rowStride,
   slotNames,
+  slotStride,
   type TableStorage,
 } from './table-storage.js';
 
@@ -29,11 +29,13 @@ export class EmbeddingTable {
   readonly name: string;
   readonly rows: number;
   readonly dim: number;
-  /** Floats per row block in `data`: dim * (1 + slotCount). */
-  readonly stride: number;
+  /** Floats per block in `slots`: dim * slotCount. */
+  readonly slotStride: number;
   readonly slotCount: number;
-  /** [rows * stride] row blocks; block 0 (padding) stays zero. */
-  readonly data: Float32Array;
+  /** [rows * dim] values by block; block 0 (padding) stays zero. */
+  readonly values: Float32Array;
+  /** [rows * slotStride] optimizer slots by block. */
+  readonly slots: Float32Array;
   /**
    * Bit r (byte r >> 3, bit r & 7) set once row r holds its initial (or a later) value. Row 0
    * counts as initialised. A byte view of `initializedWords`.
@@ -60,12 +62,13 @@ export class EmbeddingTable {
     this.rows = spec.rows;
     this.dim = spec.dim;
     this.slotCount = slotNames(optimizer).length;
-    this.stride = rowStride(spec.dim, optimizer);
-    this.data = storage.data;
+    this.slotStride = slotStride(spec.dim, optimizer);
+    this.values = storage.values;
+    this.slots = storage.slots;
     this.initializedWords = storage.initializedWords;
     this.blockOfRow = storage.blockOfRow;
     this.nextBlock = storage.nextBlock;
-    this.shared = isSharedBuffer(storage.data.buffer);
+    this.shared = isSharedBuffer(storage.values.buffer);
     this.initialized = new Uint8Array(this.initializedWords.buffer, 0, Math.ceil(spec.rows / 8));
     Atomics.or(this.initializedWords, 0, bitOf(0));
     if (this.blockOfRow && this.nextBlock && Atomics.load(this.blockOfRow, 0) === 0) {
@@ -87,7 +90,8 @@ export class EmbeddingTable {
   /** Bytes allocated for blocks, bitset and index (resident memory grows only with touched pages). */
   get memoryBytes(): number {
     return (
-      this.data.byteLength +
+      this.values.byteLength +
+      this.slots.byteLength +
       this.initializedWords.byteLength +
       (this.blockOfRow?.byteLength ?? 0) +
       (this.nextBlock?.byteLength ?? 0)
@@ -104,25 +108,23 @@ export class EmbeddingTable {
   }
 
   /**
-   * Offset in `data` of `row`'s block, initialising the row first if it is new (its values, and
-   * for Adagrad its accumulator; Adam moments start at zero). Thread-safe on shared storage: the
-   * bit (and a placed row's index entry) is set with Atomics only AFTER the block is written, so a
-   * thread that sees it also sees the row. In a table without placement two threads may both
-   * initialise a new row: harmless, since a row's initial values depend only on (seed, table, row).
-   * In a placed table one thread claims the row (compareExchange) and the other waits for its
-   * block. What callers must ensure is that no thread UPDATES a row while another may still be
-   * initialising it (fitParallel separates its read and update phases by a barrier).
+   * The block of `row`, initialising the row first if it is new (its values, and for Adagrad its
+   * accumulator; Adam moments start at zero). Thread-safe on shared storage: the bit (and a placed
+   * row's index entry) is set with Atomics only AFTER the block is written, so a thread that sees it
+   * also sees the row. In a table without placement two threads may both initialise a new row:
+   * harmless, since a row's initial values depend only on (seed, table, row). In a placed table one
+   * thread claims the row (compareExchange) and the other waits for its block. What callers must
+   * ensure is that no thread UPDATES a row while another may still be initialising it (fitParallel
+   * separates its read and update phases by a barrier).
    */
   ensureRow(row: number): number {
     const index = this.blockOfRow;
     if (index === null) {
-      if ((Atomics.load(this.initializedWords, row >>> 5) & bitOf(row)) === 0) {
-        this.writeInitial(row, row * this.stride);
-      }
-      return row * this.stride;
+      if ((Atomics.load(this.initializedWords, row >>> 5) & bitOf(row)) === 0) this.writeInitial(row, row);
+      return row;
     }
     const placed = Atomics.load(index, row);
-    return (placed > 0 ? placed - 1 : this.place(row)) * this.stride;
+    return placed > 0 ? placed - 1 : this.place(row);
   }
 
   /** Initialises every row (O(rows)); used before exporting the whole table. */
@@ -138,8 +140,8 @@ export class EmbeddingTable {
     const dim = this.dim;
     const out = new Float32Array(this.rows * dim);
     forEachSetBit(this.initializedWords, this.rows, (row) => {
-      const from = this.blockOffset(row) + part * dim;
-      out.set(this.data.subarray(from, from + dim), row * dim);
+      const [array, from] = this.partAt(part, this.blockOf(row));
+      out.set(array.subarray(from, from + dim), row * dim);
     });
     return out;
   }
@@ -149,7 +151,8 @@ export class EmbeddingTable {
     const dim = this.dim;
     this.ensureAllRows();
     for (let row = 1; row < this.rows; row++) {
-      this.data.set(values.subarray(row * dim, (row + 1) * dim), this.blockOffset(row) + part * dim);
+      const [array, to] = this.partAt(part, this.blockOf(row));
+      array.set(values.subarray(row * dim, (row + 1) * dim), to);
     }
   }
 
@@ -159,17 +162,18 @@ export class EmbeddingTable {
    * state's initialised rows are written, so a state with few rows commits few pages.
    */
   restore(parts: readonly Float32Array[], initialized: Uint8Array): void {
+    const dim = this.dim;
     this.clearRows();
     const incoming = new Int32Array(this.initializedWords.length);
     new Uint8Array(incoming.buffer).set(initialized.subarray(0, this.initialized.length));
-    incoming[0] = incoming[0]! | bitOf(0);
     forEachSetBit(incoming, this.rows, (row) => {
       if (row === 0) return;
-      const offset = this.claimBlock(row);
+      const block = this.claimBlock(row);
       parts.forEach((values, part) => {
-        this.data.set(values.subarray(row * this.dim, (row + 1) * this.dim), offset + part * this.dim);
+        const [array, to] = this.partAt(part, block);
+        array.set(values.subarray(row * dim, (row + 1) * dim), to);
       });
-      this.publish(row, offset);
+      this.publish(row, block);
     });
     this.recountInitialized();
   }
@@ -179,13 +183,14 @@ export class EmbeddingTable {
    * optimizer whose rows are all uninitialised: O(initialised rows + rows / 32).
    */
   copyInitializedRowsTo(target: EmbeddingTable): void {
-    const stride = this.stride;
+    const { dim, slotStride } = this;
     forEachSetBit(this.initializedWords, this.rows, (row) => {
       if (row === 0) return;
-      const from = this.blockOffset(row);
-      const offset = target.claimBlock(row);
-      target.data.set(this.data.subarray(from, from + stride), offset);
-      target.publish(row, offset);
+      const from = this.blockOf(row);
+      const block = target.claimBlock(row);
+      target.values.set(this.values.subarray(from * dim, (from + 1) * dim), block * dim);
+      target.slots.set(this.slots.subarray(from * slotStride, (from + 1) * slotStride), block * slotStride);
+      target.publish(row, block);
     });
     target.recountInitialized();
   }
@@ -202,7 +207,7 @@ export class EmbeddingTable {
    * more than the repeated reads it saves, at 10^4 and at 10^7 rows).
    */
   gatherInto(ids: Int32Array, out: Float32Array, outOffset: number, outStride: number): void {
-    const { dim, data } = this;
+    const { dim, values } = this;
     for (let i = 0; i < ids.length; i++) {
       const row = ids[i]!;
       const target = outOffset + i * outStride;
@@ -210,8 +215,8 @@ export class EmbeddingTable {
         for (let j = 0; j < dim; j++) out[target + j] = 0;
         continue;
       }
-      const from = this.ensureRow(row);
-      for (let j = 0; j < dim; j++) out[target + j] = data[from + j]!;
+      const from = this.readyBlock(row) * dim;
+      for (let j = 0; j < dim; j++) out[target + j] = values[from + j]!;
     }
   }
 
@@ -227,21 +232,39 @@ export class EmbeddingTable {
     outOffset: number,
     outStride: number,
   ): void {
-    const { dim, data } = this;
+    const { dim, values } = this;
     for (let i = 0; i < ids.length; i++) {
       const row = ids[i]!;
       if (row === 0) continue;
-      const from = this.ensureRow(row);
+      const from = this.readyBlock(row) * dim;
       const target = outOffset + segments[i]! * outStride;
-      for (let j = 0; j < dim; j++) out[target + j] = out[target + j]! + data[from + j]!;
+      for (let j = 0; j < dim; j++) out[target + j] = out[target + j]! + values[from + j]!;
     }
   }
 
-  /** Offset of an initialised row's block (no initialisation). */
-  private blockOffset(row: number): number {
-    return this.blockOfRow === null
-      ? row * this.stride
-      : (Atomics.load(this.blockOfRow, row) - 1) * this.stride;
+  /**
+   * `ensureRow(row)` with the common case (the row is initialised) checked inline: small enough
+   * for the compiler to inline into the gather loops.
+   */
+  private readyBlock(row: number): number {
+    const index = this.blockOfRow;
+    if (index === null) {
+      return (Atomics.load(this.initializedWords, row >>> 5) & bitOf(row)) !== 0 ? row : this.ensureRow(row);
+    }
+    const placed = Atomics.load(index, row);
+    return placed > 0 ? placed - 1 : this.ensureRow(row);
+  }
+
+  /** Block of an initialised row (no initialisation). */
+  private blockOf(row: number): number {
+    return this.blockOfRow === null ? row : Atomics.load(this.blockOfRow, row) - 1;
+  }
+
+  /** The array and offset of part `part` (0: values, 1 + s: slot s) of `block`. */
+  private partAt(part: number, block: number): [Float32Array, number] {
+    return part === 0
+      ? [this.values, block * this.dim]
+      : [this.slots, block * this.slotStride + (part - 1) * this.dim];
   }
 
   /** Placed tables: gives a new row a block (or waits for the thread placing it); returns the block. */
@@ -249,7 +272,7 @@ export class EmbeddingTable {
     const index = this.blockOfRow!;
     if (Atomics.compareExchange(index, row, 0, -1) === 0) {
       const block = Atomics.add(this.nextBlock!, 0, 1);
-      this.writeInitial(row, block * this.stride);
+      this.writeInitial(row, block);
       return block;
     }
     let placed = Atomics.load(index, row);
@@ -257,41 +280,46 @@ export class EmbeddingTable {
     return placed - 1;
   }
 
-  /** Writes the initial values of `row` at `offset` and publishes it (bit, index entry). */
-  private writeInitial(row: number, offset: number): void {
-    initializeRow(this.data, offset, this.dim, this.seed, row, this.initializer);
+  /** Writes the initial values of `row` into `block` and publishes it (bit, index entry). */
+  private writeInitial(row: number, block: number): void {
+    initializeRow(this.values, block * this.dim, this.dim, this.seed, row, this.initializer);
     if (this.optimizer.kind === 'adagrad') {
-      this.data.fill(this.optimizer.initialAccumulator, offset + this.dim, offset + 2 * this.dim);
+      const from = block * this.slotStride;
+      this.slots.fill(this.optimizer.initialAccumulator, from, from + this.dim);
     }
-    this.publish(row, offset);
+    this.publish(row, block);
     this.initializedCount++;
   }
 
-  /** Marks `row` initialised with its block at `offset` (after the block is written). */
-  private publish(row: number, offset: number): void {
-    if (this.blockOfRow !== null) Atomics.store(this.blockOfRow, row, offset / this.stride + 1);
+  /** Marks `row` initialised with its values and slots in `block` (after they are written). */
+  private publish(row: number, block: number): void {
+    if (this.blockOfRow !== null) Atomics.store(this.blockOfRow, row, block + 1);
     Atomics.or(this.initializedWords, row >>> 5, bitOf(row));
   }
 
   /** The block a row being restored or copied in goes to (the next free one in a placed table). */
   private claimBlock(row: number): number {
-    if (this.blockOfRow === null) return row * this.stride;
+    if (this.blockOfRow === null) return row;
     Atomics.store(this.blockOfRow, row, -1);
-    return Atomics.add(this.nextBlock!, 0, 1) * this.stride;
+    return Atomics.add(this.nextBlock!, 0, 1);
   }
 
   /** Uninitialises every row: zero blocks, empty bitset (padding kept), empty index. */
   private clearRows(): void {
+    const { dim, slotStride } = this;
     const index = this.blockOfRow;
     if (index === null) {
       forEachSetBit(this.initializedWords, this.rows, (row) => {
-        this.data.fill(0, row * this.stride, (row + 1) * this.stride);
+        this.values.fill(0, row * dim, (row + 1) * dim);
+        this.slots.fill(0, row * slotStride, (row + 1) * slotStride);
       });
     } else {
       forEachSetBit(this.initializedWords, this.rows, (row) => {
         if (row !== 0) Atomics.store(index, row, 0);
       });
-      this.data.fill(0, this.stride, Atomics.load(this.nextBlock!, 0) * this.stride);
+      const used = Atomics.load(this.nextBlock!, 0);
+      this.values.fill(0, dim, used * dim);
+      this.slots.fill(0, slotStride, used * slotStride);
       Atomics.store(this.nextBlock!, 0, 1);
     }
     for (let w = 0; w < this.initializedWords.length; w++) Atomics.store(this.initializedWords, w, 0);
