@@ -11,9 +11,9 @@
 // Per extra row at 10^7 against 10^4: (CPU step at 10^7 - CPU step at 10^4) / (extra distinct rows)
 // and / (extra first-touched rows). Memory: peak RSS, against the floor of one 10^7 model (values and
 // two Adam slots of two 10^7 x 16 tables, 3.84 GB) and against what the tables commit here, counted
-// from the ids: a row's values and both Adam slots are one 192-byte block; a 10^4-row table keeps
-// row r at block r (its pages are all touched at once), a 10^7-row table packs blocks in first-touch
-// order (touched rows x 192 bytes) plus the 4-byte index entries of the rows touched (4 KiB pages).
+// from the ids: a row takes 192 bytes (64 of values, 128 of Adam slots); a 10^4-row table keeps row r
+// at block r (its pages are all touched at once), a 10^7-row table packs blocks in first-touch order
+// (touched rows x 192 bytes) plus the 4-byte index entries of the rows touched (4 KiB pages).
 // Run: pnpm --filter @dtrn/model build && node bench/vocab-scaling.bench.mjs
 // Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_VOCABS=10000,10000000 BENCH_DISTRIBUTIONS=zipf,zipf-1e4,uniform
 import '@tensorflow/tfjs-backend-wasm';
@@ -32,7 +32,7 @@ const vocabularies = (process.env.BENCH_VOCABS ?? '10000,10000000').split(',').m
 const distributions = (process.env.BENCH_DISTRIBUTIONS ?? 'zipf,zipf-1e4,uniform').split(',');
 const LABELS = { zipf: 'Zipf(1.1)', 'zipf-1e4': 'Zipf(1.1) over 10^4 ids', uniform: 'uniform' };
 const B = 1024;
-const ROW_BYTES = d * 4 * 3; // values + Adam m and v, one block per row
+const ROW_BYTES = d * 4 * 3; // values + Adam m and v
 const PAGE = 4096;
 const PLACEMENT_MIN_BYTES = 64 * 2 ** 20; // @dtrn/core: larger tables place rows in first-touch order
 const GiB = 2 ** 30;
