@@ -20,7 +20,8 @@
 //   collector) are left out on both sides, and the process CPU column shows what they add.
 // Run: pnpm --filter @dtrn/trainer build && node bench/parallel.bench.mjs
 // Env: BENCH_MODELS=mmoe,dtrn BENCH_RUNS=fit,2s BENCH_WINDOWS=7 BENCH_STEPS=3 BENCH_WARMUP=2
-//      (DTRN: BENCH_DTRN_WINDOWS=3 BENCH_DTRN_STEPS=1); runs: fit = one thread; n = n workers with
+//      (DTRN: BENCH_DTRN_WINDOWS=3 BENCH_DTRN_STEPS=2 BENCH_DTRN_WARMUP=1; at least 2 steps per window,
+//      see the coordinator's time below); runs: fit = one thread; n = n workers with
 //      replicated embeddings; ns = n workers sharing one set of embedding rows.
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -35,17 +36,20 @@ import { batchMaker, cyclingSource, modelArgs, schema } from './mmoe-config.mjs'
 const models = (process.env.BENCH_MODELS ?? 'mmoe,dtrn').split(',');
 const runNames = (process.env.BENCH_RUNS ?? 'fit,2s').split(',');
 const warmup = Math.max(1, Number(process.env.BENCH_WARMUP ?? 2));
+const DTRN_WARMUP = Math.max(1, Number(process.env.BENCH_DTRN_WARMUP ?? 1));
 const B = 1024;
 const CONFIGS = {
   mmoe: {
     args: modelArgs,
     windows: Number(process.env.BENCH_WINDOWS ?? 7),
     steps: Number(process.env.BENCH_STEPS ?? 3),
+    warmup,
   },
   dtrn: {
     args: { bottom: 'dtrn', head: 'mmoe', headArgs: MMOE_HEAD, embeddingDim: d },
     windows: Number(process.env.BENCH_DTRN_WINDOWS ?? 3),
-    steps: Number(process.env.BENCH_DTRN_STEPS ?? 1),
+    steps: Number(process.env.BENCH_DTRN_STEPS ?? 2),
+    warmup: DTRN_WARMUP,
   },
 };
 
@@ -110,7 +114,7 @@ async function benchConfiguration(name) {
   const config = CONFIGS[name];
   const makeBatch = batchMaker(12345);
   const batches = Array.from({ length: 8 }, () => makeBatch(B));
-  const totalWindows = warmup + config.windows;
+  const totalWindows = config.warmup + config.windows;
   const source = cyclingSource(batches, totalWindows * config.steps);
   const options = { epochs: 1, earlyStopping: false, progressEverySteps: config.steps, seed: 1 };
   const baton = createBaton(runNames);
@@ -142,8 +146,9 @@ async function benchConfiguration(name) {
         record.computeMs = mean((t) => worst(t.compute, 'cpuMs'));
         record.applyMs = mean((t) => worst(t.apply, 'cpuMs'));
         record.waitMs = mean((t) => worst([...t.compute, ...t.apply], 'waitMs'));
-        // Median: a window's first step also counts what ran on this thread between windows (fit).
-        record.coordinatorMs = median(window.map((t) => t.coordinator.cpuMs ?? Number.NaN));
+        // A window's first step also counts what ran on this thread between windows (the fit run):
+        // the coordinator's time is the median over the window's other steps.
+        record.coordinatorMs = median(window.slice(1).map((t) => t.coordinator.cpuMs ?? Number.NaN));
         record.criticalMs = record.computeMs + record.applyMs + record.coordinatorMs;
         record.workerCpuMs =
           window.reduce(
@@ -171,7 +176,7 @@ async function benchConfiguration(name) {
     return count;
   })();
   console.log(
-    `\n## ${name}: ${parameters.dense.toLocaleString('en-US')} dense + ${parameters.embedding.toLocaleString('en-US')} embedding parameters; batch ${B}; ${config.windows} interleaved windows of ${config.steps} step(s) after ${warmup} warm-up; load average before: ${load()}`,
+    `\n## ${name}: ${parameters.dense.toLocaleString('en-US')} dense + ${parameters.embedding.toLocaleString('en-US')} embedding parameters; batch ${B}; ${config.windows} interleaved windows of ${config.steps} step(s) after ${config.warmup} warm-up; load average before: ${load()}`,
   );
   const tasks = runNames.map(async (run) => {
     if (run === 'fit') {
@@ -208,7 +213,7 @@ async function benchConfiguration(name) {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   const summary = {};
   for (const run of runNames) {
-    const measured = records.get(run).slice(warmup);
+    const measured = records.get(run).slice(config.warmup);
     const rates = measured.map((r) => (B * 1000) / r.wallMs);
     const critical = median(measured.map((r) => r.criticalMs));
     summary[run] = { rate: median(rates), critical };
@@ -221,7 +226,7 @@ async function benchConfiguration(name) {
     );
   }
   for (const run of runNames.filter((r) => r !== 'fit')) {
-    const measured = records.get(run).slice(warmup);
+    const measured = records.get(run).slice(config.warmup);
     const m = (key) => median(measured.map((r) => r[key])).toFixed(1);
     console.log(
       `${run}: per step, slowest worker's compute ${m('computeMs')} ms + slowest apply ${m('applyMs')} ms + coordinator while the workers wait ${m('coordinatorMs')} ms (thread CPU; the coordinator's thread in all ${m('mainThreadMs')} ms); workers' CPU in all ${m('workerCpuMs')} ms; a worker's run-queue wait up to ${m('waitMs')} ms`,
