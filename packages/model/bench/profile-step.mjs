@@ -1,10 +1,12 @@
-// Profile of one MMoE training step (the benchmark configuration of model.bench.mjs): JS-side phases
-// timed with performance.now (prepare = EmbeddingBank gathers and pooling; gradients = tfjs forward
-// and backward; row updates = reading the input gradients back and splitting them per table;
-// applyGradients = duplicate sums, lazy initialisation and lazy Adam; dense Adam), then the top
-// kernels of tf.profile over one step, with their shapes.
+// Profile of one MMoE training step (the benchmark configuration of model.bench.mjs): the phases in
+// process CPU time (prepare = EmbeddingBank gathers and pooling; gradients = tfjs forward and
+// backward; row updates = reading the input gradients back as row updates; applyGradients =
+// duplicate sums, lazy initialisation and lazy Adam; dense Adam = tf.train.adam), then the CPU time
+// of every kernel by name and shape over BENCH_STEPS steps (each wasm kernel function wrapped with
+// process.cpuUsage; tf.profile's wall-clock kernel times are inflated on a shared machine and count
+// customGrad scopes twice).
 // Run: pnpm --filter @dtrn/model build && node bench/profile-step.mjs
-// Env: BENCH_STEPS=20 (timed steps after 3 warm-up steps), BENCH_KERNELS=25
+// Env: BENCH_STEPS=20 (timed steps after 3 warm-up steps; as many again for the kernels), BENCH_KERNELS=25
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,6 +19,27 @@ const topKernels = Number(process.env.BENCH_KERNELS ?? 25);
 const B = 1024;
 await tf.setBackend('wasm');
 await tf.ready();
+
+// Kernel CPU times: every wasm kernel function wrapped (only while `timing` is on).
+const kernelTimes = new Map();
+let timing = false;
+for (const kernel of tf.getKernelsForBackend('wasm')) {
+  const run = kernel.kernelFunc;
+  kernel.kernelFunc = (args) => {
+    if (!timing) return run(args);
+    const start = process.cpuUsage();
+    const out = run(args);
+    const used = process.cpuUsage(start);
+    const key = `${kernel.kernelName} ${Object.values(args.inputs)
+      .map((x) => `[${x.shape}]`)
+      .join(' ')}`;
+    const entry = kernelTimes.get(key) ?? { ms: 0, count: 0 };
+    entry.ms += (used.user + used.system) / 1000;
+    entry.count++;
+    kernelTimes.set(key, entry);
+    return out;
+  };
+}
 
 let seed = 12345;
 const random = () => {
@@ -90,24 +113,26 @@ console.log(
 for (const [name, values] of Object.entries(phases))
   console.log(`  ${name.padEnd(16)} ${median(values).toFixed(1)}`);
 console.log(`  CPU per step     ${((cpu.user + cpu.system) / 1000 / steps).toFixed(1)}`);
-const info = await tf.profile(() => step(false));
-const byKey = new Map();
-for (const k of info.kernels) {
-  const key = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(' ')}`;
-  const entry = byKey.get(key) ?? { ms: 0, count: 0 };
-  entry.ms += k.kernelTimeMs;
-  entry.count++;
-  byKey.set(key, entry);
-}
+timing = true;
+for (let i = 0; i < steps; i++) step(false);
+timing = false;
 const byName = new Map();
-for (const k of info.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + k.kernelTimeMs);
-const total = info.kernels.reduce((s, k) => s + k.kernelTimeMs, 0);
-console.log(`kernels: ${info.kernels.length}, kernel time ${total.toFixed(1)} ms`);
+let kernelMs = 0;
+let kernelCount = 0;
+for (const [key, e] of kernelTimes) {
+  const name = key.split(' ')[0];
+  byName.set(name, (byName.get(name) ?? 0) + e.ms);
+  kernelMs += e.ms;
+  kernelCount += e.count;
+}
 console.log(
-  `  by name: ${[...byName]
+  `kernels: ${kernelCount / steps} per step, ${(kernelMs / steps).toFixed(1)} ms CPU per step (the rest of "gradients" is tfjs's JS: tape, tidy, dispatch)`,
+);
+console.log(
+  `  by name (ms per step): ${[...byName]
     .sort((a, b) => b[1] - a[1])
-    .map(([n, ms]) => `${n} ${ms.toFixed(1)}`)
+    .map(([n, ms]) => `${n} ${(ms / steps).toFixed(1)}`)
     .join(', ')}`,
 );
-for (const [key, e] of [...byKey].sort((a, b) => b[1].ms - a[1].ms).slice(0, topKernels))
-  console.log(`  ${e.ms.toFixed(1).padStart(7)} ms  x${e.count}  ${key}`);
+for (const [key, e] of [...kernelTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, topKernels))
+  console.log(`  ${(e.ms / steps).toFixed(2).padStart(7)} ms  x${e.count / steps}  ${key}`);
