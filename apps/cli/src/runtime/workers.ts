@@ -6,8 +6,9 @@
  * `auto` (the default) uses two workers where that was measured to be faster: on wasm, with two or
  * more cores, balancing `equal`, batches of at least AUTO_MIN_BATCH rows, and models the catalog can
  * build in a worker. Measured on the 2-core development machine (idle-machine estimates from thread
- * CPU times, packages/trainer/README.md): 1.55-1.64x one thread for the `tiny` preset's models at
- * batch 256, 1.85-1.94x for the `quick` preset's, about 1.8x for the MMoE benchmark at batch 1024.
+ * CPU times, bench/workers.bench.mjs and packages/trainer/README.md): 1.39-1.49x one thread for the
+ * `tiny` preset's models at batch 256, 1.93-1.99x for the `quick` preset's, 1.83x for the MMoE
+ * benchmark at batch 1024.
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '@dtrn/base';
