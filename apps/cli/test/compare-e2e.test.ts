@@ -26,20 +26,27 @@ interface MemorySample {
   readonly wasmHeapBytes: number;
 }
 
-/** The real catalog, sampling tfjs memory and the wasm heap before each model is built. */
+/**
+ * The real catalog, sampling tfjs memory and the wasm heap before each model is built on this
+ * thread (with --workers auto the workers train, and this thread builds each model to evaluate it).
+ */
 function sampling(catalog: ModelCatalog, samples: MemorySample[]): ModelCatalog {
-  return wrapCreate(catalog, (name, schema, options, base) => {
-    const memory = tf.memory();
-    const backend = tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } };
-    samples.push({
-      seed: options.seed,
-      model: name,
-      tensors: memory.numTensors,
-      tensorBytes: memory.numBytes,
-      wasmHeapBytes: backend.wasm?.HEAPU8.buffer.byteLength ?? 0,
-    });
-    return base.create(name, schema, options);
-  });
+  return wrapCreate(
+    catalog,
+    (name, schema, options, base) => {
+      const memory = tf.memory();
+      const backend = tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } };
+      samples.push({
+        seed: options.seed,
+        model: name,
+        tensors: memory.numTensors,
+        tensorBytes: memory.numBytes,
+        wasmHeapBytes: backend.wasm?.HEAPU8.buffer.byteLength ?? 0,
+      });
+      return base.create(name, schema, options);
+    },
+    { workers: true },
+  );
 }
 
 describe('dtrn compare --preset tiny --seeds 2', () => {
