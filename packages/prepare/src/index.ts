@@ -18,6 +18,14 @@ export {
 } from './prepare/prepare-table.js';
 export { readTableConfigFile } from './prepare/read-config.js';
 export { formatPrepareReport, type PrepareReport } from './prepare/report.js';
+export type { SavedPreparation } from './score/saved-state.js';
+export {
+  type ScoredBlock,
+  type ScoreReport,
+  type ScoreTableOptions,
+  TableScorer,
+} from './score/score-table.js';
+export type { ScoringSource } from './score/scoring-config.js';
 export type { ReasonCount, SplitCounts } from './stages/account-rows.js';
 export type { EventCounts } from './stages/event-log.js';
 export type { NumericStatistics } from './stages/numeric-transforms.js';

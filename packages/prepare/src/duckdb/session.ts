@@ -2,7 +2,15 @@
  * One DuckDB database for one preparation: in memory, spilling to `tempDirectory` beyond
  * `memoryLimit`. Statements run on one connection; results stream out chunk by chunk.
  */
-import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
+import { fnv1a32 } from '@dtrn/data';
+import {
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBScalarFunction,
+  UINTEGER,
+  VARCHAR,
+} from '@duckdb/node-api';
 import type { DuckdbConfig } from '../config/types.js';
 
 /** `DTRN_PREPARE_PROFILE=1` prints every statement's wall time to stderr (where the time goes). */
@@ -19,6 +27,9 @@ async function timed<T>(sql: string, work: () => Promise<T>): Promise<T> {
     );
   }
 }
+
+/** The SQL name of the FNV-1a function `registerFnv1a32` adds. */
+export const FNV1A32_FUNCTION = 'dtrn_fnv1a32';
 
 export class DuckSession {
   private constructor(
@@ -60,6 +71,28 @@ export class DuckSession {
       if (!chunk || chunk.rowCount === 0) return;
       yield chunk;
     }
+  }
+
+  /**
+   * Registers `dtrn_fnv1a32(VARCHAR) -> UINTEGER`: FNV-1a 32 of the text's UTF-8 bytes, the hash
+   * `@dtrn/data`'s `Vocabulary.lookup` gives an unknown id under `oov: hash` (NULL stays NULL).
+   */
+  registerFnv1a32(): void {
+    this.connection.registerScalarFunction(
+      DuckDBScalarFunction.create({
+        name: FNV1A32_FUNCTION,
+        mainFunction: (_info, input, output) => {
+          const keys = input.getColumnVector(0);
+          for (let row = 0; row < input.rowCount; row++) {
+            const key = keys.getItem(row);
+            output.setItem(row, key === null ? null : fnv1a32(String(key)));
+          }
+          output.flush();
+        },
+        returnType: UINTEGER,
+        parameterTypes: [VARCHAR],
+      }),
+    );
   }
 
   /** Percent done of the running statement, or -1 when DuckDB cannot tell. */

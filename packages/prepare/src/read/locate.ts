@@ -87,7 +87,21 @@ export async function locateRow(
   const [count] = await session.rows(
     `SELECT count(*) FROM ${table} WHERE ${sameSource}__file = ${literal(file)} AND rowid <= ${rowId}`,
   );
-  const ordinal = Number(count?.[0] ?? 0);
+  return locateRecord(session, source, file, Number(count?.[0] ?? 0), column, valueSql);
+}
+
+/**
+ * Where the `ordinal`-th record (1-based) of `file` in `source` is, and its raw value (`valueSql`
+ * over the source): file and line (CSV, JSON lines) or file and row index (Parquet).
+ */
+export async function locateRecord(
+  session: DuckSession,
+  source: SourceTable,
+  file: string,
+  ordinal: number,
+  column: string | undefined,
+  valueSql: string | undefined,
+): Promise<{ where: ErrorLocation; found: unknown }> {
   let found: unknown = null;
   if (valueSql !== undefined) {
     const [value] = await session.rows(

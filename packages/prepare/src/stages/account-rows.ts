@@ -57,7 +57,7 @@ async function describeBadRow(session: DuckSession, sources: readonly RowSource[
   return locateRow(session, source, 'rows', bad.rowId, column, value);
 }
 
-interface Rejected {
+export interface Rejected {
   readonly src: number;
   readonly file: string;
   readonly line: number;
@@ -66,7 +66,8 @@ interface Rejected {
   readonly message: string;
 }
 
-async function rejectedRows(session: DuckSession, sources: readonly RowSource[]): Promise<Rejected[]> {
+/** Malformed lines DuckDB rejected while reading the sources, by file and line. */
+export async function rejectedRows(session: DuckSession, sources: readonly RowSource[]): Promise<Rejected[]> {
   const all: Rejected[] = [];
   for (const [src, { source }] of sources.entries()) {
     if (!source.rejects) continue;
@@ -87,7 +88,7 @@ async function rejectedRows(session: DuckSession, sources: readonly RowSource[])
   return all;
 }
 
-function rejectedError(rejected: Rejected, badInput: string): DataError {
+export function rejectedError(rejected: Rejected, badInput: string): DataError {
   const expected = rejected.message.replace(/^Expected Number of Columns: (\d+) Found: (\d+)$/, '$1 columns');
   return new DataError(`malformed line (${rejected.type.toLowerCase()}): ${rejected.message}${badInput}`, {
     where: { file: rejected.file, line: rejected.line },
@@ -183,6 +184,6 @@ export async function accountRows(
   return { splits, skipped, filtered };
 }
 
-function example(where: ErrorLocation, found: unknown): string {
+export function example(where: ErrorLocation, found: unknown): string {
   return `${formatLocation(where)} (found ${JSON.stringify(found)})`;
 }

@@ -51,7 +51,7 @@ function checkColumns(source: SourceTable, config: TableConfig): void {
 }
 
 /** The reason a row is filtered (the user's filter, a positive outside its sample space), or NULL. */
-function filteredSql(source: SourceTable, config: TableConfig): string {
+export function filteredSql(source: SourceTable, config: TableConfig): string {
   const cases: string[] = [];
   if (config.filter !== undefined) {
     cases.push(`WHEN NOT ${malformedSql(source)} AND NOT coalesce((${config.filter}), false) THEN 'filter'`);

@@ -33,6 +33,34 @@ function quantileBoundaries(values: readonly unknown[]): number[] {
   return sorted;
 }
 
+/** The id space of a bucketed field's ids: padding, then buckets 1..B (B = boundaries + 1). */
+export function bucketSpace(field: NumericField, boundaries: readonly number[]): IdSpaceSpec {
+  return { name: field.idSpace, size: boundaries.length + 2, oov: 'error' };
+}
+
+/**
+ * SQL of a field's transform of the DOUBLE `x` with the training split's statistics: FLOAT for a
+ * dense value, INTEGER for a bucket id (transform `buckets`).
+ */
+export function numericExpression(stats: NumericStatistics, x: string): string {
+  if (stats.transform === 'buckets') {
+    const boundaries = stats.boundaries ?? [];
+    const list = boundaries.length === 0 ? '[]::DOUBLE[]' : `[${boundaries.map(numberLiteral).join(', ')}]`;
+    return `(1 + len(list_filter(${list}, b -> ${x} >= b)))::INTEGER`;
+  }
+  const scale = stats.std > 0 ? stats.std : 1;
+  const range = stats.max > stats.min ? stats.max - stats.min : 1;
+  const expression =
+    stats.transform === 'log1p'
+      ? `ln(1 + ${x})`
+      : stats.transform === 'standardize'
+        ? `(${x} - ${numberLiteral(stats.mean)}) / ${numberLiteral(scale)}`
+        : stats.transform === 'minmax'
+          ? `(${x} - ${numberLiteral(stats.min)}) / ${numberLiteral(range)}`
+          : x;
+  return `(${expression})::FLOAT`;
+}
+
 export async function planNumeric(session: DuckSession, config: TableConfig): Promise<NumericPlan> {
   const statistics: NumericStatistics[] = [];
   const expressions = new Map<number, string>();
@@ -60,23 +88,12 @@ export async function planNumeric(session: DuckSession, config: TableConfig): Pr
         count > 0 ? ((row?.[4] as { items?: unknown[] } | null)?.items ?? []) : (field.buckets as number[]);
       const boundaries = quantileBoundaries(raw);
       statistics.push({ ...stats, boundaries });
-      const list = boundaries.length === 0 ? '[]::DOUBLE[]' : `[${boundaries.map(numberLiteral).join(', ')}]`;
-      expressions.set(i, `(1 + len(list_filter(${list}, b -> ${x} >= b)))::INTEGER`);
-      bucketSpaces.push({ name: field.idSpace, size: boundaries.length + 2, oov: 'error' });
+      expressions.set(i, numericExpression({ ...stats, boundaries }, x));
+      bucketSpaces.push(bucketSpace(field, boundaries));
       continue;
     }
     statistics.push(stats);
-    const scale = std > 0 ? std : 1;
-    const range = max > min ? max - min : 1;
-    const expression =
-      field.transform === 'log1p'
-        ? `ln(1 + ${x})`
-        : field.transform === 'standardize'
-          ? `(${x} - ${numberLiteral(mean)}) / ${numberLiteral(scale)}`
-          : field.transform === 'minmax'
-            ? `(${x} - ${numberLiteral(min)}) / ${numberLiteral(range)}`
-            : x;
-    expressions.set(i, `(${expression})::FLOAT`);
+    expressions.set(i, numericExpression(stats, x));
   }
   return { statistics, expressions, bucketSpaces };
 }
