@@ -48,6 +48,13 @@ export {
   runPrepare,
 } from './data/run-prepare.js';
 export type { CreateModelOptions, ModelCatalog } from './models/model-catalog.js';
+export {
+  formatAccounting,
+  PredictInterrupted,
+  type PredictOutcome,
+  type RunPredictOptions,
+  runPredict,
+} from './predict/run-predict.js';
 export { createProgram, loadDtrnCatalog, type ProgramOptions, SUBCOMMANDS } from './program.js';
 export { renderReportHtml } from './report/report-html.js';
 export { regenerateReport, writeReport } from './report/write-report.js';

@@ -6,13 +6,23 @@ import type { CliContext } from './commands/common-options.js';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
+import { predictCommand } from './commands/predict.js';
 import { prepareCommand } from './commands/prepare.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
 import type { ModelCatalog } from './models/model-catalog.js';
 import { type OutputStreams, PROCESS_STREAMS } from './runtime/progress.js';
 
-export const SUBCOMMANDS = ['prepare', 'train', 'evaluate', 'export', 'compare', 'bench', 'report'] as const;
+export const SUBCOMMANDS = [
+  'prepare',
+  'train',
+  'evaluate',
+  'predict',
+  'export',
+  'compare',
+  'bench',
+  'report',
+] as const;
 
 /** The app's version from its package.json (dist/*.js and src/*.ts both sit one level below it). */
 export function cliVersion(): string {
@@ -36,7 +46,7 @@ export function createProgram(options: ProgramOptions = {}): { program: Command;
   const context: CliContext = { loadCatalog: options.loadCatalog ?? loadDtrnCatalog, streams, exitCode: 0 };
   const program = new Command('dtrn')
     .description(
-      'DTRN and multi-task recommendation baselines on TensorFlow.js: prepare data, train, evaluate, export, compare, bench, report.',
+      'DTRN and multi-task recommendation baselines on TensorFlow.js: prepare data, train, evaluate, predict, export, compare, bench, report.',
     )
     .version(cliVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -51,6 +61,7 @@ Examples:
   $ dtrn compare --preset quick                  # the pipeline end to end in a few minutes
   $ dtrn compare --preset tiny --seeds 2 --out runs/tiny
   $ dtrn train --preset quick --model dtrn-ple --out runs/dtrn-ple
+  $ dtrn predict --run runs/dtrn-ple --data prepared/mine --out preds.csv
   $ dtrn export --run runs/dtrn-ple --out dtrn-ple.onnx
   $ dtrn report --run runs/tiny
   $ dtrn <command> --help                         # options and examples of each command`,
@@ -59,6 +70,7 @@ Examples:
     prepareCommand,
     trainCommand,
     evaluateCommand,
+    predictCommand,
     exportCommand,
     compareCommand,
     benchCommand,

@@ -7,6 +7,7 @@ export type {
   FileFormat,
   SequencesConfig,
   SplitConfig,
+  SplitName,
   TableConfig,
   TaskConfig,
 } from './config/types.js';
@@ -30,3 +31,4 @@ export type { ReasonCount, SplitCounts } from './stages/account-rows.js';
 export type { EventCounts } from './stages/event-log.js';
 export type { NumericStatistics } from './stages/numeric-transforms.js';
 export { GROUP_EXTRA } from './stages/write-splits.js';
+export { type ParquetColumn, writeParquetFromCsv } from './write/parquet-from-csv.js';

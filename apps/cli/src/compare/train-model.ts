@@ -19,6 +19,7 @@ import { fitParallel } from '@dtrn/trainer/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingConfig } from '../config/training-config.js';
 import { type LoadedData, VOCABULARIES_FILE } from '../data/load-data.js';
+import { PREPARATION_FILE } from '../data/preparation.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { ProgressReporter } from '../runtime/progress.js';
 import type { RunDirectory } from '../runtime/run-directory.js';
@@ -198,6 +199,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
       progress.info(`saved the model to ${run.path}/${options.saveModelTo}`);
       // Raw id -> row per id space, beside the model (dtrn export writes them for other runtimes).
       if (data.vocabularies) await run.writeText(VOCABULARIES_FILE, JSON.stringify(data.vocabularies));
+      // The dataset config and training statistics, so dtrn predict reads raw rows the same way.
+      if (data.preparation) await run.writeJson(PREPARATION_FILE, data.preparation);
     }
     const evaluation = evaluate(model, data.test, {
       batchSize: training.evaluationBatchSize,

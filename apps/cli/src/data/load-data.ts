@@ -31,6 +31,7 @@ import {
   syntheticPreset,
 } from '@dtrn/datasets/node';
 import type { DataConfig } from '../config/data-config.js';
+import { readPreparedRecord, type TablePreparation } from './preparation.js';
 
 export interface LoadedData {
   readonly schema: DatasetSchema;
@@ -48,6 +49,11 @@ export interface LoadedData {
    * null when the ids are already table rows (synthetic data).
    */
   readonly vocabularies: Readonly<Record<string, VocabularyJson>> | null;
+  /**
+   * Shards written by `dtrn prepare table`: its dataset config and training statistics, which
+   * `dtrn train` keeps in the run so `dtrn predict` reads new raw rows the same way.
+   */
+  readonly preparation?: TablePreparation | null;
 }
 
 /** File of a prepared directory (and of a trained run) holding the raw-id vocabularies. */
@@ -166,6 +172,7 @@ export async function loadData(
       provenance: { path: config.path },
       files: [],
       vocabularies: await readVocabularies(config.path),
+      preparation: await readPreparedRecord(config.path),
     };
   }
   const loaded =

@@ -49,6 +49,12 @@ function formatValidation(event: EpochEndEvent): string {
   return ` | val AUC ${aucs.join(' ')}${event.improved ? ' (best)' : ''}${flag}`;
 }
 
+export interface ScoringProgress {
+  /** Records read so far. */
+  update(rows: number): void;
+  done(): void;
+}
+
 export class ProgressReporter {
   readonly mode: Exclude<ProgressMode, 'auto'>;
   private readonly streams: OutputStreams;
@@ -101,6 +107,53 @@ export class ProgressReporter {
         if (this.mode === 'plain') this.streams.stderr.write(`${label} ${summary}\n`);
         this.json({ type: 'run-done', run: label, summary });
       },
+    };
+  }
+
+  /**
+   * Progress of scoring rows (`total` when known in advance): a bar with rows and rows/s, a line
+   * every 5 seconds (plain), or a `predict-progress` JSON line every second (jsonl).
+   */
+  scoring(label: string, total: number | undefined): ScoringProgress {
+    const started = performance.now();
+    const speed = (rows: number) => Math.round(rows / Math.max(1e-3, (performance.now() - started) / 1000));
+    if (this.mode === 'bar') {
+      const bar = new cliProgress.SingleBar(
+        {
+          format:
+            total === undefined
+              ? `${label} | {value} rows read | {speed} rows/s`
+              : `${label} |{bar}| {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}`,
+          stream: this.streams.stderr as NodeJS.WritableStream,
+          hideCursor: true,
+          barsize: 24,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total ?? 0, 0, { speed: 0 });
+      return {
+        update: (rows) => bar.update(rows, { speed: speed(rows) }),
+        done: () => bar.stop(),
+      };
+    }
+    let last = started;
+    const every = this.mode === 'plain' ? 5000 : 1000;
+    const report = (rows: number) => {
+      if (this.mode === 'plain') {
+        this.streams.stderr.write(
+          `${label}: ${rows}${total === undefined ? '' : `/${total}`} rows read, ${speed(rows)} rows/s\n`,
+        );
+      }
+      this.json({ type: 'predict-progress', rows, total: total ?? null, rowsPerSecond: speed(rows) });
+    };
+    return {
+      update: (rows) => {
+        const now = performance.now();
+        if (now - last < every) return;
+        last = now;
+        report(rows);
+      },
+      done: () => {},
     };
   }
 
