@@ -9,6 +9,7 @@ import { type DatasetSchema, type InMemoryDataset, Vocabulary, type VocabularyJs
 import { iterateShards, readShardManifest } from '@dtrn/data/node';
 import { readVocabularies } from '../data/load-data.js';
 import { readPreparedRecord, type TablePreparation } from '../data/preparation.js';
+import { alignSchema } from './align-schema.js';
 import { float32Text } from './float-text.js';
 import type { KeptColumn, PredictSource } from './sources.js';
 
@@ -105,6 +106,8 @@ export interface ShardSourceOptions {
 export async function shardSource(options: ShardSourceOptions): Promise<PredictSource> {
   const { directory } = options;
   const manifest = await readShardManifest(directory);
+  // Missing fields first (the clearer message), then whether the ids are rows of the run's vocabularies.
+  alignSchema(options.model, manifest.schema, options.description);
   const dataVocabularies = await readVocabularies(options.preparedDirectory);
   checkSameMapping(
     options.model,
