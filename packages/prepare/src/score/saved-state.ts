@@ -1,8 +1,9 @@
 /**
  * What a trained run knows about its data and the scorer reuses instead of recomputing from the new
  * file: the raw-id vocabularies (`vocabularies.json`, keyed by id space) and the training split's
- * numeric statistics (`prepare.json`'s `report.numeric`). Vocabularies become DuckDB ENUM types,
- * so a known id maps to its row with the same hash lookup `prepareTable` uses.
+ * numeric statistics (`prepare.json`'s `report.numeric`). Every vocabulary becomes a DuckDB ENUM
+ * type, whatever its size (`prepareTable` joins vocabularies over 10,000 ids, which is faster): a
+ * cast keeps scoring one projection over the file, streamed in file order with no join.
  */
 import { ConfigError } from '@dtrn/base';
 import { type IdSpaceSpec, Vocabulary, type VocabularyJson } from '@dtrn/data';
@@ -65,6 +66,7 @@ export async function loadSavedVocabularies(
       vocabTable,
       enumType,
       hashTable: undefined,
+      lookupTable: undefined,
     });
   }
   return built;
@@ -84,7 +86,7 @@ export function savedIdSql(vocabulary: BuiltVocabulary, key: string): string {
       : oov === 'hash'
         ? `(${first + vocabulary.knownIds} + ${FNV1A32_FUNCTION}(${key}) % ${vocabulary.config.hashBuckets})::INTEGER`
         : 'NULL::INTEGER';
-  return `COALESCE(${knownIdSql(vocabulary, key)}, ${unknown})`;
+  return `COALESCE(${knownIdSql(vocabulary, key, '')}, ${unknown})`;
 }
 
 /** Each numeric field's saved statistics (same transform), and the bucket id spaces. */

@@ -48,7 +48,7 @@ function unknownIdChecks(
         column: field.column,
         condition: '',
       },
-      sql: `${key} IS NOT NULL AND ${knownIdSql(vocabulary, key)} IS NULL`,
+      sql: `${key} IS NOT NULL AND ${knownIdSql(vocabulary, key, '')} IS NULL`,
     });
   });
   const sequences = config.sequences;
@@ -63,7 +63,7 @@ function unknownIdChecks(
             column: behavior.column,
             condition: '',
           },
-          sql: `len(list_filter(${col.list(m)}, x -> ${knownIdSql(items, 'x')} IS NULL)) > 0`,
+          sql: `len(list_filter(${col.list(m)}, x -> ${knownIdSql(items, 'x', '')} IS NULL)) > 0`,
         });
       });
     }
