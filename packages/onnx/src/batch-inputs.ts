@@ -12,9 +12,22 @@ export interface OnnxInputTensor {
   readonly dims: readonly number[];
 }
 
+/**
+ * int32 ids widened to int64 without a BigInt per value: each int64 is written as its two
+ * little-endian 32-bit words (low = the value, high = its sign extension).
+ */
 function int64(values: Int32Array): BigInt64Array {
   const out = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]!);
+  const words = new Int32Array(out.buffer);
+  if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
+    for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]!); // big-endian platform
+    return out;
+  }
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    words[2 * i] = value;
+    words[2 * i + 1] = value < 0 ? -1 : 0;
+  }
   return out;
 }
 
