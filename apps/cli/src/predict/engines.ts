@@ -48,7 +48,12 @@ export function tfjsEngine(model: RecommenderModel): ScoringEngine {
 export async function onnxEngine(model: RecommenderModel): Promise<ScoringEngine> {
   const ort = await importOnnxRuntime();
   const exported = exportOnnx(model);
-  const session = await ort.InferenceSession.create(exported.bytes);
+  // No spinning intra-op threads: they busy-wait between kernels, which on a shared or small
+  // machine costs more than it saves (the @dtrn/onnx serving benchmark: MMoE 2.5x over tfjs with
+  // ONNX Runtime's default spinning threads, 6.1x without).
+  const session = await ort.InferenceSession.create(exported.bytes, {
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
   const { metadata } = exported;
   return {
     name: 'onnx',
