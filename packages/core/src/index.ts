@@ -26,6 +26,7 @@ export {
   selectBackend,
 } from './backend.js';
 export {
+  addBias,
   addDenseWeights,
   addMlpWeights,
   createDenseVariables,

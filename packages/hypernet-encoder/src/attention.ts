@@ -1,17 +1,17 @@
 /**
- * Masked multi-head self-attention over sequences folded as [R * N, L, d]: R replicas (tasks) of N
- * sequences that share one key mask [N, L]. Padded keys get -1e9 before the softmax, so a valid
- * query never attends to padding; a query whose keys are all padding gets uniform (finite) weights,
- * and its output is removed later by the pooling mask.
+ * Masked multi-head self-attention over one bucket of sequences folded as [R * N, L, d]: R replicas
+ * (tasks) of N sequences that share one key mask. Padded keys get -1e9 before the softmax, so a
+ * valid query never attends to padding; a query whose keys are all padding gets uniform (finite)
+ * weights, and its output is removed later by the pooling mask.
+ *
+ * Each head's query, key and value come from their own product with a column block of the fused
+ * [d, 3d] kernel, already [R*N*L, d_h], and the heads' outputs go through their own row block of the
+ * output kernel and are summed: no split of a fused output (SplitV, slow on wasm) and no head
+ * transposes, forward or backward (bench/kernels.bench.mjs measures both forms side by side).
  */
-import { denseForward } from '@dtrn/core';
+import { addBias, type DenseParams, matMul2d } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderBlockParams } from './params.js';
-
-/** Additive key bias: 0 on valid positions, -1e9 on padding. mask [N, L] -> [N, L]. */
-export function maskBias(mask: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.sub(mask, 1), 1e9)); // [N, L]
-}
 
 export interface AttentionOptions {
   readonly numHeads: number;
@@ -21,26 +21,25 @@ export interface AttentionOptions {
   readonly seed?: number | undefined;
 }
 
-/** [RN, L, d] -> [RN * heads, L, d / heads] */
-function splitHeads(x: tf.Tensor, numHeads: number): tf.Tensor {
-  const [rows, length, d] = x.shape as [number, number, number];
-  if (numHeads === 1) return x;
-  const perHead = tf.reshape(x, [rows, length, numHeads, d / numHeads]); // [RN, L, h, dh]
-  return tf.reshape(tf.transpose(perHead, [0, 2, 1, 3]), [rows * numHeads, length, d / numHeads]); // [RN*h, L, dh]
+/** Columns [from, from + width) of a dense layer ([in, out] kernel, [out] bias), times `scale`. */
+function columnBlock(layer: DenseParams, from: number, width: number, scale: number): DenseParams {
+  const inputDim = layer.kernel.shape[0]!;
+  const pick = (t: tf.Tensor) => (scale === 1 ? t : tf.mul(t, scale));
+  return {
+    kernel: pick(tf.slice(layer.kernel, [0, from], [inputDim, width])), // [in, width]
+    bias: layer.bias ? pick(tf.slice(layer.bias, [from], [width])) : undefined, // [width]
+  };
 }
 
-/** [RN * heads, L, dh] -> [RN, L, heads * dh] */
-function mergeHeads(x: tf.Tensor, numHeads: number): tf.Tensor {
-  if (numHeads === 1) return x;
-  const [rowsTimesHeads, length, headDim] = x.shape as [number, number, number];
-  const rows = rowsTimesHeads / numHeads;
-  const perHead = tf.reshape(x, [rows, numHeads, length, headDim]); // [RN, h, L, dh]
-  return tf.reshape(tf.transpose(perHead, [0, 2, 1, 3]), [rows, length, numHeads * headDim]); // [RN, L, d]
+/** rows [N, in] @ kernel + bias -> [N, out] (core's plain-gradient product and ones-row bias gradient). */
+function project(rows: tf.Tensor2D, layer: DenseParams): tf.Tensor2D {
+  const y = matMul2d(rows, layer.kernel as tf.Tensor2D); // [N, out]
+  return layer.bias ? addBias(y, layer.bias as tf.Tensor1D) : y;
 }
 
 /**
- * MHA(x) = concat_h(softmax(Q_h K_h^T / sqrt(dh) + bias) V_h) W_o + b_o, with Q, K, V from one fused
- * projection. x [R*N, L, d], keyBias [N, L] (from `maskBias`) -> [R*N, L, d].
+ * MHA(x) = sum_h softmax(Q_h K_h^T / sqrt(dh) + bias) V_h W_o[h] + b_o. x [R*N, L, d], keyBias
+ * [N, L] (0 on valid keys, -1e9 on padding) -> [R*N, L, d].
  */
 export function maskedSelfAttention(
   x: tf.Tensor,
@@ -54,27 +53,36 @@ export function maskedSelfAttention(
     const replicas = rows / sequences;
     const heads = options.numHeads;
     const headDim = d / heads;
-    // One fused product, split as 2-D rows: on wasm, SplitV (and Concat in its gradient) is fast for
-    // rank-2 tensors and pathologically slow for higher ranks.
-    const qkv = tf.reshape(denseForward(x, block.queryKeyValue), [rows * length, 3 * d]); // [RN*L, 3d]
-    const [query, key, value] = tf.split(qkv, 3, 1).map((part) => tf.reshape(part, [rows, length, d])) as [
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-    ]; // 3 x [RN, L, d]
-    const q = splitHeads(tf.mul(query, 1 / Math.sqrt(headDim)), heads); // [RN*h, L, dh]
-    const k = splitHeads(key, heads); // [RN*h, L, dh]
-    const v = splitHeads(value, heads); // [RN*h, L, dh]
-    const scores = tf.matMul(q, k, false, true); // [RN*h, L, L]
-    const biased = tf.add(
-      tf.reshape(scores, [replicas, sequences, heads * length, length]), // [R, N, h*L, L]
-      tf.reshape(keyBias, [1, sequences, 1, length]), // [1, N, 1, L]
-    ); // [R, N, h*L, L]
-    let probabilities = tf.softmax(biased); // [R, N, h*L, L]
-    if (options.training && options.dropoutRate > 0) {
-      probabilities = tf.dropout(probabilities, options.dropoutRate, undefined, options.seed);
+    const flat = tf.reshape(x, [rows * length, d]) as tf.Tensor2D; // [RN*L, d]
+    const bias = tf.reshape(keyBias, [1, sequences, 1, length]); // [1, N, 1, L]
+    const outputKernel = block.attentionOutput.kernel;
+    const perHead: tf.Tensor[] = [];
+    for (let h = 0; h < heads; h++) {
+      const part = (which: number, scale = 1) =>
+        tf.reshape(project(flat, columnBlock(block.queryKeyValue, which * d + h * headDim, headDim, scale)), [
+          rows,
+          length,
+          headDim,
+        ]); // [RN, L, dh]
+      const query = part(0, 1 / Math.sqrt(headDim)); // [RN, L, dh], scaled
+      const key = part(1); // [RN, L, dh]
+      const value = part(2); // [RN, L, dh]
+      const scores = tf.reshape(tf.matMul(query, key, false, true), [replicas, sequences, length, length]); // [R, N, L, L]
+      let probabilities = tf.softmax(tf.add(scores, bias)); // [R, N, L, L]
+      if (options.training && options.dropoutRate > 0) {
+        const seed = options.seed === undefined ? undefined : options.seed + h;
+        probabilities = tf.dropout(probabilities, options.dropoutRate, undefined, seed);
+      }
+      const attended = tf.matMul(tf.reshape(probabilities, [rows, length, length]), value); // [RN, L, dh]
+      const headKernel = tf.slice(outputKernel, [h * headDim, 0], [headDim, d]); // [dh, d]
+      perHead.push(
+        matMul2d(tf.reshape(attended, [rows * length, headDim]) as tf.Tensor2D, headKernel as tf.Tensor2D),
+      ); // [RN*L, d]
     }
-    const attended = tf.matMul(tf.reshape(probabilities, [rows * heads, length, length]), v); // [RN*h, L, dh]
-    return denseForward(mergeHeads(attended, heads), block.attentionOutput); // [RN, L, d]
+    const summed = perHead.length === 1 ? perHead[0]! : tf.addN(perHead); // [RN*L, d]
+    const output = block.attentionOutput.bias
+      ? addBias(summed as tf.Tensor2D, block.attentionOutput.bias as tf.Tensor1D)
+      : summed; // [RN*L, d]
+    return tf.reshape(output, [rows, length, d]); // [RN, L, d]
   });
 }

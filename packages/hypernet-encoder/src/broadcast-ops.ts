@@ -11,18 +11,26 @@ import * as tf from '@tensorflow/tfjs-core';
 
 type CustomGradInput = Parameters<typeof tf.customGrad>[0];
 
+/** Longest leading axis that `sumLeading` reduces with `tf.sum`. */
+const SHORT_LEADING_AXIS = 64;
+
 /**
- * sum over axis 0: x [R, ...rest] -> [...rest], as ones[1, R] @ x[R, rest].
+ * sum over axis 0: x [R, ...rest] -> [...rest]. For a short leading axis (R <= 64) `tf.sum` (its
+ * transpose of a wide [R, C] block is cheap); for a tall one ones[1, R] @ x[R, C], one XNNPACK
+ * product, about 10x faster than `tf.sum` there (which transposes [R, C] with scattered writes).
+ * bench/kernels.bench.mjs times both.
  *
- * Only for a tensor created by the caller for this sum: the wasm backend caches one XNNPACK
- * operator per right-hand operand BUFFER, built for the first shape it saw, so a buffer that another
- * matMul also uses as its right operand (e.g. an incoming gradient) in a different 2-D shape would
- * get the wrong operator. `sumMiddle` (batched, no operator cache) has no such restriction.
+ * Only for a tensor created by the caller for this sum (or otherwise used as a right-hand operand
+ * nowhere else): the wasm backend caches one XNNPACK operator per right-hand operand BUFFER, built
+ * for the first shape it saw, so a buffer that another matMul also uses as its right operand (e.g.
+ * an incoming gradient) in a different 2-D shape would get the wrong operator. `sumMiddle`
+ * (batched, no operator cache) has no such restriction.
  */
 export function sumLeading(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [replicas, ...rest] = x.shape as number[];
     if (replicas === 1) return tf.reshape(x, rest);
+    if (replicas! <= SHORT_LEADING_AXIS) return tf.sum(x, 0); // [...rest]
     const flat = tf.reshape(x, [replicas!, -1]) as tf.Tensor2D; // [R, rest]
     return tf.reshape(tf.matMul(tf.ones([1, replicas!]) as tf.Tensor2D, flat), rest); // [...rest]
   });
@@ -38,11 +46,33 @@ export function sumMiddle(x: tf.Tensor3D): tf.Tensor2D {
   });
 }
 
+/** y[k, g] = gamma[k, g] * z[g] + beta[k, g]: z [Rz, G, N, d], gamma, beta [K, G, d] -> [K, G, N, d]. */
+export function affineValue(z: tf.Tensor4D, gamma: tf.Tensor3D, beta: tf.Tensor3D): tf.Tensor4D {
+  const [tasks, groups, d] = gamma.shape;
+  const scale = tf.reshape(gamma, [tasks, groups, 1, d]); // [K, G, 1, d]
+  const shift = tf.reshape(beta, [tasks, groups, 1, d]); // [K, G, 1, d]
+  return tf.add(tf.mul(z, scale), shift) as tf.Tensor4D; // [K, G, N, d]
+}
+
 /**
- * y[k, g] = gamma[k, g] * z[g] + beta[k, g] (the conditional LayerNorm affine for K tasks of G
- * behaviors). z [Rz, G, N, d] with Rz = 1 (shared by every task) or K; gamma, beta [K, G, d];
- * returns [K, G, N, d]. Backward: dz = sum_k gamma_k * dy_k (a leading-axis sum when z is shared),
- * dgamma = sum_n dy * z and dbeta = sum_n dy (middle-axis sums as batched ones products).
+ * Gradients of `affineValue` given dy [K, G, N, d]: dz = sum_k gamma_k * dy_k when z is shared
+ * (Rz = 1, a leading-axis sum) else gamma * dy; dgamma = sum_n dy * z and dbeta = sum_n dy
+ * (middle-axis sums as batched ones products).
+ */
+export function affineGradients(dy: tf.Tensor4D, z: tf.Tensor4D, gamma: tf.Tensor3D) {
+  const [tasks, groups, d] = gamma.shape;
+  const rows = z.shape[2];
+  const scaled = tf.mul(dy, tf.reshape(gamma, [tasks, groups, 1, d])); // [K, G, N, d]
+  const dz = (z.shape[0] === 1 ? tf.expandDims(sumLeading(scaled), 0) : scaled) as tf.Tensor4D; // [Rz, G, N, d]
+  const perReplica = (x: tf.Tensor) => tf.reshape(x, [tasks * groups, rows, d]) as tf.Tensor3D;
+  const dGamma = tf.reshape(sumMiddle(perReplica(tf.mul(dy, z))), [tasks, groups, d]) as tf.Tensor3D; // [K, G, d]
+  const dBeta = tf.reshape(sumMiddle(perReplica(dy)), [tasks, groups, d]) as tf.Tensor3D; // [K, G, d]
+  return { dz, dGamma, dBeta };
+}
+
+/**
+ * `affineValue` as one op (the conditional LayerNorm affine for K tasks of G groups; z shared by
+ * every task when Rz = 1); gradients by `affineGradients`, reducing over leading axes only.
  */
 export const conditionalAffine = tf.customGrad(((
   z: tf.Tensor4D,
@@ -50,22 +80,15 @@ export const conditionalAffine = tf.customGrad(((
   beta: tf.Tensor3D,
   save: tf.GradSaveFunc,
 ) => {
-  const [tasks, groups, d] = gamma.shape;
-  const [, , rows] = z.shape;
   save([z, gamma]);
-  const scale = tf.reshape(gamma, [tasks, groups, 1, d]); // [K, G, 1, d]
-  const shift = tf.reshape(beta, [tasks, groups, 1, d]); // [K, G, 1, d]
   return {
-    value: tf.add(tf.mul(z, scale), shift), // [K, G, N, d]
-    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-      const [savedZ, savedGamma] = saved as [tf.Tensor4D, tf.Tensor3D];
-      const scaled = tf.mul(dy, tf.reshape(savedGamma, [tasks, groups, 1, d])); // [K, G, N, d]
-      const dz = savedZ.shape[0] === 1 ? tf.expandDims(sumLeading(scaled), 0) : scaled; // [Rz, G, N, d]
-      const perReplica = (x: tf.Tensor) => tf.reshape(x, [tasks * groups, rows, d]) as tf.Tensor3D;
-      const dGamma = sumMiddle(perReplica(tf.mul(dy, savedZ))); // [K*G, d]
-      const dBeta = sumMiddle(perReplica(dy)); // [K*G, d]
-      return [dz, tf.reshape(dGamma, [tasks, groups, d]), tf.reshape(dBeta, [tasks, groups, d])];
-    },
+    value: affineValue(z, gamma, beta), // [K, G, N, d]
+    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [savedZ, savedGamma] = saved as [tf.Tensor4D, tf.Tensor3D];
+        const { dz, dGamma, dBeta } = affineGradients(dy, savedZ, savedGamma);
+        return [dz, dGamma, dBeta];
+      }),
   };
 }) as unknown as CustomGradInput) as unknown as (
   z: tf.Tensor4D,
@@ -81,13 +104,14 @@ export const addPerSample = tf.customGrad(((x: tf.Tensor4D, c: tf.Tensor2D) => {
   const [, batch, , units] = x.shape;
   return {
     value: tf.add(x, tf.reshape(c, [1, batch, 1, units])), // [R, B, L, u]
-    gradFunc: (dy: tf.Tensor4D) => {
-      const [replicas, , length] = dy.shape;
-      // Middle axis first: dy is shared with other gradients, so only the fresh partial sum may
-      // take the ones-row product (see sumLeading).
-      const overLength = sumMiddle(tf.reshape(dy, [replicas * batch, length, units]) as tf.Tensor3D); // [R*B, u]
-      return [dy, sumLeading(tf.reshape(overLength, [replicas, batch, units]))]; // [R, B, L, u], [B, u]
-    },
+    gradFunc: (dy: tf.Tensor4D) =>
+      tf.tidy(() => {
+        const [replicas, , length] = dy.shape;
+        // Middle axis first: dy is shared with other gradients, so only the fresh partial sum may
+        // take the ones-row product (see sumLeading).
+        const overLength = sumMiddle(tf.reshape(dy, [replicas * batch, length, units]) as tf.Tensor3D); // [R*B, u]
+        return [dy, sumLeading(tf.reshape(overLength, [replicas, batch, units]))]; // [R, B, L, u], [B, u]
+      }),
   };
 }) as unknown as CustomGradInput) as unknown as (x: tf.Tensor4D, c: tf.Tensor2D) => tf.Tensor4D;
 
@@ -101,11 +125,26 @@ export const mulPerSample = tf.customGrad(((x: tf.Tensor4D, t: tf.Tensor2D, save
   const perSample = (v: tf.Tensor) => tf.reshape(v, [1, batch, 1, d]); // [1, B, 1, d]
   return {
     value: tf.mul(x, perSample(t)), // [R, B, L, d]
-    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-      const [savedX, savedT] = saved as [tf.Tensor4D, tf.Tensor2D];
-      const dx = tf.mul(dy, perSample(savedT)); // [R, B, L, d]
-      const dt = sumMiddle(sumLeading(tf.mul(dy, savedX)) as tf.Tensor3D); // [B, d]
-      return [dx, dt];
-    },
+    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [savedX, savedT] = saved as [tf.Tensor4D, tf.Tensor2D];
+        const dx = tf.mul(dy, perSample(savedT)); // [R, B, L, d]
+        const dt = sumMiddle(sumLeading(tf.mul(dy, savedX)) as tf.Tensor3D); // [B, d]
+        return [dx, dt];
+      }),
   };
 }) as unknown as CustomGradInput) as unknown as (x: tf.Tensor4D, t: tf.Tensor2D) => tf.Tensor4D;
+
+/**
+ * x + rows broadcast over the leading axis: x [n, L, d], rows [L, d] -> [n, L, d] (the position
+ * rows added to every sequence of a bucket). drows = sum over n of dy, as a ones-row product; the
+ * incoming dy here is a fresh accumulation of the attention's and the residual's gradients, used
+ * as a right-hand operand nowhere else (see sumLeading).
+ */
+export const addRowsBroadcast = tf.customGrad(((x: tf.Tensor3D, rows: tf.Tensor2D) => {
+  const [, length, d] = x.shape;
+  return {
+    value: tf.add(x, tf.reshape(rows, [1, length, d])), // [n, L, d]
+    gradFunc: (dy: tf.Tensor3D) => tf.tidy(() => [dy, sumLeading(dy)]), // [n, L, d], [L, d]
+  };
+}) as unknown as CustomGradInput) as unknown as (x: tf.Tensor3D, rows: tf.Tensor2D) => tf.Tensor3D;

@@ -13,8 +13,41 @@ import * as tf from '@tensorflow/tfjs-core';
 
 type CustomGradInput = Parameters<typeof tf.customGrad>[0];
 
-function hiddenActivation(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+/** relu(x W1 + b1): x [N, d] -> [N, ff] (one fused product). */
+export function hiddenActivation(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
   return tf.fused.matMul({ a: x, b: kernel, bias, activation: 'relu' }) as tf.Tensor2D; // [N, ff]
+}
+
+/** x + relu(x W1 + b1) W2 + b2: x [N, d] -> [N, d]. */
+export function feedForwardValue(
+  x: tf.Tensor2D,
+  innerKernel: tf.Tensor2D,
+  innerBias: tf.Tensor1D,
+  outerKernel: tf.Tensor2D,
+  outerBias: tf.Tensor1D,
+): tf.Tensor2D {
+  const hidden = hiddenActivation(x, innerKernel, innerBias); // [N, ff]
+  return tf.add(x, tf.fused.matMul({ a: hidden, b: outerKernel, bias: outerBias })) as tf.Tensor2D; // [N, d]
+}
+
+/** Gradients of `feedForwardValue` (residual included) given its input x [N, d] and dy [N, d]. */
+export function feedForwardGradients(
+  x: tf.Tensor2D,
+  dy: tf.Tensor2D,
+  innerKernel: tf.Tensor2D,
+  innerBias: tf.Tensor1D,
+  outerKernel: tf.Tensor2D,
+) {
+  const rows = x.shape[0];
+  const h = hiddenActivation(x, innerKernel, innerBias); // [N, ff], recomputed
+  const dyT = tf.transpose(dy); // [d, N]
+  const dOuterKernel = tf.transpose(tf.matMul(dyT, h)) as tf.Tensor2D; // ([d, N] @ [N, ff])^T = [ff, d]
+  const dOuterBias = tf.sum(dyT, 1) as tf.Tensor1D; // [d]
+  const dHidden = tf.mul(tf.matMul(dy, tf.transpose(outerKernel)), tf.step(h)) as tf.Tensor2D; // [N, ff]
+  const dInnerKernel = tf.matMul(tf.transpose(x), dHidden); // [d, N] @ [N, ff] = [d, ff]
+  const dInnerBias = tf.reshape(tf.matMul(tf.ones([1, rows]) as tf.Tensor2D, dHidden), [-1]) as tf.Tensor1D; // [ff]
+  const dx = tf.add(dy, tf.matMul(dHidden, tf.transpose(innerKernel))) as tf.Tensor2D; // [N, d]
+  return { dx, dInnerKernel, dInnerBias, dOuterKernel, dOuterBias };
 }
 
 function residualFeedForward(
@@ -26,22 +59,14 @@ function residualFeedForward(
   save: tf.GradSaveFunc,
 ) {
   save([x, innerKernel, innerBias, outerKernel]);
-  const hidden = hiddenActivation(x, innerKernel, innerBias); // [N, ff]
   return {
-    value: tf.add(x, tf.fused.matMul({ a: hidden, b: outerKernel, bias: outerBias })), // [N, d]
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [savedX, w1, b1, w2] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
-      const rows = savedX.shape[0];
-      const h = hiddenActivation(savedX, w1, b1); // [N, ff], recomputed
-      const dyT = tf.transpose(dy); // [d, N]
-      const dOuterKernel = tf.transpose(tf.matMul(dyT, h)); // ([d, N] @ [N, ff])^T = [ff, d]
-      const dOuterBias = tf.sum(dyT, 1); // [d]
-      const dHidden = tf.mul(tf.matMul(dy, tf.transpose(w2)), tf.step(h)); // [N, ff]
-      const dInnerKernel = tf.matMul(tf.transpose(savedX), dHidden); // [d, N] @ [N, ff] = [d, ff]
-      const dInnerBias = tf.reshape(tf.matMul(tf.ones([1, rows]) as tf.Tensor2D, dHidden), [-1]); // [ff]
-      const dx = tf.add(dy, tf.matMul(dHidden, tf.transpose(w1))); // [N, d]
-      return [dx, dInnerKernel, dInnerBias, dOuterKernel, dOuterBias];
-    },
+    value: feedForwardValue(x, innerKernel, innerBias, outerKernel, outerBias), // [N, d]
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [savedX, w1, b1, w2] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+        const g = feedForwardGradients(savedX, dy, w1, b1, w2);
+        return [g.dx, g.dInnerKernel, g.dInnerBias, g.dOuterKernel, g.dOuterBias];
+      }),
   };
 }
 

@@ -1,25 +1,31 @@
 /**
- * The TIM forward pass for all K tasks x M behaviors in one call. Behaviors of equal length are
- * folded into the batch axis ([G*B, L, d]); tasks are folded in once the encoding starts to depend
- * on the task ([K*G*B, L, d]). With post-LN, the first attention sub-layer and its normalisation do
- * not depend on the task, so they run once per behavior group and only the conditional affine
- * (gamma_k,m * z + beta_k,m) fans out over K.
+ * The TIM forward pass for all K tasks x M behaviors in one call, over compacted sequences:
+ *
+ * 1. plan (plain JavaScript, from the masks): drop every sequence's leading padding, sort the
+ *    sequences of all behaviors by span and cut them into buckets (compaction.ts);
+ * 2. pack: gather the kept positions of every behavior into one [T, d] tensor, split by bucket;
+ * 3. per bucket: the Transformer blocks and the pooling (encode-bucket.ts), each sequence with the
+ *    conditional LayerNorms of its own (task, behavior) pair;
+ * 4. unpack: scatter the pooled interests back to u[k][m] ([B, d]); all-padding sequences get 0.
+ *
+ * Leaving out padding changes nothing: padded keys get -1e9 (an exact zero after the softmax) and
+ * padded positions an exact zero pooling weight, so they add exactly zero to every output and
+ * every gradient.
  */
-import { deriveSeed } from '@dtrn/base';
-import { denseForward, matMul2d } from '@dtrn/core';
+import { matMul2d } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { maskBias, maskedSelfAttention } from './attention.js';
-import { feedForwardWithResidual } from './feed-forward.js';
-import { hypernetEncoderLayerNorms } from './hypernetwork.js';
+import { addRowsBroadcast } from './broadcast-ops.js';
+import { type CompactionPlan, planCompaction, type SpanBucket } from './compaction.js';
+import { type BucketContext, encodeBucket, type NormConditions } from './encode-bucket.js';
+import { type GeneratedLayerNorms, hypernetEncoderLayerNorms } from './hypernetwork.js';
 import {
   checkHypernetEncoderInputShapes,
-  groupBehaviorsByLength,
   type HypernetEncoderInputs,
   hypernetEncoderInputShapes,
 } from './inputs.js';
-import { applyConditionalAffine, standardize } from './layer-norm.js';
-import type { EncoderBlockParams, HypernetEncoderParams } from './params.js';
-import { poolSequences } from './pooling.js';
+import { packSequences } from './packing.js';
+import type { HypernetEncoderParams } from './params.js';
+import { gatherRows, inverseIndex } from './row-gather.js';
 
 export interface HypernetEncoderForwardOptions {
   /** Applies dropout (when the rates are > 0). */
@@ -35,127 +41,54 @@ export interface HypernetEncoderForwardOptions {
 export type HypernetEncoderOutputs = tf.Tensor[][];
 
 /**
- * Rows `behaviors` of x [K, M, ...rest] as [K, G, ...rest]: a slice when the indices are
- * contiguous, otherwise a product with a constant one-hot selector (whose gradient, unlike
- * `tf.gather`'s, needs no UnsortedSegmentSum kernel, which wasm lacks).
+ * Every LayerNorm's (gamma, beta) for all K tasks as one row per behavior: [M, 2 * norms * K * d],
+ * laid out (gamma|beta, norm, task, d), so a sequence's row is picked by a one-hot product.
  */
-function selectBehaviors(x: tf.Tensor, behaviors: readonly number[]): tf.Tensor {
-  const [numTasks, numBehaviors, ...rest] = x.shape as number[];
-  const first = behaviors[0]!;
-  if (behaviors.every((m, i) => m === first + i)) {
-    return tf.slice(x, [0, first, ...rest.map(() => 0)], [numTasks!, behaviors.length, ...rest]); // [K, G, ...]
-  }
-  const selector = tf.cast(tf.oneHot(tf.tensor1d(behaviors as number[], 'int32'), numBehaviors!), 'float32'); // [G, M]
-  const byBehavior = tf.reshape(tf.transpose(x, [1, 0, ...rest.map((_, i) => i + 2)]), [numBehaviors!, -1]); // [M, K*rest]
-  const picked = tf.reshape(matMul2d(selector as tf.Tensor2D, byBehavior as tf.Tensor2D), [
-    behaviors.length,
-    numTasks!,
-    ...rest,
-  ]); // [G, K, ...rest]
-  return tf.transpose(picked, [1, 0, ...rest.map((_, i) => i + 2)]); // [K, G, ...rest]
+function conditionTable(norms: GeneratedLayerNorms): tf.Tensor2D {
+  const [tasks, behaviors, count, d] = norms.gamma.shape as [number, number, number, number];
+  const both = tf.stack([norms.gamma, norms.beta]); // [2, K, M, norms, d]
+  const byBehavior = tf.transpose(both, [2, 0, 3, 1, 4]); // [M, 2, norms, K, d]
+  return tf.reshape(byBehavior, [behaviors, 2 * count * tasks * d]) as tf.Tensor2D; // [M, 2*norms*K*d]
 }
 
-interface GroupContext {
-  readonly params: HypernetEncoderParams;
-  readonly options: HypernetEncoderForwardOptions;
-  /** [K, G, norms, d] each (conditioned mode). */
-  readonly gamma?: tf.Tensor | undefined;
-  readonly beta?: tf.Tensor | undefined;
-  readonly groupSize: number;
-  readonly seedLabel: string;
-}
-
-function dropout(x: tf.Tensor, rate: number, context: GroupContext, site: string): tf.Tensor {
-  if (!context.options.training || rate <= 0) return x;
-  const base = context.options.dropoutSeed;
-  const seed = base === undefined ? undefined : deriveSeed(base, context.seedLabel, site);
-  return tf.dropout(x, rate, undefined, seed);
+/** The (gamma, beta) of every LayerNorm for the bucket's sequences, picked by their behaviors. */
+function bucketConditions(
+  table: tf.Tensor2D,
+  plan: CompactionPlan,
+  bucket: SpanBucket,
+  norms: GeneratedLayerNorms,
+) {
+  const [tasks, behaviors, count, d] = norms.gamma.shape as [number, number, number, number];
+  const oneHot = new Float32Array(bucket.size * behaviors);
+  for (let i = 0; i < bucket.size; i++) oneHot[i * behaviors + plan.sequenceBehavior[bucket.offset + i]!] = 1;
+  const selector = tf.tensor2d(oneHot, [bucket.size, behaviors]); // [n, M]
+  const rows = tf.reshape(matMul2d(selector, table), [bucket.size, 2 * count, tasks, d]); // [n, 2*norms, K, d]
+  const perNorm = tf.transpose(rows, [1, 2, 0, 3]); // [2*norms, K, n, d]
+  const pick = (index: number) =>
+    tf.reshape(tf.slice(perNorm, [index, 0, 0, 0], [1, tasks, bucket.size, d]), [tasks, bucket.size, d]); // [K, n, d]
+  const conditions: NormConditions = (norm) => ({ gamma: pick(norm), beta: pick(count + norm) });
+  return conditions;
 }
 
 /**
- * Post-LN normalisation n of the block: standardize, then the (shared or conditional) affine.
- * x [R*G*B, L, d] -> [K*G*B, L, d] (conditioned) or [G*B, L, d] (unconditioned).
+ * Consecutive row blocks of x (contiguous copies on wasm, unlike column splits). One block is x
+ * itself: tfjs cannot differentiate a split into a single tensor.
  */
-function normalize(x: tf.Tensor, norm: number, replicas: number, context: GroupContext): tf.Tensor {
-  const { args } = context.params;
-  const [rows, length, d] = x.shape as [number, number, number];
-  const z = standardize(x, args.layerNormEpsilon); // [R*G*B, L, d]
-  if (!context.gamma || !context.beta) {
-    const shared = context.params.layerNorm!;
-    const pick = (t: tf.Tensor) => tf.reshape(tf.slice(t, [norm, 0], [1, d]), [d]); // [d]
-    return tf.add(tf.mul(z, pick(shared.gamma)), pick(shared.beta)); // [G*B, L, d]
-  }
-  const pick = (t: tf.Tensor) => tf.squeeze(tf.slice(t, [0, 0, norm, 0], [-1, -1, 1, -1]), [2]); // [K, G, d]
-  const groups = context.groupSize;
-  const batch = rows / (replicas * groups);
-  const shaped =
-    replicas === 1
-      ? tf.reshape(z, [groups, batch, length, d])
-      : tf.reshape(z, [replicas, groups, batch, length, d]);
-  return applyConditionalAffine(shaped, pick(context.gamma), pick(context.beta)); // [K*G*B, L, d]
+function splitRows(x: tf.Tensor, sizes: readonly number[]): tf.Tensor[] {
+  return sizes.length === 1 ? [x] : tf.split(x, [...sizes], 0);
 }
 
-/** x + dropout(FFN(x)): one fused op with a lean backward unless dropout is active. x [N, L, d]. */
-function feedForwardSublayer(
-  x: tf.Tensor,
-  block: EncoderBlockParams,
-  rate: number,
-  context: GroupContext,
-  blockIndex: number,
-): tf.Tensor {
-  const [inner, outer] = block.feedForward;
-  if (context.options.training && rate > 0) {
-    const hidden = denseForward(x, inner, 'relu'); // [N, L, ff]
-    const fed = denseForward(hidden, outer); // [N, L, d]
-    return tf.add(x, dropout(fed, rate, context, `${blockIndex}/feed-forward`)); // [N, L, d]
-  }
-  const d = x.shape[2]!;
-  const rows = tf.reshape(x, [-1, d]) as tf.Tensor2D; // [N*L, d]
-  const out = feedForwardWithResidual(
-    rows,
-    inner.kernel as tf.Tensor2D,
-    inner.bias as tf.Tensor1D,
-    outer.kernel as tf.Tensor2D,
-    outer.bias as tf.Tensor1D,
-  ); // [N*L, d]
-  return tf.reshape(out, x.shape); // [N, L, d]
-}
-
-function encodeBlock(
-  x: tf.Tensor,
-  keyBias: tf.Tensor,
-  block: EncoderBlockParams,
-  blockIndex: number,
-  context: GroupContext,
-): tf.Tensor {
-  const { args } = context.params;
-  const replicas = x.shape[0]! / keyBias.shape[0]!;
-  const attended = maskedSelfAttention(x, keyBias, block, {
-    numHeads: args.numHeads,
-    dropoutRate: args.attentionDropoutRate,
-    training: context.options.training,
-    seed:
-      context.options.dropoutSeed === undefined
-        ? undefined
-        : deriveSeed(context.options.dropoutSeed, context.seedLabel, blockIndex, 'attention-probabilities'),
-  }); // [R*G*B, L, d]
-  const rate = args.feedForwardDropoutRate;
-  const afterAttention = normalize(
-    tf.add(x, dropout(attended, rate, context, `${blockIndex}/attention-output`)),
-    2 * blockIndex,
-    replicas,
-    context,
-  ); // [K*G*B, L, d]
-  const afterFeedForward = feedForwardSublayer(afterAttention, block, rate, context, blockIndex); // [K*G*B, L, d]
-  const outReplicas = afterFeedForward.shape[0]! / keyBias.shape[0]!;
-  return normalize(afterFeedForward, 2 * blockIndex + 1, outReplicas, context); // [K*G*B, L, d]
+/** Mask values of every behavior, as numbers (any non-zero is valid). */
+function maskValues(masks: readonly tf.Tensor[]): ArrayLike<number>[] {
+  return masks.map((mask) => mask.dataSync() as ArrayLike<number>);
 }
 
 /**
  * Encodes and pools every (task, behavior) pair. Pure over `params` (variables or
  * `LayerVariable.read()` values), wrapped in `tf.tidy`; returns u[k][m] ([B, d]), K x M new
  * tensors the caller disposes (in the unconditioned mode the K tensors of a behavior are clones
- * sharing one buffer: dispose each of them).
+ * sharing one buffer: dispose each of them). Reads the masks' values (one synchronous download
+ * each) to plan the compaction.
  *
  * @throws ShapeError when the inputs do not match `params.args` (see `checkHypernetEncoderInputShapes`).
  */
@@ -166,64 +99,62 @@ export function hypernetEncoderForward(
 ): HypernetEncoderOutputs {
   const { args } = params;
   checkHypernetEncoderInputShapes(args, hypernetEncoderInputShapes(inputs), 'HypernetEncoder inputs');
-  const { numTasks, embeddingDim: d } = args;
+  const { numTasks, numBehaviors, embeddingDim: d } = args;
+  const batch = inputs.target.shape[0]!;
+  const plan = planCompaction(
+    maskValues(inputs.masks),
+    inputs.sequences.map((s) => s.shape[1]!),
+    batch,
+  );
   return tf.tidy(() => {
-    const outputs: tf.Tensor[][] = Array.from({ length: numTasks }, () => []);
     const norms = params.hypernetwork ? hypernetEncoderLayerNorms(params) : undefined; // [K, M, 2*blocks, d]
-    const batch = inputs.target.shape[0]!;
-    const groups = groupBehaviorsByLength(inputs.sequences.map((s) => s.shape[1]!));
-    for (const { length, behaviors } of groups) {
-      const groupSize = behaviors.length;
-      const stack = (list: readonly tf.Tensor[]) =>
-        groupSize === 1
-          ? list[behaviors[0]!]!
-          : tf.concat(
-              behaviors.map((m) => list[m]!),
-              0,
-            );
-      let x = stack(inputs.sequences); // [G*B, L, d]
-      const masks = inputs.masks.map((mask) => (mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32')));
-      const mask = stack(masks); // [G*B, L]
+    const packed = packSequences(inputs.sequences, plan); // [T, d]
+    const targets = gatherRows(inputs.target, plan.sequenceSample, inverseIndex(plan.sequenceSample, batch)); // [S, d]: each packed sequence's target
+    const { buckets } = plan;
+    const positionParts = splitRows(
+      packed,
+      buckets.map((bucket) => bucket.size * bucket.length),
+    ); // J x [n_j * L_j, d]
+    const targetParts = splitRows(
+      targets,
+      buckets.map((bucket) => bucket.size),
+    ); // J x [n_j, d]
+    const table2d = norms ? conditionTable(norms) : undefined; // [M, 2*norms*K*d]
+    const pooled = buckets.map((bucket, j) => {
+      let x = tf.reshape(positionParts[j]!, [bucket.size, bucket.length, d]); // [n, L, d]
       if (params.positionEmbedding) {
         const rows = params.positionEmbedding.shape[0]!;
-        x = tf.add(x, tf.slice(params.positionEmbedding, [rows - length, 0], [length, d])); // [G*B, L, d]
+        const positions = tf.slice(params.positionEmbedding, [rows - bucket.length, 0], [bucket.length, d]); // [L, d]
+        x = addRowsBroadcast(x as tf.Tensor3D, positions as tf.Tensor2D); // [n, L, d]
       }
-      const context: GroupContext = {
+      const context: BucketContext = {
         params,
         options,
-        gamma: norms ? selectBehaviors(norms.gamma, behaviors) : undefined,
-        beta: norms ? selectBehaviors(norms.beta, behaviors) : undefined,
-        groupSize,
-        seedLabel: `length-${length}`,
+        conditions: table2d ? bucketConditions(table2d, plan, bucket, norms!) : undefined,
+        seedLabel: `bucket-${j}`,
       };
-      const keyBias = maskBias(mask); // [G*B, L]
-      params.blocks.forEach((block, blockIndex) => {
-        x = encodeBlock(x, keyBias, block, blockIndex, context); // [R*G*B, L, d]
-      });
-      const replicas = x.shape[0]! / (groupSize * batch);
-      const pooled = poolSequences(
-        args.pooling,
-        {
-          encoded: tf.reshape(x, [replicas, groupSize, batch, length, d]), // [R, G, B, L, d]
-          mask: tf.reshape(mask, [groupSize, batch, length]), // [G, B, L]
-          target: inputs.target,
-        },
-        params.pooling,
-      ); // [R, G, B, d]
-      // tfjs cannot differentiate an unstack into a single tensor (Unpack's gradient then gets a
-      // bare tensor, not a list), so one row is reshaped instead.
-      const interests =
-        replicas * groupSize === 1
-          ? [tf.reshape(pooled, [batch, d])]
-          : tf.unstack(tf.reshape(pooled, [replicas * groupSize, batch, d])); // R*G x [B, d]
-      for (let k = 0; k < numTasks; k++) {
-        behaviors.forEach((m, g) => {
-          const shared = replicas === 1;
-          const interest = interests[(shared ? 0 : k) * groupSize + g]!;
-          outputs[k]![m] = shared && k > 0 ? tf.clone(interest) : interest;
-        });
-      }
-    }
-    return outputs;
+      const mask = tf.tensor2d(bucket.mask, [bucket.size, bucket.length]); // [n, L]
+      const interests = encodeBucket(x, mask, targetParts[j]!, context); // [R, n, d]
+      return tf.reshape(interests, [interests.shape[0]!, bucket.size * d]); // [R, n*d]
+    });
+    const replicas = pooled[0]!.shape[0]!;
+    const all = tf.reshape(pooled.length === 1 ? pooled[0]! : tf.concat(pooled, 1), [
+      replicas,
+      plan.numSequences,
+      d,
+    ]); // [R, S, d]
+    const unpacked = gatherRows(all, plan.sequenceOf, inverseIndex(plan.sequenceOf, plan.numSequences), 1); // [R, M*B, d]
+    // tfjs cannot differentiate an unstack into a single tensor (Unpack's gradient then gets a
+    // bare tensor, not a list), so one row is reshaped instead.
+    const interests =
+      replicas * numBehaviors === 1
+        ? [tf.reshape(unpacked, [batch, d])]
+        : tf.unstack(tf.reshape(unpacked, [replicas * numBehaviors, batch, d])); // R*M x [B, d]
+    return Array.from({ length: numTasks }, (_, k) =>
+      Array.from({ length: numBehaviors }, (_, m) => {
+        const interest = interests[(replicas === 1 ? 0 : k) * numBehaviors + m]!; // [B, d]
+        return replicas === 1 && k > 0 ? tf.clone(interest) : interest;
+      }),
+    );
   });
 }

@@ -57,16 +57,3 @@ export function hypernetEncoderInputShapes(inputs: HypernetEncoderInputs): Hyper
     target: inputs.target.shape,
   };
 }
-
-/** Behaviors grouped by sequence length (first-appearance order), so equal lengths share one pass. */
-export function groupBehaviorsByLength(
-  lengths: readonly number[],
-): { length: number; behaviors: number[] }[] {
-  const groups: { length: number; behaviors: number[] }[] = [];
-  lengths.forEach((length, behavior) => {
-    const group = groups.find((g) => g.length === length);
-    if (group) group.behaviors.push(behavior);
-    else groups.push({ length, behaviors: [behavior] });
-  });
-  return groups;
-}

@@ -8,26 +8,36 @@ import { conditionalAffine } from './broadcast-ops.js';
 
 type CustomGradInput = Parameters<typeof tf.customGrad>[0];
 
-/**
- * z = (x - mean) / sqrt(var + epsilon) over the last axis of x [N, d], as one op whose backward
- * saves only z and the inverse deviation [N, 1] (instead of every intermediate, each copied by
- * wasm's `Identity`): dx = rstd * (dz - mean(dz) - z * mean(dz * z)), all last-axis reductions.
- */
-function standardizeRows(x: tf.Tensor2D, epsilon: tf.Scalar, save: tf.GradSaveFunc) {
+/** z = (x - mean) / sqrt(var + epsilon) over the last axis of x [N, d], and rstd [N, 1]. */
+export function standardizeValue(x: tf.Tensor2D, epsilon: number | tf.Scalar) {
   const mean = tf.mean(x, -1, true); // [N, 1]
   const centered = tf.sub(x, mean); // [N, d]
-  const inverseDeviation = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), epsilon)); // [N, 1]
-  const z = tf.mul(centered, inverseDeviation); // [N, d]
-  save([z, inverseDeviation]);
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), epsilon)) as tf.Tensor2D; // [N, 1]
+  return { z: tf.mul(centered, rstd) as tf.Tensor2D, rstd };
+}
+
+/** dx of `standardizeValue` from dz [N, d], z [N, d], rstd [N, 1]: rstd * (dz - mean(dz) - z * mean(dz * z)). */
+export function standardizeGradient(dz: tf.Tensor2D, z: tf.Tensor2D, rstd: tf.Tensor2D): tf.Tensor2D {
+  const meanGradient = tf.mean(dz, -1, true); // [N, 1]
+  const meanProjection = tf.mean(tf.mul(dz, z), -1, true); // [N, 1]
+  const centeredGradient = tf.sub(tf.sub(dz, meanGradient), tf.mul(z, meanProjection)); // [N, d]
+  return tf.mul(centeredGradient, rstd) as tf.Tensor2D; // [N, d]
+}
+
+/**
+ * `standardizeValue` as one op whose backward saves only z and the inverse deviation [N, 1]
+ * (instead of every intermediate, each copied by wasm's `Identity`).
+ */
+function standardizeRows(x: tf.Tensor2D, epsilon: tf.Scalar, save: tf.GradSaveFunc) {
+  const { z, rstd } = standardizeValue(x, epsilon);
+  save([z, rstd]);
   return {
     value: z,
-    gradFunc: (dz: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [savedZ, savedInverse] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const meanGradient = tf.mean(dz, -1, true); // [N, 1]
-      const meanProjection = tf.mean(tf.mul(dz, savedZ), -1, true); // [N, 1]
-      const centeredGradient = tf.sub(tf.sub(dz, meanGradient), tf.mul(savedZ, meanProjection)); // [N, d]
-      return [tf.mul(centeredGradient, savedInverse), tf.zerosLike(epsilon)];
-    },
+    gradFunc: (dz: tf.Tensor2D, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [savedZ, savedRstd] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [standardizeGradient(dz, savedZ, savedRstd), tf.zerosLike(epsilon)];
+      }),
   };
 }
 

@@ -19,6 +19,9 @@ export const mmoeModelArgs = {
   embeddingDim: d,
 };
 
+/** `createModel` args of the DTRN configuration: TIM + TRM in front of the same MMoE head. */
+export const dtrnModelArgs = { bottom: 'dtrn', head: 'mmoe', headArgs: MMOE_HEAD, embeddingDim: d };
+
 /**
  * The configuration's schema. `rows`: rows of every id space; `sharedFieldTable`: the 19 non-item
  * fields share one `field` id space (one table) instead of one id space each.
@@ -47,4 +50,31 @@ export function mmoeSchema({ rows = vocabulary, sharedFieldTable = false } = {})
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * A seeded maker of random batches of the configuration (uniform ids; each sequence gets a
+ * uniform random length in 0..L, left-padded with id 0; labels positive with probability 0.3).
+ */
+export function randomBatchMaker(seed = 12345) {
+  let state = seed;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  return (size) => {
+    const sparse = Array.from({ length: numFields }, () =>
+      Int32Array.from({ length: size }, () => 1 + Math.floor(random() * (vocabulary - 1))),
+    );
+    const sequences = Array.from({ length: numBehaviors }, () => {
+      const items = new Int32Array(size * L);
+      for (let b = 0; b < size; b++) {
+        const length = Math.floor(random() * (L + 1));
+        for (let l = L - length; l < L; l++) items[b * L + l] = 1 + Math.floor(random() * (vocabulary - 1));
+      }
+      return { items, sideFields: [], maxLength: L };
+    });
+    const labels = [0, 1].map(() => Float32Array.from({ length: size }, () => (random() < 0.3 ? 1 : 0)));
+    return { size, sparse, dense: [], sequences, labels, sampleMasks: [undefined, undefined] };
+  };
 }

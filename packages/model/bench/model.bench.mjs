@@ -20,15 +20,17 @@ import { createModel } from '../dist/index.js';
 import { bce } from './bce.mjs';
 import {
   d,
+  dtrnModelArgs,
   L,
-  MMOE_HEAD,
   median,
   mmoeModelArgs,
   mmoeSchema,
   numBehaviors,
   numFields,
+  randomBatchMaker,
   vocabulary,
 } from './mmoe-config.mjs';
+import { trainStepper } from './train-step.mjs';
 
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
@@ -45,29 +47,8 @@ function percentile(values, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-let seed = 12345;
-function random() {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-}
-
 const schema = mmoeSchema();
-
-function makeBatch(size) {
-  const sparse = Array.from({ length: numFields }, () =>
-    Int32Array.from({ length: size }, () => 1 + Math.floor(random() * (vocabulary - 1))),
-  );
-  const sequences = Array.from({ length: numBehaviors }, () => {
-    const items = new Int32Array(size * L);
-    for (let b = 0; b < size; b++) {
-      const length = Math.floor(random() * (L + 1));
-      for (let l = L - length; l < L; l++) items[b * L + l] = 1 + Math.floor(random() * (vocabulary - 1));
-    }
-    return { items, sideFields: [], maxLength: L };
-  });
-  const labels = [0, 1].map(() => Float32Array.from({ length: size }, () => (random() < 0.3 ? 1 : 0)));
-  return { size, sparse, dense: [], sequences, labels, sampleMasks: [undefined, undefined] };
-}
+const makeBatch = randomBatchMaker(12345);
 
 /** One user with `count` candidate items: every column equal except the target item. */
 function candidateBatch(source, count) {
@@ -118,32 +99,12 @@ async function profileKernels(label, fn) {
 
 const ARGS = {
   mmoe: mmoeModelArgs,
-  dtrn: { bottom: 'dtrn', head: 'mmoe', headArgs: MMOE_HEAD, embeddingDim: d },
+  dtrn: dtrnModelArgs,
 };
 
 async function benchModel(name, batch, users) {
   const model = createModel(schema, ARGS[name]);
-  const optimizer = tf.train.adam(0.001);
-  const variables = [...model.variableGroups.shared, ...model.variableGroups.perTask.flat()];
-  let step = 0;
-  const train = () => {
-    const prepared = model.prepare(batch, { training: true, seed: step });
-    const { value, grads } = tf
-      .engine()
-      .gradients(
-        () => bce(model.forward(prepared, { training: true, seed: step }), batch.labels),
-        [...prepared.sparseInputs, ...variables],
-        undefined,
-        true,
-      );
-    const n = prepared.sparseInputs.length;
-    prepared.applySparseGradients(grads.slice(0, n));
-    optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[n + i] })));
-    value.dataSync();
-    tf.dispose([value, ...grads]);
-    prepared.dispose();
-    step++;
-  };
+  const train = trainStepper(model, batch);
   const training = timeIt(train);
   if (profile) await profileKernels(`${name} training step`, train);
   const inference = timeIt(() => model.predict(batch));
@@ -152,7 +113,7 @@ async function benchModel(name, batch, users) {
   const candidates = latency((user) => model.scoreCandidates(user), users);
   const viaPredict = latency((user) => model.predict(user), users);
   const counts = model.parameterCount();
-  optimizer.dispose();
+  train.dispose();
   model.dispose();
   return { training, inference, candidates, viaPredict, counts };
 }

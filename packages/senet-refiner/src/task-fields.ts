@@ -29,7 +29,7 @@ const meanOverEmbedding = tf.customGrad(((fields: tf.Tensor) => {
   return {
     value: tf.mean(fields, 2), // [B, n]
     gradFunc: (dy: tf.Tensor) =>
-      tf.mul(tf.expandDims(dy, 2), tf.fill([1, 1, embeddingDim], 1 / embeddingDim)), // [B, n, d]
+      tf.tidy(() => tf.mul(tf.expandDims(dy, 2), tf.fill([1, 1, embeddingDim], 1 / embeddingDim))), // [B, n, d]
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (fields: tf.Tensor) => tf.Tensor;
 

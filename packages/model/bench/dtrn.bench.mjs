@@ -1,0 +1,146 @@
+// Benchmark of the DTRN configuration (TIM + TRM + the MMoE head of model.bench.mjs: batch 1024, 20
+// sparse fields, three sequences of length 50 with uniform random lengths 0..50, 2 tasks, d = 16),
+// wasm, one thread: the current code against the code of a baseline commit ("before", built from
+// that commit's sources by @dtrn/tooling/bench-baseline), in one process, windows interleaved
+// (after, before, after, before, ...). Peak RSS of each side from its own child process.
+// Run: pnpm --filter @dtrn/model bench   (or node bench/dtrn.bench.mjs after a build)
+// Env: BENCH_WINDOWS=5  BENCH_PROFILE=1 (top kernels of the current step)  BENCH_BASELINE_REF=<commit>
+//      BENCH_BASELINE=0 (current code only)
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-layers'; // registers the op gradients
+import { importBaseline } from '@dtrn/tooling/bench-baseline';
+import * as tf from '@tensorflow/tfjs-core';
+import { createModel } from '../dist/index.js';
+import { dtrnModelArgs, median, mmoeSchema, randomBatchMaker } from './mmoe-config.mjs';
+import { trainStepper } from './train-step.mjs';
+
+/** The commit before issue 15's DTRN step work ("today's code" of the issue). */
+export const BASELINE_COMMIT = '65c928eb27f2795906024c1bf240beb95624d469';
+const here = dirname(fileURLToPath(import.meta.url));
+const windows = Number(process.env.BENCH_WINDOWS ?? 5);
+const probe = process.argv.find((a) => a.startsWith('--probe='))?.slice('--probe='.length);
+const B = 1024;
+
+await tf.setBackend('wasm');
+await tf.ready();
+
+async function variants() {
+  const list = [{ name: 'after', createModel }];
+  if (probe === 'after') return list;
+  const baseline = await importBaseline({
+    packageName: 'model',
+    packageDir: join(here, '..'),
+    ref: BASELINE_COMMIT,
+  });
+  if (!baseline.module) {
+    console.log(`(no "before" side: ${baseline.reason})`);
+    return list;
+  }
+  const before = { name: `before (${baseline.ref})`, createModel: baseline.module.createModel };
+  return probe === 'before' ? [before] : [...list, before];
+}
+
+/** Wall and CPU ms of one call. */
+function timed(fn) {
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(cpuStart);
+  return { wall: performance.now() - start, cpu: (used.user + used.system) / 1000 };
+}
+
+const batch = randomBatchMaker(12345)(B);
+const sides = (await variants()).map(({ name, createModel: create }) => {
+  const model = create(mmoeSchema(), dtrnModelArgs);
+  return { name, model, train: trainStepper(model, batch), infer: () => model.predict(batch) };
+});
+
+if (probe) {
+  // Child process: a few steps of one side, then its peak RSS.
+  for (const side of sides) {
+    for (let i = 0; i < 3; i++) side.train();
+    for (let i = 0; i < 2; i++) side.infer();
+  }
+  console.log(JSON.stringify({ rssMiB: process.resourceUsage().maxRSS / 1024 }));
+  process.exit(0);
+}
+
+for (const side of sides) {
+  side.losses = [side.train(), side.train()]; // warm-up (and the first two losses)
+  side.infer();
+}
+const results = new Map(sides.map((s) => [s.name, { train: [], infer: [] }]));
+for (let w = 0; w < windows; w++) {
+  for (const side of sides) results.get(side.name).train.push(timed(side.train));
+}
+for (let w = 0; w < windows; w++) {
+  for (const side of sides) results.get(side.name).infer.push(timed(side.infer));
+}
+
+const rss = new Map();
+for (const side of sides) {
+  const which = side.name.startsWith('after') ? 'after' : 'before';
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `--probe=${which}`], {
+    encoding: 'utf8',
+    env: process.env,
+  });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  rss.set(side.name, line.startsWith('{') ? JSON.parse(line).rssMiB : Number.NaN);
+}
+
+const med = (list, key) => median(list.map((t) => t[key]));
+console.log(
+  `\n# DTRN configuration, wasm, one thread, B = ${B}: after vs before, interleaved; median of ${windows} windows of 1 step (wall ms, CPU ms in parentheses)`,
+);
+console.log(
+  '| code | train step ms | train samples/s | inference ms | inference samples/s | peak RSS MiB | first losses |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+for (const side of sides) {
+  const { train, infer } = results.get(side.name);
+  const [tw, tc, iw, ic] = [med(train, 'wall'), med(train, 'cpu'), med(infer, 'wall'), med(infer, 'cpu')];
+  const perSecond = (ms) => Math.round((B * 1000) / ms).toLocaleString('en');
+  console.log(
+    `| ${side.name} | ${tw.toFixed(0)} (${tc.toFixed(0)}) | ${perSecond(tw)} (${perSecond(tc)}) | ${iw.toFixed(0)} (${ic.toFixed(0)}) | ${perSecond(iw)} (${perSecond(ic)}) | ${rss.get(side.name).toFixed(0)} | ${side.losses.map((l) => l.toFixed(5)).join(', ')} |`,
+  );
+}
+if (sides.length === 2) {
+  const [after, before] = sides.map((s) => results.get(s.name));
+  // Per-window ratios of neighbouring windows (before / after), then their median.
+  const ratio = (key, kind) => median(after[kind].map((a, w) => before[kind][w][key] / a[key]));
+  console.log(
+    `speed-up (before / after, median of per-window ratios): training ${ratio('wall', 'train').toFixed(2)}x wall, ${ratio('cpu', 'train').toFixed(2)}x CPU; inference ${ratio('wall', 'infer').toFixed(2)}x wall, ${ratio('cpu', 'infer').toFixed(2)}x CPU`,
+  );
+}
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'unknown'}; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (at the end)`,
+);
+
+if (process.env.BENCH_PROFILE === '1') {
+  const info = await tf.profile(sides[0].train);
+  const byKernel = new Map();
+  let total = 0;
+  for (const k of info.kernels) {
+    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+    const entry = byKernel.get(key) ?? { ms: 0, calls: 0 };
+    entry.ms += k.kernelTimeMs;
+    entry.calls++;
+    byKernel.set(key, entry);
+    total += k.kernelTimeMs;
+  }
+  console.log(
+    `\nafter, one training step under tf.profile: ${info.kernels.length} kernel calls, ${total.toFixed(0)} ms (custom ops counted with their kernels), tensor peak ${(info.peakBytes / 2 ** 20).toFixed(0)} MiB; top 30 (ms, calls):`,
+  );
+  for (const [key, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30))
+    console.log(`  ${ms.toFixed(1)} ${calls}x ${key}`);
+}
+for (const side of sides) {
+  side.train.dispose();
+  side.model.dispose();
+}
