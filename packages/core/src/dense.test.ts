@@ -6,11 +6,11 @@ import {
   createMlpVariables,
   type DenseWeights,
   denseForward,
-  matMul2d,
   mlpForward,
   mlpParameterCount,
   readMlpWeights,
 } from './dense.js';
+import { matMul2d } from './dense-ops.js';
 import { registerLayer } from './registration.js';
 import { checkGradients, expectNoLeakedTensors, saveLoadRoundTrip } from './testing/index.js';
 

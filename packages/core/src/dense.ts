@@ -1,15 +1,12 @@
 /**
  * Dense layers and MLPs as pure functions over explicit parameters, plus helpers that create their
  * weights in a host Layer (flat `addWeight` calls, no nested Layer objects) or as plain variables.
- *
- * The matrix product has a custom gradient that, on the wasm backend, transposes explicitly and
- * then multiplies: there a matMul with transposed operands (what the stock gradient uses) is several
- * times slower than a plain one (bench/dense.bench.mjs: a training step 4.5x slower). Other
- * backends keep the transposed-operand kernels, which are as fast or faster there.
+ * The products and their gradients are the ops of dense-ops.ts (fast backward passes on wasm).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { type ActivationName, applyActivation } from './activation.js';
+import { linear, matMul2d } from './dense-ops.js';
 import { type DenseInput, factoredMatMul, isFactoredRows, materializeRows } from './factored-rows.js';
 import { type InitializerName, seededInitializer } from './initializers.js';
 import { checkRank } from './shape.js';
@@ -21,56 +18,6 @@ export interface DenseParams {
   /** [units], or undefined for no bias. */
   readonly bias?: tf.Tensor | undefined;
 }
-
-function matMulWithPlainGradients(a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) {
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b), // [N, out]
-    // tidy: tfjs runs a custom op's backward outside any tidy, so its intermediates (here the
-    // transposes) would otherwise live until the whole backward pass ends.
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
-      tf.tidy(() => {
-        const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
-        if (tf.getBackend() !== 'wasm') {
-          // Elsewhere the transposed-operand kernels are as fast as plain ones (cpu: faster).
-          return [tf.matMul(dy, savedB, false, true), tf.matMul(savedA, dy, true, false)];
-        }
-        return [
-          tf.matMul(dy, tf.transpose(savedB)), // [N, out] @ [out, in] = [N, in]
-          tf.matMul(tf.transpose(savedA), dy), // [in, N] @ [N, out] = [in, out]
-        ];
-      }),
-  };
-}
-
-/** a @ b for 2-D tensors, with a backward pass that uses only plain (untransposed) matMuls. */
-export const matMul2d = tf.customGrad(
-  matMulWithPlainGradients as unknown as Parameters<typeof tf.customGrad>[0],
-) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
-
-function addBiasWithRowSumGradient(x: tf.Tensor2D, bias: tf.Tensor1D) {
-  return {
-    value: tf.add(x, bias), // [N, units]
-    gradFunc: (dy: tf.Tensor2D) =>
-      tf.tidy(() => {
-        if (tf.getBackend() !== 'wasm') return [dy, tf.sum(dy, 0)];
-        // The column sums as one product by a ones row: dy is the right operand in the same 2-D
-        // shape as in matMul2d's kernel gradient (wasm caches one XNNPACK operator per right-hand
-        // buffer, built for the first shape it sees, so the shapes must agree).
-        const ones = tf.ones([1, dy.shape[0]]) as tf.Tensor2D; // [1, N]
-        return [dy, tf.reshape(tf.matMul(ones, dy), [-1])]; // [N, units], [units]
-      }),
-  };
-}
-
-/**
- * x + bias for x [N, units], bias [units]. On wasm the bias gradient is one product by a ones row
- * (about 10x faster there than `tf.sum(dy, 0)`, which transposes and then reduces in a scalar loop;
- * bench/dense.bench.mjs); elsewhere it is `tf.sum`.
- */
-export const addBias = tf.customGrad(
-  addBiasWithRowSumGradient as unknown as Parameters<typeof tf.customGrad>[0],
-) as unknown as (x: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
 
 /**
  * y = activation(x @ kernel + bias) over the last axis: x [..., in] -> [..., units]. `x` may also be
@@ -91,8 +38,9 @@ export function denseForward(
     const [inputDim, units] = params.kernel.shape as [number, number];
     const leading = x.shape.slice(0, -1);
     const flat = tf.reshape(x, [-1, inputDim]) as tf.Tensor2D; // [N, in]
-    let y: tf.Tensor = matMul2d(flat, params.kernel as tf.Tensor2D); // [N, units]
-    if (params.bias) y = addBias(y as tf.Tensor2D, params.bias as tf.Tensor1D); // [N, units]
+    let y: tf.Tensor = params.bias
+      ? linear(flat, params.kernel as tf.Tensor2D, params.bias as tf.Tensor1D) // [N, units]
+      : matMul2d(flat, params.kernel as tf.Tensor2D); // [N, units]
     y = applyActivation(y, activation);
     return x.rank === 2 ? y : tf.reshape(y, [...leading, units]); // [..., units]
   });

@@ -26,7 +26,6 @@ export {
   selectBackend,
 } from './backend.js';
 export {
-  addBias,
   addDenseWeights,
   addMlpWeights,
   createDenseVariables,
@@ -37,13 +36,19 @@ export {
   denseForward,
   denseParameterCount,
   type MlpOptions,
-  matMul2d,
   mlpForward,
   mlpParameterCount,
   readDenseWeights,
   readMlpWeights,
   type WeightFactory,
 } from './dense.js';
+export {
+  addBias,
+  denseInputGradient,
+  denseWeightGradients,
+  linear,
+  matMul2d,
+} from './dense-ops.js';
 export {
   type ApplyGradientsOptions,
   type ApplyGradientsResult,

@@ -4,16 +4,20 @@
  * and which the dropout paths use):
  *
  *   per head h:  Q, K, V = x W_{q,k,v}[h] + b       [RN*L, dh] (Q scaled by 1/sqrt(dh))
- *                P = softmax(Q K^T + keyBias)       [RN, L, L]
+ *                P = softmax(Q K^T + keyBias)       [L, RN, L] (query, sequence, key)
  *                A = P V                            [RN, L, dh]
+ *
+ * The per-sequence products (Q K^T, P V and their gradients) are depthwise convolutions
+ * (attention-products.ts).
  *   y = x + sum_h A W_o[h] + b_o                    [RN*L, d]
  *
- * It saves x, every head's P and A; Q, K and V are recomputed in the backward pass (six small
- * products). Autodiff of the composite kept x once per projection, P twice, Q, K, V and every
- * intermediate gradient ([RN, L, L] scores among them) alive until the end of the backward pass.
+ * It saves x and every head's Q, K, V, P and A once. Autodiff of the composite kept x once per
+ * projection, P twice and every intermediate gradient ([RN, L, L] scores among them) alive until
+ * the end of the backward pass.
  */
 import type { DenseParams } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { sequenceScores, sumOverKeys, sumOverQueries, toKeyMajor } from './attention-products.js';
 import type { EncoderBlockParams } from './params.js';
 
 type CustomGradInput = Parameters<typeof tf.customGrad>[0];
@@ -64,23 +68,33 @@ function attentionSublayerOp(length: number, heads: number) {
     const sequences = rows / length; // RN
     const [keyed] = keyBias.shape; // N
     const replicas = sequences / keyed;
-    const bias = tf.reshape(keyBias, [1, keyed, 1, length]); // [1, N, 1, L]
+    const bias = tf.reshape(replicas === 1 ? keyBias : tf.tile(keyBias, [replicas, 1]), [
+      1,
+      sequences,
+      length,
+    ]); // [1, RN, L] (s = r * N + n)
     const weights = (which: number, h: number) =>
       projectionWeights(qkvKernel, qkvBias, which, h, headDim, which === 0 ? scale : 1);
-    const probabilities: tf.Tensor[] = [];
+    const probabilities: tf.Tensor[] = []; // per head: P [L, RN, L] (i, s, j) and its key-major [L, L, RN]
     const attended: tf.Tensor2D[] = [];
+    const projections: tf.Tensor3D[] = []; // per head: Q (scaled), K, V
     const outputs: tf.Tensor[] = [x]; // the residual, then one term per head
     for (let h = 0; h < heads; h++) {
-      const [q, k, v] = [0, 1, 2].map((which) => project(x, weights(which, h), sequences, length)); // [RN, L, dh]
-      const scores = tf.reshape(tf.matMul(q!, k!, false, true), [replicas, keyed, length, length]); // [R, N, L, L]
-      const p = tf.reshape(tf.softmax(tf.add(scores, bias)), [sequences, length, length]); // [RN, L, L]
-      const a = tf.reshape(tf.matMul(p, v!), [rows, headDim]) as tf.Tensor2D; // [RN*L, dh]
+      const [q, k, v] = [0, 1, 2].map((which) => project(x, weights(which, h), sequences, length)) as [
+        tf.Tensor3D,
+        tf.Tensor3D,
+        tf.Tensor3D,
+      ]; // [RN, L, dh] each
+      projections.push(q, k, v);
+      const p = tf.softmax(tf.add(sequenceScores(q, k), bias)); // [L, RN, L]: query i, sequence s, key j
+      const pKeyMajor = toKeyMajor(p); // [L, L, RN]
+      const a = tf.reshape(sumOverKeys(pKeyMajor, v), [rows, headDim]) as tf.Tensor2D; // [RN*L, dh]
       const headKernel = tf.slice(outputKernel, [h * headDim, 0], [headDim, d]); // [dh, d]
       outputs.push(tf.matMul(a, headKernel)); // [RN*L, d]
-      probabilities.push(p);
+      probabilities.push(p, pKeyMajor);
       attended.push(a);
     }
-    save([x, qkvKernel, qkvBias, outputKernel, ...probabilities, ...attended]);
+    save([x, qkvKernel, qkvBias, outputKernel, ...probabilities, ...attended, ...projections]);
     return {
       value: tf.add(tf.addN(outputs), outputBias) as tf.Tensor2D, // [RN*L, d]
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
@@ -91,30 +105,34 @@ function attentionSublayerOp(length: number, heads: number) {
             tf.Tensor1D,
             tf.Tensor2D,
           ];
-          const savedP = saved.slice(4, 4 + heads) as tf.Tensor3D[];
-          const savedA = saved.slice(4 + heads) as tf.Tensor2D[];
+          const savedP = saved.slice(4, 4 + 2 * heads) as tf.Tensor3D[]; // per head: P, P key-major
+          const savedA = saved.slice(4 + 2 * heads, 4 + 3 * heads) as tf.Tensor2D[];
+          const savedQkv = saved.slice(4 + 3 * heads) as tf.Tensor3D[]; // per head: Q, K, V
           const again = (which: number, h: number) =>
             projectionWeights(kernel, biasVector, which, h, headDim, which === 0 ? scale : 1);
           const xT = tf.transpose(savedX); // [d, RN*L]
-          const ones = tf.ones([1, rows]) as tf.Tensor2D; // [1, RN*L]
+          const dyT = tf.transpose(dy); // [d, RN*L]
+          const ones = tf.fill([1, rows], 1) as tf.Tensor2D; // [1, RN*L]
           const inputGradients: tf.Tensor[] = [dy]; // the residual
           const kernelBlocks: tf.Tensor[][] = [[], [], []]; // per projection, per head: [d, dh]
           const biasBlocks: tf.Tensor[][] = [[], [], []]; // per projection, per head: [dh]
           const outputBlocks: tf.Tensor[] = []; // per head: [dh, d]
           for (let h = 0; h < heads; h++) {
             const w = [0, 1, 2].map((which) => again(which, h));
-            const [q, k, v] = w.map((wi) => project(savedX, wi, sequences, length)); // [RN, L, dh]
-            const p = savedP[h]!; // [RN, L, L]
+            const [q, k, v] = savedQkv.slice(3 * h, 3 * h + 3); // [RN, L, dh] each
+            const [p, pKeyMajor] = savedP.slice(2 * h, 2 * h + 2) as [tf.Tensor3D, tf.Tensor3D]; // [L, RN, L], [L, L, RN]
             const headKernel = tf.slice(outKernel, [h * headDim, 0], [headDim, d]); // [dh, d]
-            outputBlocks.push(tf.matMul(tf.transpose(savedA[h]!), dy)); // [dh, RN*L] @ [RN*L, d] = [dh, d]
+            outputBlocks.push(tf.transpose(tf.matMul(dyT, savedA[h]!))); // ([d, RN*L] @ [RN*L, dh])^T = [dh, d]
             const dA = tf.reshape(tf.matMul(dy, tf.transpose(headKernel)), [sequences, length, headDim]); // [RN, L, dh]
-            const dP = tf.matMul(dA, v!, false, true); // [RN, L, L]
-            const dV = tf.matMul(p, dA, true, false); // [RN, L, dh]
-            const dS = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))); // [RN, L, L] (softmax backward)
-            const dQ = tf.matMul(dS, k!); // [RN, L, dh], w.r.t. the scaled Q
-            const dK = tf.matMul(dS, q!, true, false); // [RN, L, dh]
+            const dP = sequenceScores(dA, v!); // [L, RN, L]: dP[i, s, j] = dA[s, i] . V[s, j]
+            const dS = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))); // [L, RN, L] (softmax backward)
+            const dSKeyMajor = toKeyMajor(dS); // [L, L, RN]
+            const dQ = sumOverKeys(dSKeyMajor, k!); // [RN, L, dh], w.r.t. the scaled Q
+            const dK = sumOverQueries(dSKeyMajor, q!); // [RN, L, dh]
+            const dV = sumOverQueries(pKeyMajor, dA); // [RN, L, dh]
             [dQ, dK, dV].forEach((grad, which) => {
-              const g = tf.reshape(grad, [rows, headDim]) as tf.Tensor2D; // [RN*L, dh] (fresh: a right operand in one shape)
+              // [RN*L, dh]: the narrower operand, so the right-hand one (see core's dense-ops.ts).
+              const g = tf.reshape(grad, [rows, headDim]) as tf.Tensor2D;
               const factor = which === 0 ? scale : 1; // d/dW of x (W * scale) is scale * x^T dQ
               kernelBlocks[which]!.push(tf.mul(tf.matMul(xT, g), factor)); // [d, dh]
               biasBlocks[which]!.push(tf.mul(tf.reshape(tf.matMul(ones, g), [headDim]), factor)); // [dh]
@@ -127,7 +145,7 @@ function attentionSublayerOp(length: number, heads: number) {
             tf.concat(kernelBlocks.flat(), 1), // [d, 3d], columns q | k | v, heads in order
             tf.concat(biasBlocks.flat(), 0), // [3d]
             tf.concat(outputBlocks, 0), // [d, d]
-            tf.reshape(tf.matMul(ones, dy), [d]), // [d]
+            tf.sum(dyT, 1), // [d]
           ];
         }),
     };

@@ -9,7 +9,7 @@
  * output kernel and are summed: no split of a fused output (SplitV, slow on wasm) and no head
  * transposes, forward or backward (bench/kernels.bench.mjs measures both forms side by side).
  */
-import { addBias, type DenseParams, matMul2d } from '@dtrn/core';
+import { addBias, type DenseParams, linear, matMul2d } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderBlockParams } from './params.js';
 
@@ -33,8 +33,9 @@ function columnBlock(layer: DenseParams, from: number, width: number, scale: num
 
 /** rows [N, in] @ kernel + bias -> [N, out] (core's plain-gradient product and ones-row bias gradient). */
 function project(rows: tf.Tensor2D, layer: DenseParams): tf.Tensor2D {
-  const y = matMul2d(rows, layer.kernel as tf.Tensor2D); // [N, out]
-  return layer.bias ? addBias(y, layer.bias as tf.Tensor1D) : y;
+  return layer.bias
+    ? linear(rows, layer.kernel as tf.Tensor2D, layer.bias as tf.Tensor1D) // [N, out]
+    : matMul2d(rows, layer.kernel as tf.Tensor2D); // [N, out]
 }
 
 /**

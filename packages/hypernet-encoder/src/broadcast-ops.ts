@@ -32,7 +32,7 @@ export function sumLeading(x: tf.Tensor): tf.Tensor {
     if (replicas === 1) return tf.reshape(x, rest);
     if (replicas! <= SHORT_LEADING_AXIS) return tf.sum(x, 0); // [...rest]
     const flat = tf.reshape(x, [replicas!, -1]) as tf.Tensor2D; // [R, rest]
-    return tf.reshape(tf.matMul(tf.ones([1, replicas!]) as tf.Tensor2D, flat), rest); // [...rest]
+    return tf.reshape(tf.matMul(tf.fill([1, replicas!], 1) as tf.Tensor2D, flat), rest); // [...rest]
   });
 }
 
@@ -41,7 +41,7 @@ export function sumMiddle(x: tf.Tensor3D): tf.Tensor2D {
   return tf.tidy(() => {
     const [outer, middle, inner] = x.shape;
     if (middle === 1) return tf.reshape(x, [outer, inner]) as tf.Tensor2D;
-    const ones = tf.ones([outer, 1, middle]) as tf.Tensor3D; // [A, 1, N]
+    const ones = tf.fill([outer, 1, middle], 1) as tf.Tensor3D; // [A, 1, N]
     return tf.reshape(tf.matMul(ones, x), [outer, inner]) as tf.Tensor2D; // [A, C]
   });
 }

@@ -38,8 +38,8 @@ export interface CompactionPlan {
    * padding.
    */
   readonly rowIndex: Int32Array;
-  /** Rows of the stacked input table (sum_m B * L_m). */
-  readonly tableRows: number;
+  /** Per behavior m, for every row of its [B * L_m] positions: its packed position, or numPositions (not computed). */
+  readonly rowInverse: readonly Int32Array[];
   /** Per packed sequence: its behavior m and sample b. */
   readonly sequenceBehavior: Int32Array;
   readonly sequenceSample: Int32Array;
@@ -50,12 +50,13 @@ export interface CompactionPlan {
 /**
  * Cost model of one bucket (n sequences of length L), in units of one position's per-position work
  * (projections, FFN, LayerNorms, DIN scorer): n * L * (1 + L / ATTENTION_LENGTH) for the positions
- * and their attention pairs, plus BUCKET_OVERHEAD for the fixed cost of a bucket's ~200 kernel
- * calls. Measured on wasm (bench/kernels.bench.mjs): an attention pair costs about 1/40 of a
- * position, a bucket's calls about as much as 800 positions.
+ * and their attention pairs, plus BUCKET_OVERHEAD for the fixed cost of a bucket's kernel calls.
+ * Tuned on wasm at the benchmark configuration (B = 1024, three behaviors of uniform lengths up to
+ * 50: about 10 buckets); step times varied by a few percent for overheads between 400 and 1500
+ * and grew by 5% at 4000 and 15% at 10000 (fewer, longer buckets).
  */
 const ATTENTION_LENGTH = 40;
-const BUCKET_OVERHEAD = 4000;
+const BUCKET_OVERHEAD = 1000;
 
 function bucketCost(count: number, length: number): number {
   return count * length * (1 + length / ATTENTION_LENGTH) + BUCKET_OVERHEAD;
@@ -146,6 +147,7 @@ export function planCompaction(
   const sequenceBehavior = new Int32Array(numSequences);
   const sequenceSample = new Int32Array(numSequences);
   const sequenceOf = new Int32Array(numBehaviors * batch).fill(numSequences);
+  const rowInverse = lengths.map((length) => new Int32Array(batch * length).fill(numPositions));
   const buckets: SpanBucket[] = [];
   let sequence = 0;
   let position = 0;
@@ -153,25 +155,28 @@ export function planCompaction(
     const length = bucketLengths[j]!;
     const mask = new Float32Array(list.length * length);
     buckets.push({ length, size: list.length, offset: sequence, mask });
-    list.forEach((id, i) => {
+    for (let i = 0; i < list.length; i++) {
+      const id = list[i]!;
       const m = Math.floor(id / batch);
       const b = id - m * batch;
       const sourceLength = lengths[m]!;
       const span = spans[m]![b]!;
+      const source = masks[m]!;
+      const inverse = rowInverse[m]!;
       sequenceBehavior[sequence] = m;
       sequenceSample[sequence] = b;
       sequenceOf[id] = sequence;
-      for (let l = 0; l < length; l++) {
-        const source = sourceLength - length + l; // position in the original sequence
-        if (source >= sourceLength - span) {
-          const row = tableOffsets[m]! + b * sourceLength + source;
-          rowIndex[position + l] = row;
-          mask[i * length + l] = masks[m]![b * sourceLength + source] === 0 ? 0 : 1;
-        }
+      // Packed position l holds original position sourceLength - length + l; only the span's
+      // positions hold values (the rest stay zero rows, masked).
+      for (let l = length - span; l < length; l++) {
+        const original = b * sourceLength + sourceLength - length + l; // row within behavior m
+        rowIndex[position + l] = tableOffsets[m]! + original;
+        inverse[original] = position + l;
+        mask[i * length + l] = source[original] === 0 ? 0 : 1;
       }
       sequence++;
       position += length;
-    });
+    }
   });
   return {
     batch,
@@ -180,7 +185,7 @@ export function planCompaction(
     numSequences,
     numPositions,
     rowIndex,
-    tableRows,
+    rowInverse,
     sequenceBehavior,
     sequenceSample,
     sequenceOf,

@@ -65,10 +65,11 @@ export function dinHiddenGradients(
   const ws = kernelRows(kernel, d);
   const encodedRows = tf.reshape(encoded, [-1, d]) as tf.Tensor2D; // [R*B*L, d]
   const productRows = tf.reshape(mulPerSample(encoded, target), [-1, d]) as tf.Tensor2D; // [R*B*L, d]
-  // Weight gradients: transpose the narrow operand, then plain products (dPre is fresh, so it
-  // may be the right operand of both).
-  const dHistoryPlusDifference = tf.matMul(tf.transpose(encodedRows), dPre); // [d, u]
-  const dProduct = tf.matMul(tf.transpose(productRows), dPre); // [d, u]
+  // Weight gradients as plain products with the narrower operand on the right (see core's
+  // dense-ops.ts): dPre transposed once, the d-wide rows packed.
+  const dPreT = tf.transpose(dPre); // [u, R*B*L]
+  const dHistoryPlusDifference = tf.transpose(tf.matMul(dPreT, encodedRows)); // ([u, N] @ [N, d])^T = [d, u]
+  const dProduct = tf.transpose(tf.matMul(dPreT, productRows)); // [d, u]
   const perSample = sumMiddle(tf.reshape(dPre, [replicas * batch, length, units]) as tf.Tensor3D); // [R*B, u]
   const dTargetTerm = sumLeading(tf.reshape(perSample, [replicas, batch, units])) as tf.Tensor2D; // [B, u]
   const dTargetMinusDifference = tf.matMul(tf.transpose(target), dTargetTerm); // [d, u]

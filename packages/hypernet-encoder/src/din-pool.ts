@@ -7,11 +7,11 @@
  *   w  = softmax(s + keyBias)                   over the positions          [R, n, L]
  *   u  = [any valid] * sum_l w_l e_l                                        [R, n, d]
  *
- * It saves e, t and w; the hidden layers are recomputed in the backward pass. Autodiff of the
- * composite kept the first hidden layer twice (its own op's save and the next product's), e again
- * for the weighted sum, and every intermediate gradient.
+ * It saves e, t, w and the hidden layers (once each). Autodiff of the composite kept the first
+ * hidden layer twice (its own op's save and the next product's), e again for the weighted sum, and
+ * every intermediate gradient.
  */
-import type { DenseParams } from '@dtrn/core';
+import { type DenseParams, denseInputGradient, denseWeightGradients } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { dinHiddenGradients, dinHiddenValue } from './din-hidden.js';
 
@@ -65,14 +65,16 @@ function dinPoolOp(layers: number) {
     const weights = tf.softmax(tf.add(scores, tf.reshape(keyBias, [1, sequences, length]))); // [R, n, L]
     const pooled = tf.matMul(perSequence(weights, [1, length]), perSequence(encoded, [length, d])); // [R*n, 1, d]
     const valid = tf.reshape(anyValid, [1, sequences, 1]); // [1, n, 1]
-    save([encoded, target, anyValid, weights, ...kernels, ...biases]);
+    const hiddenLayers = layerOutputs.slice(0, -1); // the relu layers, [R*n*L, u_i] each
+    save([encoded, target, anyValid, weights, ...kernels, ...biases, ...hiddenLayers]);
     return {
       value: tf.mul(tf.reshape(pooled, [replicas, sequences, d]), valid), // [R, n, d]
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [e, t, any, w] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor3D];
           const ks = saved.slice(4, 4 + layers) as tf.Tensor2D[];
-          const bs = saved.slice(4 + layers) as tf.Tensor1D[];
+          const bs = saved.slice(4 + layers, 4 + 2 * layers) as tf.Tensor1D[];
+          const outputs = saved.slice(4 + 2 * layers) as tf.Tensor2D[]; // the hidden layers
           const dPooled = tf.mul(dy, tf.reshape(any, [1, sequences, 1])); // [R, n, d]
           // The weighted sum: dw_l = dPooled . e_l, de_l = w_l dPooled.
           const dWeights = tf.reshape(
@@ -86,15 +88,15 @@ function dinPoolOp(layers: number) {
           // The softmax: ds = w (dw - sum_l w dw).
           const dScores = tf.mul(w, tf.sub(dWeights, tf.sum(tf.mul(dWeights, w), -1, true))); // [R, n, L]
           // The scorer, last layer first (hidden layers recomputed).
-          const outputs = scorerLayers(hiddenFirst(e, t, ks[0]!, bs[0]!), ks.slice(1), bs.slice(1));
           let dOut = tf.reshape(dScores, [rows, 1]) as tf.Tensor2D; // [R*n*L, 1]
           const dKernels: tf.Tensor[] = [];
           const dBiases: tf.Tensor[] = [];
           for (let i = layers - 1; i >= 1; i--) {
             const input = outputs[i - 1]!; // [R*n*L, u_i]
-            dKernels.unshift(tf.matMul(tf.transpose(input), dOut)); // [u_i, u_(i+1)]
-            dBiases.unshift(tf.reshape(tf.matMul(tf.ones([1, rows]) as tf.Tensor2D, dOut), [-1])); // [u_(i+1)]
-            dOut = tf.mul(tf.matMul(dOut, tf.transpose(ks[i]!)), tf.step(input)) as tf.Tensor2D; // [R*n*L, u_i], pre-activation
+            const weights = denseWeightGradients(input, dOut, true);
+            dKernels.unshift(weights.kernel); // [u_i, u_(i+1)]
+            dBiases.unshift(weights.bias!); // [u_(i+1)]
+            dOut = tf.mul(denseInputGradient(dOut, ks[i]!), tf.step(input)) as tf.Tensor2D; // [R*n*L, u_i], pre-activation
           }
           // With no hidden layer after the first, the score is the first layer's (relu) output.
           if (layers === 1) dOut = tf.mul(dOut, tf.step(outputs[0]!)) as tf.Tensor2D;

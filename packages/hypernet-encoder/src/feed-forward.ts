@@ -5,10 +5,10 @@
  * - it saves only x: the hidden activation ([rows, feedForwardDim], the largest tensor of the
  *   encoder, 118 MiB at B = 1024 once tasks are folded in) is recomputed in the backward pass
  *   instead of being kept (and copied by wasm's `Identity`) from forward to backward;
- * - weight gradients transpose the NARROW operand (x or dy, d columns) and multiply plainly:
- *   dW2 = (dy^T h)^T, dW1 = x^T dh; bias gradients are row sums of already transposed tensors or
- *   ones-row products, never `Sum` over axis 0 (slow on wasm).
+ * - weight and bias gradients by core's `denseWeightGradients` (plain products that pack the
+ *   narrower operand, ones-row or transposed-row-sum bias gradients; see core's dense-ops.ts).
  */
+import { denseInputGradient, denseWeightGradients } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 type CustomGradInput = Parameters<typeof tf.customGrad>[0];
@@ -30,24 +30,30 @@ export function feedForwardValue(
   return tf.add(x, tf.fused.matMul({ a: hidden, b: outerKernel, bias: outerBias })) as tf.Tensor2D; // [N, d]
 }
 
-/** Gradients of `feedForwardValue` (residual included) given its input x [N, d] and dy [N, d]. */
+/**
+ * Gradients of `feedForwardValue` (residual included) given its input x [N, d] and dy [N, d]; the
+ * hidden activation [N, ff] is recomputed unless given.
+ */
 export function feedForwardGradients(
   x: tf.Tensor2D,
   dy: tf.Tensor2D,
   innerKernel: tf.Tensor2D,
   innerBias: tf.Tensor1D,
   outerKernel: tf.Tensor2D,
+  hidden?: tf.Tensor2D,
 ) {
-  const rows = x.shape[0];
-  const h = hiddenActivation(x, innerKernel, innerBias); // [N, ff], recomputed
-  const dyT = tf.transpose(dy); // [d, N]
-  const dOuterKernel = tf.transpose(tf.matMul(dyT, h)) as tf.Tensor2D; // ([d, N] @ [N, ff])^T = [ff, d]
-  const dOuterBias = tf.sum(dyT, 1) as tf.Tensor1D; // [d]
-  const dHidden = tf.mul(tf.matMul(dy, tf.transpose(outerKernel)), tf.step(h)) as tf.Tensor2D; // [N, ff]
-  const dInnerKernel = tf.matMul(tf.transpose(x), dHidden); // [d, N] @ [N, ff] = [d, ff]
-  const dInnerBias = tf.reshape(tf.matMul(tf.ones([1, rows]) as tf.Tensor2D, dHidden), [-1]) as tf.Tensor1D; // [ff]
-  const dx = tf.add(dy, tf.matMul(dHidden, tf.transpose(innerKernel))) as tf.Tensor2D; // [N, d]
-  return { dx, dInnerKernel, dInnerBias, dOuterKernel, dOuterBias };
+  const h = hidden ?? hiddenActivation(x, innerKernel, innerBias); // [N, ff]
+  const outer = denseWeightGradients(h, dy, true); // [ff, d], [d]
+  const dHidden = tf.mul(denseInputGradient(dy, outerKernel), tf.step(h)) as tf.Tensor2D; // [N, ff]
+  const inner = denseWeightGradients(x, dHidden, true); // [d, ff], [ff]
+  const dx = tf.add(dy, denseInputGradient(dHidden, innerKernel)) as tf.Tensor2D; // [N, d]
+  return {
+    dx,
+    dInnerKernel: inner.kernel,
+    dInnerBias: inner.bias!,
+    dOuterKernel: outer.kernel,
+    dOuterBias: outer.bias!,
+  };
 }
 
 function residualFeedForward(

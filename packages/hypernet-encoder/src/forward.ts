@@ -23,7 +23,7 @@ import {
   type HypernetEncoderInputs,
   hypernetEncoderInputShapes,
 } from './inputs.js';
-import { packSequences } from './packing.js';
+import { packSequences, takeRows } from './packing.js';
 import type { HypernetEncoderParams } from './params.js';
 import { gatherRows, inverseIndex } from './row-gather.js';
 
@@ -111,10 +111,12 @@ export function hypernetEncoderForward(
     const packed = packSequences(inputs.sequences, plan); // [T, d]
     const targets = gatherRows(inputs.target, plan.sequenceSample, inverseIndex(plan.sequenceSample, batch)); // [S, d]: each packed sequence's target
     const { buckets } = plan;
-    const positionParts = splitRows(
-      packed,
-      buckets.map((bucket) => bucket.size * bucket.length),
-    ); // J x [n_j * L_j, d]
+    let start = 0;
+    const positionParts = buckets.map((bucket) => {
+      const part = takeRows(packed, start, bucket.size * bucket.length); // [n_j * L_j, d]
+      start += bucket.size * bucket.length;
+      return part;
+    }); // J x [n_j * L_j, d]
     const targetParts = splitRows(
       targets,
       buckets.map((bucket) => bucket.size),

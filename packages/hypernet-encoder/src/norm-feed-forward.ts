@@ -6,14 +6,14 @@
  *   out = gamma2 * std(f) + beta2        conditional LayerNorm 2
  *
  * h [R*n*L, d] (R = 1: shared by every task, the first block's attention output; or R = K) ->
- * out [K*n*L, d]. As one op it saves only std(h), std(f) and their inverse deviations (the
- * separate ops saved h's normalisation twice and the FFN input once more, each a copy on wasm),
- * recomputes y1 and the FFN's hidden layer in the backward pass, and leaves no intermediate
- * gradient on the tape.
+ * out [K*n*L, d]. As one op it saves std(h), std(f), their inverse deviations and the FFN's hidden
+ * layer (the separate ops saved h's normalisation twice and the FFN input once more, each a copy on
+ * wasm), recomputes y1 (one multiply-add) in the backward pass, and leaves no intermediate gradient
+ * on the tape.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { affineGradients, affineValue } from './broadcast-ops.js';
-import { feedForwardGradients, feedForwardValue } from './feed-forward.js';
+import { feedForwardGradients, hiddenActivation } from './feed-forward.js';
 import { standardizeGradient, standardizeValue } from './layer-norm.js';
 
 type CustomGradInput = Parameters<typeof tf.customGrad>[0];
@@ -50,7 +50,8 @@ function normFeedForwardOp(length: number, epsilon: number) {
     const rows = (x: tf.Tensor) => tf.reshape(x, [-1, d]) as tf.Tensor2D; // [r*n*L, d]
     const first = standardizeValue(h, epsilon); // z1 [R*n*L, d], rstd1 [R*n*L, 1]
     const y1 = rows(affineValue(perTask(first.z, replicas), gamma1, beta1)); // [K*n*L, d]
-    const fed = feedForwardValue(y1, innerKernel, innerBias, outerKernel, outerBias); // [K*n*L, d]
+    const hidden = hiddenActivation(y1, innerKernel, innerBias); // [K*n*L, ff]
+    const fed = tf.add(y1, tf.fused.matMul({ a: hidden, b: outerKernel, bias: outerBias })) as tf.Tensor2D; // [K*n*L, d]
     const second = standardizeValue(fed, epsilon); // z2 [K*n*L, d], rstd2 [K*n*L, 1]
     const out = rows(affineValue(perTask(second.z, tasks), gamma2, beta2)); // [K*n*L, d]
     save([
@@ -64,12 +65,13 @@ function normFeedForwardOp(length: number, epsilon: number) {
       innerBias,
       outerKernel,
       gamma2,
+      hidden,
     ]);
     return {
       value: out,
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
         tf.tidy(() => {
-          const [z1, rstd1, z2, rstd2, g1, b1, w1, c1, w2, g2] = saved as [
+          const [z1, rstd1, z2, rstd2, g1, b1, w1, c1, w2, g2, hiddenSaved] = saved as [
             tf.Tensor2D,
             tf.Tensor2D,
             tf.Tensor2D,
@@ -80,11 +82,12 @@ function normFeedForwardOp(length: number, epsilon: number) {
             tf.Tensor1D,
             tf.Tensor2D,
             tf.Tensor3D,
+            tf.Tensor2D,
           ];
           const norm2 = affineGradients(perTask(dy, tasks), perTask(z2, tasks), g2); // dz2 [K, n, L, d]
           const dFed = standardizeGradient(rows(norm2.dz), z2, rstd2); // [K*n*L, d]
           const y1Again = rows(affineValue(perTask(z1, replicas), g1, b1)); // [K*n*L, d], recomputed
-          const ffn = feedForwardGradients(y1Again, dFed, w1, c1, w2); // dx [K*n*L, d] (residual included)
+          const ffn = feedForwardGradients(y1Again, dFed, w1, c1, w2, hiddenSaved); // dx [K*n*L, d] (residual included)
           const norm1 = affineGradients(perTask(ffn.dx, tasks), perTask(z1, replicas), g1); // dz1 [R, n, L, d]
           const dh = standardizeGradient(rows(norm1.dz), z1, rstd1); // [R*n*L, d]
           return [
