@@ -49,17 +49,22 @@ export interface CompactionPlan {
 
 /**
  * Cost model of one bucket (n sequences of length L), in units of one position's per-position work
- * (projections, FFN, LayerNorms, DIN scorer): n * L * (1 + L / ATTENTION_LENGTH) for the positions
- * and their attention pairs, plus BUCKET_OVERHEAD for the fixed cost of a bucket's kernel calls.
+ * (projections, FFN, LayerNorms, DIN scorer): n * L * (1 + L / attentionLength) for the positions
+ * and their attention pairs, plus bucketOverhead for the fixed cost of a bucket's kernel calls.
+ * (`BUCKET_COST`; internal, tests lower the overhead to get many buckets from tiny inputs.)
  * Tuned on wasm at the benchmark configuration (B = 1024, three behaviors of uniform lengths up to
  * 50: about 10 buckets); step times varied by a few percent for overheads between 400 and 1500
  * and grew by 5% at 4000 and 15% at 10000 (fewer, longer buckets).
  */
-const ATTENTION_LENGTH = 40;
-const BUCKET_OVERHEAD = 1000;
+export const BUCKET_COST = {
+  /** An attention pair costs 1 / attentionLength of a position. */
+  attentionLength: 40,
+  /** A bucket's fixed cost, in positions. */
+  bucketOverhead: 1000,
+};
 
 function bucketCost(count: number, length: number): number {
-  return count * length * (1 + length / ATTENTION_LENGTH) + BUCKET_OVERHEAD;
+  return count * length * (1 + length / BUCKET_COST.attentionLength) + BUCKET_COST.bucketOverhead;
 }
 
 /**

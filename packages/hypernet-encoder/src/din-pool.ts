@@ -65,7 +65,8 @@ function dinPoolOp(layers: number) {
     const weights = tf.softmax(tf.add(scores, tf.reshape(keyBias, [1, sequences, length]))); // [R, n, L]
     const pooled = tf.matMul(perSequence(weights, [1, length]), perSequence(encoded, [length, d])); // [R*n, 1, d]
     const valid = tf.reshape(anyValid, [1, sequences, 1]); // [1, n, 1]
-    const hiddenLayers = layerOutputs.slice(0, -1); // the relu layers, [R*n*L, u_i] each
+    // The relu layers, [R*n*L, u_i] each (with no hidden layer after the first, the score is one).
+    const hiddenLayers = layers === 1 ? layerOutputs : layerOutputs.slice(0, -1);
     save([encoded, target, anyValid, weights, ...kernels, ...biases, ...hiddenLayers]);
     return {
       value: tf.mul(tf.reshape(pooled, [replicas, sequences, d]), valid), // [R, n, d]

@@ -2,6 +2,7 @@ import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { POOLING_KINDS } from './args.js';
+import { BUCKET_COST } from './compaction.js';
 import { hypernetEncoderForward } from './forward.js';
 import { hypernetEncoderLayerNorms, hypernetEncoderLayerNormsFor } from './hypernetwork.js';
 import { createHypernetEncoderParams } from './params.js';
@@ -43,6 +44,61 @@ describe('hypernetEncoderForward', () => {
       disposeParams(params);
     });
   }
+
+  for (const pooling of POOLING_KINDS) {
+    it(`equals the reference with a bucket per span, masks with holes, mixed lengths (${pooling})`, () => {
+      const overhead = BUCKET_COST.bucketOverhead;
+      BUCKET_COST.bucketOverhead = 0; // every distinct span its own bucket
+      try {
+        for (const unconditioned of [false, true]) {
+          const params = createHypernetEncoderParams(tinyArgs({ pooling, numBlocks: 2, unconditioned }));
+          if (!unconditioned) randomizeHypernetworkOutput(params);
+          const inputs = makeInputs(5, [5, 3, 4], 4, 12, [
+            [0, 1, 5, 3, 2],
+            [3, 2, 1, 0, 3],
+            [4, 4, 1, 2, 0],
+          ]);
+          // Holes inside the spans: position 2 of sample 2 (behavior 0) and position 2 of sample 0 (behavior 2).
+          const holes = [[2 * 5 + 2], [], [0 * 4 + 2]];
+          const masks = inputs.masks.map((mask, m) => {
+            const values = mask.dataSync().slice();
+            for (const i of holes[m]!) values[i] = 0;
+            return tf.tensor(values, mask.shape);
+          });
+          const holed = { ...inputs, masks };
+          const out = hypernetEncoderForward(params, holed, { training: false });
+          const reference = referenceForward(params, holed);
+          expect(maxDifference(out, reference)).toBeLessThan(1e-4);
+          tf.dispose([out, reference, masks]);
+          disposeInputs(inputs);
+          disposeParams(params);
+        }
+      } finally {
+        BUCKET_COST.bucketOverhead = overhead;
+      }
+    });
+  }
+
+  it('returns zeros when no sequence has a valid element, with the weights still connected (zero gradients)', () => {
+    const params = createHypernetEncoderParams(tinyArgs());
+    randomizeHypernetworkOutput(params);
+    const inputs = makeInputs(2, [4, 3, 4], 4, 3, [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    const out = hypernetEncoderForward(params, inputs, { training: false });
+    for (const row of out)
+      for (const u of row) expect(Array.from(u.dataSync()).every((v) => v === 0)).toBe(true);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.stack(hypernetEncoderForward(params, inputs, { training: true }).flat())) as tf.Scalar,
+    );
+    expect(Object.keys(grads).length).toBeGreaterThan(10);
+    for (const g of Object.values(grads)) expect(Array.from(g.dataSync()).every((v) => v === 0)).toBe(true);
+    tf.dispose([out, value, Object.values(grads)]);
+    disposeInputs(inputs);
+    disposeParams(params);
+  });
 
   it('gives identical interests to every task at initialisation, different ones once the hypernetwork is non-zero', () => {
     const params = createHypernetEncoderParams(tinyArgs());

@@ -2,6 +2,7 @@ import { checkGradients } from '@dtrn/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { PoolingKind } from './args.js';
+import { BUCKET_COST } from './compaction.js';
 import { hypernetEncoderForward } from './forward.js';
 import {
   createHypernetEncoderParams,
@@ -21,7 +22,20 @@ import {
  * generates the LayerNorm parameters), the sequences and the target, with padded keys and one
  * all-padding sequence in the batch.
  */
-function gradientCheck(overrides: { pooling: PoolingKind; unconditioned?: boolean; numBlocks?: number }) {
+function gradientCheck(
+  overrides: { pooling: PoolingKind; unconditioned?: boolean; numBlocks?: number },
+  bucketOverhead = BUCKET_COST.bucketOverhead,
+) {
+  const overhead = BUCKET_COST.bucketOverhead;
+  BUCKET_COST.bucketOverhead = bucketOverhead;
+  try {
+    return gradientCheckWith(overrides);
+  } finally {
+    BUCKET_COST.bucketOverhead = overhead;
+  }
+}
+
+function gradientCheckWith(overrides: { pooling: PoolingKind; unconditioned?: boolean; numBlocks?: number }) {
   const args = tinyArgs({
     numTasks: 2,
     numBehaviors: 2,
@@ -75,6 +89,11 @@ describe('gradients', () => {
     const { report, names } = gradientCheck({ pooling: 'target-attention-din' });
     expect(names).toContain('hypernet/0/kernel');
     expect(names).toContain('hypernet/task_embedding');
+    expect(report.checked).toBeGreaterThan(100);
+  });
+
+  it('match finite differences with DIN target attention and a bucket per span', () => {
+    const { report } = gradientCheck({ pooling: 'target-attention-din', numBlocks: 2 }, 0);
     expect(report.checked).toBeGreaterThan(100);
   });
 
