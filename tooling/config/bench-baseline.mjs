@@ -1,11 +1,13 @@
-// The "before" side of a before/after benchmark: a package as it was at an earlier commit, built
-// from that commit's sources into one ESM bundle that shares this checkout's tfjs (so both variants
-// run on the same engine and backend in one process, interleaved).
+// Benchmark helpers that build code from sources into one ESM bundle sharing this checkout's tfjs
+// (so several variants run on the same engine and backend in one process, interleaved):
 //
-// The bundle inlines every @dtrn/* package of that commit (their src/, not today's) and leaves
-// everything else (@tensorflow/*, other npm packages) external. It is written under the calling
-// package's node_modules/.cache, so its bare imports resolve to the same tfjs copy as the
-// benchmark's own, and is reused on later runs.
+// - importBaseline: the "before" side of a before/after benchmark, a package as it was at an
+//   earlier commit (that commit's src/ of every @dtrn/* package inlined);
+// - importSources: a TypeScript file of this checkout (e.g. a bench's list of internal ops).
+//
+// Everything else (@tensorflow/*, other npm packages) stays external. Bundles are written under the
+// calling package's node_modules/.cache, so their bare imports resolve to the same tfjs copy as the
+// benchmark's own.
 //
 // Env: BENCH_BASELINE_REF (a commit; default: the caller's), BENCH_BASELINE=0 (skip the baseline).
 import { execFileSync } from 'node:child_process';
@@ -41,6 +43,52 @@ function workspaceSourcesPlugin(root) {
       });
     },
   };
+}
+
+/** Bundles `entryPoint` (a TypeScript file) with the @dtrn/* sources under `root` inlined. */
+async function bundle(entryPoint, root, outFile) {
+  mkdirSync(dirname(outFile), { recursive: true });
+  await loadEsbuild().build({
+    entryPoints: [entryPoint],
+    outfile: outFile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    logLevel: 'error',
+    // Only the workspace's own packages are inlined; tfjs and every other dependency stay bare
+    // imports (the same copies the benchmark uses).
+    plugins: [
+      workspaceSourcesPlugin(root),
+      {
+        name: 'dtrn-bench-externals',
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, ({ path }) =>
+            path.startsWith('@dtrn/') ? undefined : { path, external: true },
+          );
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Imports a TypeScript file of this checkout (e.g. a bench's list of a package's internal ops),
+ * bundled with today's @dtrn/* sources; rebuilt on every call.
+ *
+ * @param {{ packageDir: string, file: string }} options file relative to packageDir
+ */
+export async function importSources({ packageDir, file }) {
+  const root = git(packageDir, ['rev-parse', '--show-toplevel']).trim();
+  const outFile = join(
+    packageDir,
+    'node_modules',
+    '.cache',
+    'dtrn-bench-sources',
+    `${file.replaceAll('/', '-')}.mjs`,
+  );
+  await bundle(join(packageDir, file), root, outFile);
+  return import(`${pathToFileURL(outFile).href}?t=${Date.now()}`);
 }
 
 /**
@@ -80,29 +128,7 @@ export async function importBaseline({ packageName, packageDir, ref, entry = 'in
         },
       );
       execFileSync('tar', ['-x', '-C', work], { input: archive });
-      mkdirSync(dirname(outFile), { recursive: true });
-      await loadEsbuild().build({
-        entryPoints: [join(work, 'packages', packageName, 'src', `${entry}.ts`)],
-        outfile: outFile,
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'es2022',
-        logLevel: 'error',
-        // Only the workspace's own packages are inlined; tfjs and every other dependency stay
-        // bare imports (the same copies the benchmark uses).
-        plugins: [
-          workspaceSourcesPlugin(work),
-          {
-            name: 'dtrn-baseline-externals',
-            setup(build) {
-              build.onResolve({ filter: /^[^./]/ }, ({ path }) =>
-                path.startsWith('@dtrn/') ? undefined : { path, external: true },
-              );
-            },
-          },
-        ],
-      });
+      await bundle(join(work, 'packages', packageName, 'src', `${entry}.ts`), work, outFile);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

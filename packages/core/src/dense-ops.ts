@@ -7,8 +7,8 @@
  * - the weight gradient x^T dy packs the narrower of x and dy as the product's right-hand operand:
  *   XNNPACK repacks (transposing) the right-hand operand of every product it has not seen, and
  *   for a tall operand that costs more than the product (bench/dense.bench.mjs);
- * - bias gradients are a product by a ones row, or a row sum of an already transposed gradient,
- *   never `tf.sum(dy, 0)` (a transpose with scattered writes, then a scalar loop: about 10x slower).
+ * - the bias gradient reuses that work: a product by a ones row when dy is packed anyway (then
+ *   nearly free), or the row sums of the transposed dy (bench/dense.bench.mjs).
  *
  * Other backends keep the transposed-operand kernels and `tf.sum`, which are as fast or faster
  * there. Every backward pass runs in `tf.tidy`: tfjs runs a custom op's backward outside any tidy,
@@ -94,26 +94,5 @@ function linearWithPlainGradients(
 export const linear = tf.customGrad(linearWithPlainGradients as unknown as CustomGradInput) as unknown as (
   x: tf.Tensor2D,
   kernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
-) => tf.Tensor2D;
-
-function addBiasWithRowSumGradient(x: tf.Tensor2D, bias: tf.Tensor1D) {
-  return {
-    value: tf.add(x, bias), // [N, units]
-    gradFunc: (dy: tf.Tensor2D) =>
-      tf.tidy(() => {
-        if (!onWasm()) return [dy, tf.sum(dy, 0)];
-        // dy is the right-hand operand in its own [N, units] shape, as in the kernel gradient
-        // of a product that precedes the bias (wasm caches one XNNPACK operator per right-hand
-        // buffer, built for the first shape it sees, so the shapes must agree).
-        const ones = tf.fill([1, dy.shape[0]], 1) as tf.Tensor2D; // [1, N]
-        return [dy, tf.reshape(tf.matMul(ones, dy), [-1])]; // [N, units], [units]
-      }),
-  };
-}
-
-/** x + bias for x [N, units], bias [units], with the ones-row bias gradient on wasm. */
-export const addBias = tf.customGrad(addBiasWithRowSumGradient as unknown as CustomGradInput) as unknown as (
-  x: tf.Tensor2D,
   bias: tf.Tensor1D,
 ) => tf.Tensor2D;

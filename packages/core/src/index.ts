@@ -43,7 +43,6 @@ export {
   type WeightFactory,
 } from './dense.js';
 export {
-  addBias,
   denseInputGradient,
   denseWeightGradients,
   linear,

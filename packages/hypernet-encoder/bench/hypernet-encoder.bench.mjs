@@ -1,56 +1,33 @@
-// Benchmark: TIM forward and forward+backward at B = 1024, K = 3, M = 3, L = 50, d = 16 (defaults:
-// 1 block, 2 heads, DIN pooling), on wasm and cpu; plus the parameter count against K*M independent
-// encoders. Run: pnpm --filter @dtrn/hypernet-encoder bench
-// Env: BENCH_BATCH=1024  BENCH_BACKENDS=wasm,cpu  BENCH_WINDOWS=5 (wasm)  BENCH_CPU_WINDOWS=2
-// BENCH_PROFILE=1 (top kernels by name and input shapes). Prints wall and process CPU time.
+// Benchmark: TIM forward and forward+backward (gradients of every weight) at B = 1024, K = 3,
+// M = 3, L = 50, d = 16 (defaults: 1 block, 2 heads, DIN pooling; valid lengths spread over 0..50),
+// today's code against a baseline commit's ("before", built from its sources by
+// @dtrn/tooling/bench-baseline), windows interleaved in one process; plus the parameter count
+// against K*M independent encoders.
+// Run: pnpm --filter @dtrn/hypernet-encoder bench
+// Env: BENCH_BATCH=1024 (wasm)  BENCH_CPU_BATCH=64  BENCH_BACKENDS=wasm,cpu  BENCH_WINDOWS=5 (wasm)
+// BENCH_CPU_WINDOWS=2
+// BENCH_BASELINE_REF=<commit>  BENCH_BASELINE=0 (today's code only)  BENCH_PROFILE=1 (top kernels).
+// cpu (a correctness fallback, ~40x slower) runs today's code only. Prints wall and process CPU time.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { importBaseline } from '@dtrn/tooling/bench-baseline';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  createHypernetEncoderParams,
-  hypernetEncoderForward,
-  hypernetEncoderParameterCount,
-  hypernetEncoderVariables,
-  independentEncodersParameterCount,
-  resolveHypernetEncoderArgs,
-} from '../dist/index.js';
+import * as today from '../dist/index.js';
 
+/** The commit before issue 15's TIM work ("today's code" of the issue). */
+const BASELINE_COMMIT = '65c928eb27f2795906024c1bf240beb95624d469';
 const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',');
 const windowsFor = (backend) =>
   Number(backend === 'cpu' ? (process.env.BENCH_CPU_WINDOWS ?? 2) : (process.env.BENCH_WINDOWS ?? 5));
-const batch = Number(process.env.BENCH_BATCH ?? 1024);
+const batchFor = (backend) =>
+  Number(backend === 'cpu' ? (process.env.BENCH_CPU_BATCH ?? 64) : (process.env.BENCH_BATCH ?? 1024));
 const length = 50;
 const config = { numTasks: 3, numBehaviors: 3, embeddingDim: 16, maxSequenceLength: length, seed: 1 };
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-// Wall time and this process's CPU time per window: on a shared machine the CPU time is the steadier
-// figure (it excludes time spent waiting for a core), the wall time the one a user sees.
-function time(fn, windows) {
-  fn(); // warm-up
-  const wall = [];
-  const cpu = [];
-  for (let w = 0; w < windows; w++) {
-    const start = performance.now();
-    const startCpu = process.cpuUsage();
-    fn();
-    const used = process.cpuUsage(startCpu);
-    wall.push(performance.now() - start);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
-}
-
-/** Size of the wasm heap (it only grows), or undefined on other backends. */
-function wasmHeapMiB() {
-  const heap = tf.backend().wasm?.HEAPU8;
-  return heap ? heap.buffer.byteLength / 2 ** 20 : undefined;
-}
-
-function makeInputs(d) {
+function makeInputs(d, batch) {
   const sequences = [];
   const masks = [];
   for (let m = 0; m < config.numBehaviors; m++) {
@@ -66,7 +43,15 @@ function makeInputs(d) {
   return { sequences, masks, target: tf.randomNormal([batch, d], 0, 1, 'float32', 99) };
 }
 
-// Parameter efficiency table.
+/** Wall and process CPU ms of one call. */
+function timed(fn) {
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  fn();
+  const used = process.cpuUsage(cpu0);
+  return { wall: performance.now() - wall0, cpu: (used.user + used.system) / 1000 };
+}
+
 console.log(`\nParameters at K = 3, M = 3, d = 16, L_max = ${length} (defaults otherwise)`);
 console.log('| encoder | parameters |');
 console.log('|---|---:|');
@@ -74,68 +59,120 @@ for (const [label, extra] of [
   ['TIM (hypernetwork-conditioned, shared Transformer)', {}],
   ['unconditioned (one shared encoder)', { unconditioned: true }],
 ]) {
-  console.log(
-    `| ${label} | ${hypernetEncoderParameterCount(resolveHypernetEncoderArgs({ ...config, ...extra })).toLocaleString('en-US')} |`,
-  );
+  const args = today.resolveHypernetEncoderArgs({ ...config, ...extra });
+  console.log(`| ${label} | ${today.hypernetEncoderParameterCount(args).toLocaleString('en-US')} |`);
 }
 console.log(
-  `| K*M = 9 independent encoders | ${independentEncodersParameterCount(resolveHypernetEncoderArgs(config)).toLocaleString('en-US')} |`,
+  `| K*M = 9 independent encoders | ${today.independentEncodersParameterCount(today.resolveHypernetEncoderArgs(config)).toLocaleString('en-US')} |`,
 );
+
+/** The forward and training step of one encoder (label) from one copy of the package (lib). */
+function encoderCase(lib, code, label, extra, inputs) {
+  const args = lib.resolveHypernetEncoderArgs({ ...config, ...extra });
+  const params = lib.createHypernetEncoderParams(args);
+  const variables = Object.values(lib.hypernetEncoderVariables(params));
+  const loss = () => tf.sum(tf.stack(lib.hypernetEncoderForward(params, inputs, { training: true }).flat()));
+  return {
+    code,
+    label,
+    forward: () => tf.tidy(() => loss().dataSync()),
+    step: () =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(loss, variables);
+        value.dataSync();
+        for (const g of Object.values(grads)) g.dataSync();
+      }),
+    dispose: () => tf.dispose(variables),
+  };
+}
 
 for (const backend of backends) {
   await tf.setBackend(backend);
   await tf.ready();
   const windows = windowsFor(backend);
-  const rows = [];
+  const libs = [['today', today]];
+  if (backend === 'wasm') {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const baseline = await importBaseline({
+      packageName: 'hypernet-encoder',
+      packageDir: join(here, '..'),
+      ref: BASELINE_COMMIT,
+    });
+    if (baseline.module) libs.push([`before (${baseline.ref})`, baseline.module]);
+    else console.log(`(no "before" side: ${baseline.reason})`);
+  }
+  const batch = batchFor(backend);
+  const inputs = makeInputs(config.embeddingDim, batch);
+  const cases = [];
   for (const [label, extra] of [
     ['TIM', {}],
     ['unconditioned', { unconditioned: true }],
   ]) {
-    const args = resolveHypernetEncoderArgs({ ...config, ...extra });
-    const params = createHypernetEncoderParams(args);
-    const variables = Object.values(hypernetEncoderVariables(params));
-    const inputs = makeInputs(args.embeddingDim);
-    const loss = () => tf.sum(tf.stack(hypernetEncoderForward(params, inputs, { training: true }).flat()));
-    const forward = time(() => tf.tidy(() => loss().dataSync()), windows);
-    const step = () =>
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(loss, variables);
-        value.dataSync();
-        for (const g of Object.values(grads)) g.dataSync();
-      });
-    const train = time(step, windows);
-    rows.push({ label, forward, train, heap: wasmHeapMiB() });
-    if (process.env.BENCH_PROFILE) {
-      const profile = await tf.profile(step);
-      // Kernel wall time summed per kernel name and input shapes (nested scopes counted again).
-      const byKernel = new Map();
-      for (const k of profile.kernels) {
-        const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
-        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-        const entry = byKernel.get(key) ?? { ms: 0, calls: 0 };
-        entry.ms += ms;
-        entry.calls += 1;
-        byKernel.set(key, entry);
-      }
-      const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
-      console.log(
-        `\n${backend} ${label} forward+backward: peak ${(profile.peakBytes / 2 ** 20).toFixed(0)} MiB of tensors; top kernels (ms, calls):`,
-      );
-      for (const [name, { ms, calls }] of top) console.log(`  ${ms.toFixed(1)} ${calls}x ${name}`);
+    for (const [code, lib] of libs) cases.push(encoderCase(lib, code, label, extra, inputs));
+  }
+  const results = cases.map(() => ({ forward: [], step: [] }));
+  for (const c of cases) {
+    c.forward();
+    c.step();
+  }
+  for (const kind of ['forward', 'step']) {
+    for (let w = 0; w < windows; w++) {
+      for (const [i, c] of cases.entries()) results[i][kind].push(timed(c[kind]));
     }
-    tf.dispose([...variables, ...inputs.sequences, ...inputs.masks, inputs.target]);
   }
+  const peaks = [];
+  for (const c of cases) peaks.push((await tf.profile(c.step)).peakBytes / 2 ** 20);
   console.log(
-    `\n${backend}: B = ${batch}, K = 3, M = 3, L = ${length}, d = 16; median of ${windows} windows (1 step each, after warm-up)`,
+    `\n${backend}: B = ${batch}, K = 3, M = 3, L = ${length}, d = 16; median of ${windows} interleaved windows (1 call each, after warm-up); load average ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
   );
   console.log(
-    '| encoder | forward ms (wall / cpu) | forward+backward ms (wall / cpu) | backward / forward (cpu) | wasm heap MiB |',
+    '| encoder | code | forward ms (wall / CPU) | forward+backward ms (wall / CPU) | backward / forward (CPU) | tensor peak MiB (step) |',
   );
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of rows) {
-    const ratio = (r.train.cpu - r.forward.cpu) / r.forward.cpu;
+  console.log('|---|---|---:|---:|---:|---:|');
+  cases.forEach((c, i) => {
+    const f = {
+      wall: median(results[i].forward.map((t) => t.wall)),
+      cpu: median(results[i].forward.map((t) => t.cpu)),
+    };
+    const s = {
+      wall: median(results[i].step.map((t) => t.wall)),
+      cpu: median(results[i].step.map((t) => t.cpu)),
+    };
     console.log(
-      `| ${r.label} | ${r.forward.wall.toFixed(0)} / ${r.forward.cpu.toFixed(0)} | ${r.train.wall.toFixed(0)} / ${r.train.cpu.toFixed(0)} | ${ratio.toFixed(2)} | ${r.heap === undefined ? '-' : r.heap.toFixed(0)} |`,
+      `| ${c.label} | ${c.code} | ${f.wall.toFixed(0)} / ${f.cpu.toFixed(0)} | ${s.wall.toFixed(0)} / ${s.cpu.toFixed(0)} | ${((s.cpu - f.cpu) / f.cpu).toFixed(2)} | ${peaks[i].toFixed(0)} |`,
     );
+  });
+  if (libs.length === 2) {
+    for (let i = 0; i < cases.length; i += 2) {
+      const [after, before] = [results[i], results[i + 1]];
+      const ratio = (kind, key) => median(after[kind].map((a, w) => before[kind][w][key] / a[key]));
+      console.log(
+        `${cases[i].label}: before / today (median of per-window ratios): forward ${ratio('forward', 'wall').toFixed(2)}x wall, ${ratio('forward', 'cpu').toFixed(2)}x CPU; forward+backward ${ratio('step', 'wall').toFixed(2)}x wall, ${ratio('step', 'cpu').toFixed(2)}x CPU`,
+      );
+    }
   }
+  if (process.env.BENCH_PROFILE) {
+    const profile = await tf.profile(cases[0].step);
+    const byKernel = new Map();
+    for (const k of profile.kernels) {
+      if (k.name === 'unnamed scope') continue; // custom ops: their kernels are listed themselves
+      const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+      const entry = byKernel.get(key) ?? { ms: 0, calls: 0 };
+      entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      entry.calls += 1;
+      byKernel.set(key, entry);
+    }
+    console.log(`\n${backend} TIM (today) forward+backward, top kernels by wall ms (ms, calls):`);
+    for (const [name, { ms, calls }] of [...byKernel.entries()]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 15))
+      console.log(`  ${ms.toFixed(1)} ${calls}x ${name}`);
+  }
+  for (const c of cases) c.dispose();
+  tf.dispose([...inputs.sequences, ...inputs.masks, inputs.target]);
 }

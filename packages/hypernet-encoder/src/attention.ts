@@ -9,7 +9,7 @@
  * output kernel and are summed: no split of a fused output (SplitV, slow on wasm) and no head
  * transposes, forward or backward (bench/kernels.bench.mjs measures both forms side by side).
  */
-import { addBias, type DenseParams, linear, matMul2d } from '@dtrn/core';
+import { type DenseParams, linear, matMul2d } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderBlockParams } from './params.js';
 
@@ -81,9 +81,7 @@ export function maskedSelfAttention(
       ); // [RN*L, d]
     }
     const summed = perHead.length === 1 ? perHead[0]! : tf.addN(perHead); // [RN*L, d]
-    const output = block.attentionOutput.bias
-      ? addBias(summed as tf.Tensor2D, block.attentionOutput.bias as tf.Tensor1D)
-      : summed; // [RN*L, d]
+    const output = block.attentionOutput.bias ? tf.add(summed, block.attentionOutput.bias) : summed; // [RN*L, d]
     return tf.reshape(output, [rows, length, d]); // [RN, L, d]
   });
 }

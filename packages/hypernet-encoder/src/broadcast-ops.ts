@@ -4,36 +4,20 @@
  * The stock gradient of a broadcast op sums over every broadcast axis with the `Sum` kernel; on
  * wasm a reduction over a leading or middle axis of a large tensor runs through a transpose plus a
  * slow loop (the conditional LayerNorm's gradient alone cost about a second per step at B = 512).
- * These ops keep the replica (task x behavior) axis leading and reduce it with a product by a ones
- * row (one fast XNNPACK matMul), and a middle axis with a batched product by a ones row.
+ * These ops keep the replica (task x behavior) axis leading and reduce it with `tf.sum` over axis 0,
+ * and a middle axis with a batched product by a ones row.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
 type CustomGradInput = Parameters<typeof tf.customGrad>[0];
 
-/** Longest leading axis that `sumLeading` reduces with `tf.sum`. */
-const SHORT_LEADING_AXIS = 64;
-
 /**
- * sum over axis 0: x [R, ...rest] -> [...rest]. For a short leading axis (R <= 64) `tf.sum` (its
- * transpose of a wide [R, C] block is cheap); for a tall one ones[1, R] @ x[R, C], one XNNPACK
- * product, about 10x faster than `tf.sum` there (which transposes [R, C] with scattered writes).
- * bench/kernels.bench.mjs times both.
- *
- * Only for a tensor created by the caller for this sum (or otherwise used as a right-hand operand
- * nowhere else): the wasm backend caches one XNNPACK operator per right-hand operand BUFFER, built
- * for the first shape it saw, so a buffer that another matMul also uses as its right operand (e.g.
- * an incoming gradient) in a different 2-D shape would get the wrong operator. `sumMiddle`
- * (batched, no operator cache) has no such restriction.
+ * sum over axis 0: x [R, ...rest] -> [...rest]. `tf.sum` (a transpose, then a row loop): with
+ * fresh inputs it was as fast as a product by a ones row or faster at every shape measured
+ * (bench/kernels.bench.mjs), since that product must first pack x.
  */
 export function sumLeading(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const [replicas, ...rest] = x.shape as number[];
-    if (replicas === 1) return tf.reshape(x, rest);
-    if (replicas! <= SHORT_LEADING_AXIS) return tf.sum(x, 0); // [...rest]
-    const flat = tf.reshape(x, [replicas!, -1]) as tf.Tensor2D; // [R, rest]
-    return tf.reshape(tf.matMul(tf.fill([1, replicas!], 1) as tf.Tensor2D, flat), rest); // [...rest]
-  });
+  return tf.tidy(() => (x.shape[0] === 1 ? tf.reshape(x, x.shape.slice(1)) : tf.sum(x, 0))); // [...rest]
 }
 
 /** sum over axis 1: x [A, N, C] -> [A, C], as ones[A, 1, N] @ x (batched). */
@@ -107,8 +91,7 @@ export const addPerSample = tf.customGrad(((x: tf.Tensor4D, c: tf.Tensor2D) => {
     gradFunc: (dy: tf.Tensor4D) =>
       tf.tidy(() => {
         const [replicas, , length] = dy.shape;
-        // Middle axis first: dy is shared with other gradients, so only the fresh partial sum may
-        // take the ones-row product (see sumLeading).
+        // The middle (length) axis first, then the leading one (both cheap reductions).
         const overLength = sumMiddle(tf.reshape(dy, [replicas * batch, length, units]) as tf.Tensor3D); // [R*B, u]
         return [dy, sumLeading(tf.reshape(overLength, [replicas, batch, units]))]; // [R, B, L, u], [B, u]
       }),
@@ -134,17 +117,3 @@ export const mulPerSample = tf.customGrad(((x: tf.Tensor4D, t: tf.Tensor2D, save
       }),
   };
 }) as unknown as CustomGradInput) as unknown as (x: tf.Tensor4D, t: tf.Tensor2D) => tf.Tensor4D;
-
-/**
- * x + rows broadcast over the leading axis: x [n, L, d], rows [L, d] -> [n, L, d] (the position
- * rows added to every sequence of a bucket). drows = sum over n of dy, as a ones-row product; the
- * incoming dy here is a fresh accumulation of the attention's and the residual's gradients, used
- * as a right-hand operand nowhere else (see sumLeading).
- */
-export const addRowsBroadcast = tf.customGrad(((x: tf.Tensor3D, rows: tf.Tensor2D) => {
-  const [, length, d] = x.shape;
-  return {
-    value: tf.add(x, tf.reshape(rows, [1, length, d])), // [n, L, d]
-    gradFunc: (dy: tf.Tensor3D) => tf.tidy(() => [dy, sumLeading(dy)]), // [n, L, d], [L, d]
-  };
-}) as unknown as CustomGradInput) as unknown as (x: tf.Tensor3D, rows: tf.Tensor2D) => tf.Tensor3D;

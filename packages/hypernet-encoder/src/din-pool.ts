@@ -67,15 +67,14 @@ function dinPoolOp(layers: number) {
     const valid = tf.reshape(anyValid, [1, sequences, 1]); // [1, n, 1]
     // The relu layers, [R*n*L, u_i] each (with no hidden layer after the first, the score is one).
     const hiddenLayers = layers === 1 ? layerOutputs : layerOutputs.slice(0, -1);
-    save([encoded, target, anyValid, weights, ...kernels, ...biases, ...hiddenLayers]);
+    save([encoded, target, anyValid, weights, ...kernels, ...hiddenLayers]);
     return {
       value: tf.mul(tf.reshape(pooled, [replicas, sequences, d]), valid), // [R, n, d]
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [e, t, any, w] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor3D];
           const ks = saved.slice(4, 4 + layers) as tf.Tensor2D[];
-          const bs = saved.slice(4 + layers, 4 + 2 * layers) as tf.Tensor1D[];
-          const outputs = saved.slice(4 + 2 * layers) as tf.Tensor2D[]; // the hidden layers
+          const outputs = saved.slice(4 + layers) as tf.Tensor2D[]; // the hidden layers
           const dPooled = tf.mul(dy, tf.reshape(any, [1, sequences, 1])); // [R, n, d]
           // The weighted sum: dw_l = dPooled . e_l, de_l = w_l dPooled.
           const dWeights = tf.reshape(

@@ -14,7 +14,6 @@
  */
 import { matMul2d } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { addRowsBroadcast } from './broadcast-ops.js';
 import { type CompactionPlan, planCompaction, type SpanBucket } from './compaction.js';
 import { type BucketContext, encodeBucket, type NormConditions } from './encode-bucket.js';
 import { type GeneratedLayerNorms, hypernetEncoderLayerNorms } from './hypernetwork.js';
@@ -127,7 +126,7 @@ export function hypernetEncoderForward(
       if (params.positionEmbedding) {
         const rows = params.positionEmbedding.shape[0]!;
         const positions = tf.slice(params.positionEmbedding, [rows - bucket.length, 0], [bucket.length, d]); // [L, d]
-        x = addRowsBroadcast(x as tf.Tensor3D, positions as tf.Tensor2D); // [n, L, d]
+        x = tf.add(x, positions); // [n, L, d]
       }
       const context: BucketContext = {
         params,

@@ -12,7 +12,8 @@
 // Reports training samples/s (median of windows), inference samples/s, one user x 200 candidates
 // p50 latency (scoreCandidates, and predict on the same rows), process CPU time (steadier than wall time on a shared machine), peak RSS.
 // Run: pnpm --filter @dtrn/model bench
-// Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_MODELS=floor,mmoe,naive,dtrn BENCH_PROFILE=1 (top kernels)
+// Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_MODELS=floor,mmoe,naive (add dtrn for its row; dtrn.bench.mjs
+// compares DTRN before/after) BENCH_PROFILE=1 (top kernels)
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the op gradients
 import * as tf from '@tensorflow/tfjs-core';
@@ -34,7 +35,7 @@ import { trainStepper } from './train-step.mjs';
 
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
-const models = (process.env.BENCH_MODELS ?? 'floor,mmoe,naive,dtrn').split(',');
+const models = (process.env.BENCH_MODELS ?? 'floor,mmoe,naive').split(',');
 const profile = process.env.BENCH_PROFILE === '1';
 const B = 1024;
 const candidates = 200;
