@@ -7,6 +7,7 @@ export { attentionSublayer } from '../src/attention-sublayer.js';
 export { conditionalAffine } from '../src/broadcast-ops.js';
 export { BUCKET_COST } from '../src/compaction.js';
 export { dinPool } from '../src/din-pool.js';
+export { FUSE, FUSION } from '../src/encode-bucket.js';
 export { feedForwardWithResidual } from '../src/feed-forward.js';
 export { hypernetEncoderForward } from '../src/forward.js';
 export { standardize } from '../src/layer-norm.js';

@@ -367,30 +367,38 @@ for (const shape of [
   });
   const params = internals.createHypernetEncoderParams(args);
   const variables = Object.values(internals.hypernetEncoderVariables(params));
-  const step = (overhead) => (sequences, target) => {
-    const saved = internals.BUCKET_COST.bucketOverhead;
-    internals.BUCKET_COST.bucketOverhead = overhead;
-    try {
-      const loss = () =>
-        tf.sum(
-          tf.stack(
-            internals.hypernetEncoderForward(params, { sequences, masks, target }, { training: true }).flat(),
-          ),
-        );
-      const { value, grads } = tf.variableGrads(loss, variables);
-      return [value, ...Object.values(grads)];
-    } finally {
-      internals.BUCKET_COST.bucketOverhead = saved;
-    }
-  };
+  const defaultOverhead = internals.BUCKET_COST.bucketOverhead;
+  const step =
+    (overhead, fused = true) =>
+    (sequences, target) => {
+      const saved = internals.BUCKET_COST.bucketOverhead;
+      internals.BUCKET_COST.bucketOverhead = overhead;
+      internals.FUSION.normFeedForward = fused;
+      try {
+        const loss = () =>
+          tf.sum(
+            tf.stack(
+              internals
+                .hypernetEncoderForward(params, { sequences, masks, target }, { training: true })
+                .flat(),
+            ),
+          );
+        const { value, grads } = tf.variableGrads(loss, variables);
+        return [value, ...Object.values(grads)];
+      } finally {
+        internals.BUCKET_COST.bucketOverhead = saved;
+        internals.FUSION.normFeedForward = true;
+      }
+    };
   await compare(
     `TIM step (forward and gradients), B = ${B}, 3 behaviors of uniform lengths 0..${L}, 2 tasks`,
     () => [[0, 1, 2].map((m) => normal([B, L, d], m)), normal([B, d], 5)].flat(),
     [
       ['one bucket at the full length', (s0, s1, s2, t) => step(1e12)([s0, s1, s2], t)],
+      ['span buckets (default cost model)', (s0, s1, s2, t) => step(defaultOverhead)([s0, s1, s2], t)],
       [
-        'span buckets (default cost model)',
-        (s0, s1, s2, t) => step(internals.BUCKET_COST.bucketOverhead)([s0, s1, s2], t),
+        'span buckets, LayerNorm/FFN as separate ops',
+        (s0, s1, s2, t) => step(defaultOverhead, false)([s0, s1, s2], t),
       ],
     ],
   );

@@ -137,6 +137,14 @@ function blockNorms(blockIndex: number, sequences: number, context: BucketContex
 }
 
 /**
+ * Internal switch for benchmarks (bench/kernels.bench.mjs): the LayerNorm/FFN/LayerNorm part as one
+ * fused op (default) or as the separate custom ops the dropout form uses. In a whole TIM step they
+ * take the same time; the fused op lowers the tensor peak (fewer saved copies, no intermediate
+ * gradients held on the tape).
+ */
+export const FUSION = { normFeedForward: true };
+
+/**
  * One post-LN block as two fused ops (attention-sublayer.ts, norm-feed-forward.ts): the form
  * without dropout. x [R*n, L, d], keyBias [n, L] -> [K*n, L, d] (or [n, L, d] unconditioned).
  */
@@ -149,8 +157,14 @@ function encodeBlockFused(
 ): tf.Tensor {
   const { args } = context.params;
   const attended = attentionSublayer(x, keyBias, block, args.numHeads); // [R*n, L, d], residual included
+  const sequences = keyBias.shape[0]!;
+  if (!FUSION.normFeedForward) {
+    const normalized = normalize(attended, 2 * blockIndex, attended.shape[0]! / sequences, context); // [K*n, L, d]
+    const fed = feedForwardSublayer(normalized, block, 0, context, blockIndex); // [K*n, L, d]
+    return normalize(fed, 2 * blockIndex + 1, fed.shape[0]! / sequences, context); // [K*n, L, d]
+  }
   const [inner, outer] = block.feedForward;
-  const norms = blockNorms(blockIndex, keyBias.shape[0]!, context);
+  const norms = blockNorms(blockIndex, sequences, context);
   return normFeedForward(
     attended,
     {
