@@ -3,7 +3,7 @@
 
 export { resolveHypernetEncoderArgs } from '../src/args.js';
 export { maskedSelfAttention } from '../src/attention.js';
-export { attentionSublayer } from '../src/attention-sublayer.js';
+export { attentionSublayer, attentionWeights } from '../src/attention-sublayer.js';
 export { conditionalAffine } from '../src/broadcast-ops.js';
 export { BUCKET_COST } from '../src/compaction.js';
 export { dinPool } from '../src/din-pool.js';

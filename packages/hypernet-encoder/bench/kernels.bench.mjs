@@ -216,7 +216,10 @@ await compare(
       ],
       [
         'fused op (depthwise convolutions)',
-        withGradients((x, ...w) => internals.attentionSublayer(x, keyBias, block(w), 2), [n, L, d]),
+        withGradients(
+          (x, ...w) => internals.attentionSublayer(x, keyBias, internals.attentionWeights(block(w), 2)),
+          [n, L, d],
+        ),
       ],
     ],
   );

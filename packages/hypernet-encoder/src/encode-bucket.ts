@@ -11,7 +11,7 @@ import { deriveSeed } from '@dtrn/base';
 import { denseForward } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { maskedSelfAttention } from './attention.js';
-import { attentionSublayer } from './attention-sublayer.js';
+import { type AttentionWeights, attentionSublayer } from './attention-sublayer.js';
 import { dinPool } from './din-pool.js';
 import { feedForwardWithResidual } from './feed-forward.js';
 import type { HypernetEncoderForwardOptions } from './forward.js';
@@ -30,6 +30,8 @@ export interface BucketContext {
   readonly conditions: NormConditions | undefined;
   /** Distinguishes the bucket's dropout seeds. */
   readonly seedLabel: string;
+  /** Every block's attention weights cut per head (`attentionWeights`, once per forward call). */
+  readonly attention: readonly AttentionWeights[];
 }
 
 function dropout(x: tf.Tensor, rate: number, context: BucketContext, site: string): tf.Tensor {
@@ -156,7 +158,7 @@ function encodeBlockFused(
   context: BucketContext,
 ): tf.Tensor {
   const { args } = context.params;
-  const attended = attentionSublayer(x, keyBias, block, args.numHeads); // [R*n, L, d], residual included
+  const attended = attentionSublayer(x, keyBias, context.attention[blockIndex]!); // [R*n, L, d], residual included
   const sequences = keyBias.shape[0]!;
   if (!FUSION.normFeedForward) {
     const normalized = normalize(attended, 2 * blockIndex, attended.shape[0]! / sequences, context); // [K*n, L, d]

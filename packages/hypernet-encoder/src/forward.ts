@@ -14,6 +14,7 @@
  */
 import { matMul2d } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { attentionWeights } from './attention-sublayer.js';
 import { type CompactionPlan, planCompaction, type SpanBucket } from './compaction.js';
 import { type BucketContext, encodeBucket, type NormConditions } from './encode-bucket.js';
 import { type GeneratedLayerNorms, hypernetEncoderLayerNorms } from './hypernetwork.js';
@@ -121,6 +122,7 @@ export function hypernetEncoderForward(
       buckets.map((bucket) => bucket.size),
     ); // J x [n_j, d]
     const table2d = norms ? conditionTable(norms) : undefined; // [M, 2*norms*K*d]
+    const attention = params.blocks.map((block) => attentionWeights(block, args.numHeads)); // per block
     const pooled = buckets.map((bucket, j) => {
       let x = tf.reshape(positionParts[j]!, [bucket.size, bucket.length, d]); // [n, L, d]
       if (params.positionEmbedding) {
@@ -133,6 +135,7 @@ export function hypernetEncoderForward(
         options,
         conditions: table2d ? bucketConditions(table2d, plan, bucket, norms!) : undefined,
         seedLabel: `bucket-${j}`,
+        attention,
       };
       const mask = tf.tensor2d(bucket.mask, [bucket.size, bucket.length]); // [n, L]
       const interests = encodeBucket(x, mask, targetParts[j]!, context); // [R, n, d]

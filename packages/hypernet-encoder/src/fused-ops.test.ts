@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { maskedSelfAttention } from './attention.js';
 import { sequenceScores, sumOverKeys, sumOverQueries, toKeyMajor } from './attention-products.js';
-import { attentionSublayer } from './attention-sublayer.js';
+import { attentionSublayer, attentionWeights } from './attention-sublayer.js';
 import { conditionalAffine } from './broadcast-ops.js';
 import { dinPool } from './din-pool.js';
 import { feedForwardWithResidual } from './feed-forward.js';
@@ -82,7 +82,7 @@ describe('fused ops equal their composites (values and every gradient)', () => {
         attentionOutput: { kernel: w[2]!, bias: w[3]! },
         feedForward: [{ kernel: w[0]! }, { kernel: w[0]! }],
       });
-      const fused: Op = (x, ...w) => attentionSublayer(x!, keyBias, block(w), heads);
+      const fused: Op = (x, ...w) => attentionSublayer(x!, keyBias, attentionWeights(block(w), heads));
       const composite: Op = (x, ...w) =>
         tf.add(
           x!,
@@ -235,7 +235,7 @@ describe('fused ops equal their composites (values and every gradient)', () => {
     const target = normal([3, 4], 14);
     await expectNoLeakedTensors(() => {
       const loss = (input: tf.Tensor) => {
-        const attended = attentionSublayer(input, keyBias, block, 2); // [3, 5, 4]
+        const attended = attentionSublayer(input, keyBias, attentionWeights(block, 2)); // [3, 5, 4]
         const encoded = normFeedForward(attended, { ...norms, ...ffn }, 1e-6); // [3, 5, 4]
         const pooled = dinPool(tf.reshape(encoded, [1, 3, 5, 4]), mask, target, scorer); // [1, 3, 4]
         const index = Int32Array.from([1, 3, 0]);
