@@ -347,8 +347,9 @@ for (const shape of [
 }
 
 {
-  // Compaction: the same encoder, its buckets planned by the cost model, against one bucket at the
-  // full length (every position computed, only all-padding sequences left out).
+  // Compaction: the same encoder, its buckets planned by the cost model (compaction.ts; also with a
+  // higher per-bucket overhead, i.e. fewer buckets), against one bucket at the full length (every
+  // position computed, only all-padding sequences left out); and the LayerNorm/FFN fusion.
   const [B, L, d] = [1024, 50, 16];
   let seed = 7;
   const random = () => {
@@ -399,6 +400,8 @@ for (const shape of [
     [
       ['one bucket at the full length', (s0, s1, s2, t) => step(1e12)([s0, s1, s2], t)],
       ['span buckets (default cost model)', (s0, s1, s2, t) => step(defaultOverhead)([s0, s1, s2], t)],
+      ['span buckets, bucket overhead 2000', (s0, s1, s2, t) => step(2000)([s0, s1, s2], t)],
+      ['span buckets, bucket overhead 10000', (s0, s1, s2, t) => step(10000)([s0, s1, s2], t)],
       [
         'span buckets, LayerNorm/FFN as separate ops',
         (s0, s1, s2, t) => step(defaultOverhead, false)([s0, s1, s2], t),

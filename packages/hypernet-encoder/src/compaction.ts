@@ -53,14 +53,14 @@ export interface CompactionPlan {
  * and their attention pairs, plus bucketOverhead for the fixed cost of a bucket's kernel calls.
  * (`BUCKET_COST`; internal, tests lower the overhead to get many buckets from tiny inputs.)
  * Tuned on wasm at the benchmark configuration (B = 1024, three behaviors of uniform lengths up to
- * 50: about 10 buckets); step times varied by a few percent for overheads between 400 and 1500
- * and grew by 5% at 4000 and 15% at 10000 (fewer, longer buckets).
+ * 50: about a dozen buckets): TIM steps measured side by side took a few percent less time with
+ * overheads of 400 to 1000 than with 2000 to 4000, and about 15% less than with 10000.
  */
 export const BUCKET_COST = {
   /** An attention pair costs 1 / attentionLength of a position. */
   attentionLength: 40,
   /** A bucket's fixed cost, in positions. */
-  bucketOverhead: 1000,
+  bucketOverhead: 500,
 };
 
 function bucketCost(count: number, length: number): number {
