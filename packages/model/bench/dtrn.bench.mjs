@@ -4,7 +4,8 @@
 // that commit's sources by @dtrn/tooling/bench-baseline), in one process, windows interleaved
 // (after, before, after, before, ...). Peak RSS of each side from its own child process.
 // Run: pnpm --filter @dtrn/model bench   (or node bench/dtrn.bench.mjs after a build)
-// Env: BENCH_WINDOWS=5  BENCH_PROFILE=1 (top kernels of the current step)  BENCH_BASELINE_REF=<commit>
+// Env: BENCH_WINDOWS=5  BENCH_PROFILE=1 (top kernels of the current step and inference, by kernel CPU
+//      time)  BENCH_BASELINE_REF=<commit>
 //      BENCH_BASELINE=0 (current code only)
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -123,22 +124,41 @@ console.log(
 );
 
 if (process.env.BENCH_PROFILE === '1') {
-  const info = await tf.profile(sides[0].train);
-  const byKernel = new Map();
-  let total = 0;
-  for (const k of info.kernels) {
-    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
-    const entry = byKernel.get(key) ?? { ms: 0, calls: 0 };
-    entry.ms += k.kernelTimeMs;
-    entry.calls++;
-    byKernel.set(key, entry);
-    total += k.kernelTimeMs;
+  // Kernel times as process CPU time (tf.profile's own are wall-clock, which on a shared machine
+  // mostly measures waiting for a core): the backend's timer is replaced for this one profile.
+  const backend = tf.backend();
+  const wallTimer = backend.time;
+  backend.time = async (f) => {
+    const start = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(start);
+    return { kernelMs: (used.user + used.system) / 1000 };
+  };
+  for (const [label, fn] of [
+    ['training step', sides[0].train],
+    ['inference', sides[0].infer],
+  ]) {
+    const info = await tf.profile(fn);
+    const leaves = info.kernels.filter((k) => k.name !== 'unnamed scope' && !k.name.endsWith('__op'));
+    const total = leaves.reduce((sum, k) => sum + k.kernelTimeMs, 0);
+    const group = (keyOf) => {
+      const map = new Map();
+      for (const k of leaves) map.set(keyOf(k), (map.get(keyOf(k)) ?? 0) + k.kernelTimeMs);
+      return [...map].sort((a, b) => b[1] - a[1]);
+    };
+    console.log(
+      `\nafter, ${label} under tf.profile: ${leaves.length} kernel calls, ${total.toFixed(0)} ms of kernel CPU time, tensor peak ${(info.peakBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
+    console.log(
+      `  by kernel: ${group((k) => k.name)
+        .slice(0, 12)
+        .map(([n, ms]) => `${n} ${ms.toFixed(0)}`)
+        .join(', ')}`,
+    );
+    for (const [key, ms] of group((k) => `${k.name} ${JSON.stringify(k.inputShapes)}`).slice(0, 20))
+      console.log(`  ${ms.toFixed(1)} ms ${key}`);
   }
-  console.log(
-    `\nafter, one training step under tf.profile: ${info.kernels.length} kernel calls, ${total.toFixed(0)} ms (custom ops counted with their kernels), tensor peak ${(info.peakBytes / 2 ** 20).toFixed(0)} MiB; top 30 (ms, calls):`,
-  );
-  for (const [key, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30))
-    console.log(`  ${ms.toFixed(1)} ${calls}x ${key}`);
+  backend.time = wallTimer;
 }
 for (const side of sides) {
   side.train.dispose();
