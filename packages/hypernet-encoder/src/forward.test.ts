@@ -2,19 +2,24 @@ import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { POOLING_KINDS } from './args.js';
-import { BUCKET_COST } from './compaction.js';
 import { hypernetEncoderForward } from './forward.js';
 import { hypernetEncoderLayerNorms, hypernetEncoderLayerNormsFor } from './hypernetwork.js';
 import { createHypernetEncoderParams } from './params.js';
+import { hypernetEncoderReferenceForward } from './reference-forward.js';
 import {
   disposeInputs,
   disposeParams,
   makeInputs,
   maxDifference,
   randomizeHypernetworkOutput,
-  referenceForward,
   tinyArgs,
 } from './test-support.js';
+
+/** The fast forward and its plain reference: the tests below hold for both. */
+const FORWARDS = [
+  ['fast', hypernetEncoderForward],
+  ['reference', hypernetEncoderReferenceForward],
+] as const;
 
 describe('hypernetEncoderForward', () => {
   it('returns K x M interests [B, d] for behaviors of mixed lengths', () => {
@@ -31,53 +36,7 @@ describe('hypernetEncoderForward', () => {
     disposeParams(params);
   });
 
-  for (const pooling of POOLING_KINDS) {
-    it(`equals a naive per-(task, behavior) reference (${pooling}, 2 blocks, non-contiguous length groups)`, () => {
-      const params = createHypernetEncoderParams(tinyArgs({ pooling, numBlocks: 2 }));
-      randomizeHypernetworkOutput(params);
-      const inputs = makeInputs(3, [4, 2, 4], 4, 7);
-      const out = hypernetEncoderForward(params, inputs, { training: false });
-      const reference = referenceForward(params, inputs);
-      expect(maxDifference(out, reference)).toBeLessThan(1e-4);
-      tf.dispose([out, reference]);
-      disposeInputs(inputs);
-      disposeParams(params);
-    });
-  }
-
-  for (const pooling of POOLING_KINDS) {
-    it(`equals the reference with a bucket per span, masks with holes, mixed lengths (${pooling})`, () => {
-      const overhead = BUCKET_COST.bucketOverhead;
-      BUCKET_COST.bucketOverhead = 0; // every distinct span its own bucket
-      try {
-        for (const unconditioned of [false, true]) {
-          const params = createHypernetEncoderParams(tinyArgs({ pooling, numBlocks: 2, unconditioned }));
-          if (!unconditioned) randomizeHypernetworkOutput(params);
-          const inputs = makeInputs(5, [5, 3, 4], 4, 12, [
-            [0, 1, 5, 3, 2],
-            [3, 2, 1, 0, 3],
-            [4, 4, 1, 2, 0],
-          ]);
-          // Holes inside the spans: position 2 of sample 2 (behavior 0) and position 2 of sample 0 (behavior 2).
-          const holes = [[2 * 5 + 2], [], [0 * 4 + 2]];
-          const masks = inputs.masks.map((mask, m) => {
-            const values = mask.dataSync().slice();
-            for (const i of holes[m]!) values[i] = 0;
-            return tf.tensor(values, mask.shape);
-          });
-          const holed = { ...inputs, masks };
-          const out = hypernetEncoderForward(params, holed, { training: false });
-          const reference = referenceForward(params, holed);
-          expect(maxDifference(out, reference)).toBeLessThan(1e-4);
-          tf.dispose([out, reference, masks]);
-          disposeInputs(inputs);
-          disposeParams(params);
-        }
-      } finally {
-        BUCKET_COST.bucketOverhead = overhead;
-      }
-    });
-  }
+  // Agreement with the plain reference on every configuration: reference-forward.test.ts.
 
   it('returns zeros when no sequence has a valid element, with the weights still connected (zero gradients)', () => {
     const params = createHypernetEncoderParams(tinyArgs());
@@ -171,7 +130,7 @@ describe('hypernetEncoderForward', () => {
     expect(params.hypernetwork).toBeUndefined();
     const inputs = makeInputs(2, [3, 3, 2], 4, 4);
     const out = hypernetEncoderForward(params, inputs, { training: false });
-    const reference = referenceForward(params, inputs);
+    const reference = hypernetEncoderReferenceForward(params, inputs, { training: false });
     expect(maxDifference(out, reference)).toBeLessThan(1e-4);
     for (let m = 0; m < 3; m++) {
       expect(out[0]![m]).not.toBe(out[1]![m]);
@@ -184,76 +143,75 @@ describe('hypernetEncoderForward', () => {
     disposeParams(params);
   });
 
-  it('dropout only in training, deterministic given a seed', () => {
-    const params = createHypernetEncoderParams(
-      tinyArgs({ attentionDropoutRate: 0.3, feedForwardDropoutRate: 0.3, pooling: 'target-attention-dot' }),
-    );
-    const inputs = makeInputs(3, [4, 4, 4], 4, 2);
-    const inference = hypernetEncoderForward(params, inputs, { training: false });
-    const plainReference = referenceForward(params, inputs);
-    expect(maxDifference(inference, plainReference)).toBeLessThan(1e-4);
-    const first = hypernetEncoderForward(params, inputs, { training: true, dropoutSeed: 5 });
-    const second = hypernetEncoderForward(params, inputs, { training: true, dropoutSeed: 5 });
-    const other = hypernetEncoderForward(params, inputs, { training: true, dropoutSeed: 6 });
-    expect(maxDifference(first, second)).toBe(0);
-    expect(maxDifference(first, other)).toBeGreaterThan(1e-3);
-    expect(maxDifference(first, inference)).toBeGreaterThan(1e-3);
-    tf.dispose([inference, plainReference, first, second, other]);
-    disposeInputs(inputs);
-    disposeParams(params);
-  });
+  for (const [label, forward] of FORWARDS) {
+    it(`dropout only in training, deterministic given a seed (${label})`, () => {
+      const params = createHypernetEncoderParams(
+        tinyArgs({ attentionDropoutRate: 0.3, feedForwardDropoutRate: 0.3, pooling: 'target-attention-dot' }),
+      );
+      const inputs = makeInputs(3, [4, 4, 4], 4, 2);
+      const inference = forward(params, inputs, { training: false });
+      const first = forward(params, inputs, { training: true, dropoutSeed: 5 });
+      const second = forward(params, inputs, { training: true, dropoutSeed: 5 });
+      const other = forward(params, inputs, { training: true, dropoutSeed: 6 });
+      expect(maxDifference(first, second)).toBe(0);
+      expect(maxDifference(first, other)).toBeGreaterThan(1e-3);
+      expect(maxDifference(first, inference)).toBeGreaterThan(1e-3);
+      tf.dispose([inference, first, second, other]);
+      disposeInputs(inputs);
+      disposeParams(params);
+    });
+  }
 
-  it('rejects inputs that do not match the args, with exact messages', () => {
+  it('rejects inputs that do not match the args, with exact messages (both forwards)', () => {
     const params = createHypernetEncoderParams(tinyArgs());
     const inputs = makeInputs(2, [4, 4, 4], 4);
-    expect(() =>
-      hypernetEncoderForward(
-        params,
-        { ...inputs, sequences: inputs.sequences.slice(0, 2) },
-        { training: false },
-      ),
-    ).toThrow(
-      'HypernetEncoder inputs: sequences (one per behavior) has the wrong length (expected length 3, found "length 2")',
-    );
     const wide = makeInputs(2, [4, 4, 4], 5);
-    expect(() =>
-      hypernetEncoderForward(params, { ...inputs, sequences: wide.sequences }, { training: false }),
-    ).toThrow(
-      'HypernetEncoder inputs: sequences[0] has the wrong shape (expected [B, ?, 4], found "[2, 4, 5]")',
-    );
     const short = makeInputs(2, [3, 3, 3], 4);
-    expect(() =>
-      hypernetEncoderForward(
-        params,
-        { ...inputs, masks: [inputs.masks[0]!, short.masks[1]!, inputs.masks[2]!] },
-        {
-          training: false,
-        },
-      ),
-    ).toThrow('HypernetEncoder inputs: masks[1] has the wrong shape (expected [B=2, 4], found "[2, 3]")');
     const longer = makeInputs(2, [6, 4, 4], 4);
-    expect(() => hypernetEncoderForward(params, longer, { training: false })).toThrow(
-      'HypernetEncoder inputs: sequences[0] is longer than the position table (expected L <= maxSequenceLength (5), found 6)',
-    );
     const third = makeInputs(3, [4, 4, 4], 4);
-    expect(() =>
-      hypernetEncoderForward(params, { ...inputs, target: third.target }, { training: false }),
-    ).toThrow('HypernetEncoder inputs: target has the wrong shape (expected [B=2, 4], found "[3, 4]")');
+    for (const [, forward] of FORWARDS) {
+      expect(() =>
+        forward(params, { ...inputs, sequences: inputs.sequences.slice(0, 2) }, { training: false }),
+      ).toThrow(
+        'HypernetEncoder inputs: sequences (one per behavior) has the wrong length (expected length 3, found "length 2")',
+      );
+      expect(() => forward(params, { ...inputs, sequences: wide.sequences }, { training: false })).toThrow(
+        'HypernetEncoder inputs: sequences[0] has the wrong shape (expected [B, ?, 4], found "[2, 4, 5]")',
+      );
+      expect(() =>
+        forward(
+          params,
+          { ...inputs, masks: [inputs.masks[0]!, short.masks[1]!, inputs.masks[2]!] },
+          {
+            training: false,
+          },
+        ),
+      ).toThrow('HypernetEncoder inputs: masks[1] has the wrong shape (expected [B=2, 4], found "[2, 3]")');
+      expect(() => forward(params, longer, { training: false })).toThrow(
+        'HypernetEncoder inputs: sequences[0] is longer than the position table (expected L <= maxSequenceLength (5), found 6)',
+      );
+      expect(() => forward(params, { ...inputs, target: third.target }, { training: false })).toThrow(
+        'HypernetEncoder inputs: target has the wrong shape (expected [B=2, 4], found "[3, 4]")',
+      );
+    }
     for (const set of [inputs, wide, short, longer, third]) disposeInputs(set);
     disposeParams(params);
   });
 
-  it('does not leak tensors in forward, backward and the layer-norm inspectors', async () => {
+  it('does not leak tensors in either forward (inference, dropout, backward) and the layer-norm inspectors', async () => {
     const params = createHypernetEncoderParams(tinyArgs({ numBlocks: 2, attentionDropoutRate: 0.1 }));
     const inputs = makeInputs(2, [4, 2, 4], 4);
     await expectNoLeakedTensors(() => {
-      tf.dispose(hypernetEncoderForward(params, inputs, { training: true, dropoutSeed: 1 }));
-      const { value, grads } = tf.variableGrads(
-        () =>
-          tf.sum(tf.stack(hypernetEncoderForward(params, inputs, { training: false }).flat())) as tf.Scalar,
-      );
-      value.dispose();
-      tf.dispose(Object.values(grads));
+      for (const [, forward] of FORWARDS) {
+        tf.dispose(forward(params, inputs, { training: true, dropoutSeed: 1 }));
+        for (const training of [false, true]) {
+          const { value, grads } = tf.variableGrads(
+            () => tf.sum(tf.stack(forward(params, inputs, { training, dropoutSeed: 2 }).flat())) as tf.Scalar,
+          );
+          value.dispose();
+          tf.dispose(Object.values(grads));
+        }
+      }
       const all = hypernetEncoderLayerNorms(params);
       const one = hypernetEncoderLayerNormsFor(params, 0, 1);
       tf.dispose([all.gamma, all.beta, one.gamma, one.beta]);

@@ -37,3 +37,4 @@ export {
   type SharedLayerNormParams,
   type WeightSpec,
 } from './params.js';
+export { hypernetEncoderReferenceForward } from './reference-forward.js';

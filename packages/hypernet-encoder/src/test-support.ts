@@ -1,6 +1,6 @@
 /**
- * Test helpers: tiny seeded inputs and a naive per-(task, behavior) reference of the encoder, written
- * independently of the batched implementation (explicit loops over tasks, behaviors and heads).
+ * Test helpers: tiny seeded args, inputs and params (the plain per-(task, behavior) reference the
+ * tests compare with is public: reference-forward.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -8,7 +8,6 @@ import {
   type ResolvedHypernetEncoderArgs,
   resolveHypernetEncoderArgs,
 } from './args.js';
-import { hypernetEncoderLayerNormsFor } from './hypernetwork.js';
 import type { HypernetEncoderInputs } from './inputs.js';
 import { type HypernetEncoderParams, hypernetEncoderVariables, hypernetworkOutputDim } from './params.js';
 
@@ -72,90 +71,6 @@ export function randomizeHypernetworkOutput(params: HypernetEncoderParams, seed 
 
 export function disposeParams(params: HypernetEncoderParams): void {
   tf.dispose(Object.values(hypernetEncoderVariables(params)));
-}
-
-function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gamma), beta);
-}
-
-function dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | undefined): tf.Tensor {
-  const [inputDim, units] = kernel.shape as [number, number];
-  const y = tf.matMul(tf.reshape(x, [-1, inputDim]), kernel);
-  return tf.reshape(bias ? tf.add(y, bias) : y, [...x.shape.slice(0, -1), units]);
-}
-
-/** u[k][m] computed one (task, behavior) pair and one head at a time, inference mode. */
-export function referenceForward(
-  params: HypernetEncoderParams,
-  inputs: HypernetEncoderInputs,
-): tf.Tensor[][] {
-  const { args } = params;
-  const d = args.embeddingDim;
-  const headDim = d / args.numHeads;
-  return tf.tidy(() => {
-    const out: tf.Tensor[][] = [];
-    for (let k = 0; k < args.numTasks; k++) {
-      const row: tf.Tensor[] = [];
-      for (let m = 0; m < args.numBehaviors; m++) {
-        const norms = hypernetEncoderLayerNormsFor(params, k, m);
-        const mask = inputs.masks[m]!; // [B, L]
-        const [batch, length] = mask.shape as [number, number];
-        let x = inputs.sequences[m]!;
-        if (params.positionEmbedding) {
-          const table = params.positionEmbedding;
-          x = tf.add(x, tf.slice(table, [table.shape[0]! - length, 0], [length, d]));
-        }
-        const bias = tf.reshape(tf.mul(tf.sub(mask, 1), 1e9), [batch, 1, length]);
-        params.blocks.forEach((block, b) => {
-          const qkv = dense(x, block.queryKeyValue.kernel, block.queryKeyValue.bias);
-          const heads: tf.Tensor[] = [];
-          for (let h = 0; h < args.numHeads; h++) {
-            const part = (offset: number) =>
-              tf.slice(qkv, [0, 0, offset * d + h * headDim], [-1, -1, headDim]);
-            const scores = tf.div(tf.matMul(part(0), part(1), false, true), Math.sqrt(headDim));
-            heads.push(tf.matMul(tf.softmax(tf.add(scores, bias)), part(2)));
-          }
-          const attended = dense(
-            tf.concat(heads, 2),
-            block.attentionOutput.kernel,
-            block.attentionOutput.bias,
-          );
-          const gamma = (n: number) => tf.slice(norms.gamma, [n, 0], [1, d]);
-          const beta = (n: number) => tf.slice(norms.beta, [n, 0], [1, d]);
-          x = layerNorm(tf.add(x, attended), gamma(2 * b), beta(2 * b), args.layerNormEpsilon);
-          const [inner, outer] = block.feedForward;
-          const fed = dense(tf.relu(dense(x, inner.kernel, inner.bias)), outer.kernel, outer.bias);
-          x = layerNorm(tf.add(x, fed), gamma(2 * b + 1), beta(2 * b + 1), args.layerNormEpsilon);
-        });
-        const target = inputs.target; // [B, d]
-        let pooled: tf.Tensor;
-        if (args.pooling === 'mean') {
-          const summed = tf.sum(tf.mul(x, tf.expandDims(mask, 2)), 1);
-          pooled = tf.div(summed, tf.maximum(tf.sum(mask, 1, true), 1));
-        } else {
-          let scores: tf.Tensor;
-          if (args.pooling === 'target-attention-dot') {
-            scores = tf.div(tf.sum(tf.mul(x, tf.expandDims(target, 1)), 2), Math.sqrt(d));
-          } else {
-            const t = tf.broadcastTo(tf.expandDims(target, 1), x.shape);
-            let h = tf.concat([x, t, tf.sub(x, t), tf.mul(x, t)], 2);
-            params.pooling.forEach((layer, i) => {
-              h = dense(h, layer.kernel, layer.bias);
-              if (i < params.pooling.length - 1) h = tf.relu(h);
-            });
-            scores = tf.reshape(h, [batch, length]);
-          }
-          const weights = tf.softmax(tf.add(scores, tf.mul(tf.sub(mask, 1), 1e9)));
-          const anyValid = tf.cast(tf.greater(tf.sum(mask, 1, true), 0), 'float32');
-          pooled = tf.mul(tf.sum(tf.mul(x, tf.expandDims(weights, 2)), 1), anyValid);
-        }
-        row.push(pooled);
-      }
-      out.push(row);
-    }
-    return out;
-  });
 }
 
 /** Largest absolute difference between two equally shaped nested outputs. */
