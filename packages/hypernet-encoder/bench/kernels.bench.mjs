@@ -408,4 +408,23 @@ for (const shape of [
       ],
     ],
   );
+
+  // The plain reference forward (reference-forward.ts) against the fast one, same inputs.
+  const run = (forward, training) => (s0, s1, s2, target) => {
+    const inputs = { sequences: [s0, s1, s2], masks, target };
+    if (!training) return forward(params, inputs, { training }).flat();
+    const loss = () => tf.sum(tf.stack(forward(params, inputs, { training }).flat()));
+    const { value, grads } = tf.variableGrads(loss, variables);
+    return [value, ...Object.values(grads)];
+  };
+  await compare(
+    `Plain reference forward against the fast one, B = ${B}, 3 behaviors of uniform lengths 0..${L}, 2 tasks`,
+    () => [[0, 1, 2].map((m) => normal([B, L, d], m)), normal([B, d], 5)].flat(),
+    [
+      ['fast, forward', run(internals.hypernetEncoderForward, false)],
+      ['plain reference, forward', run(internals.hypernetEncoderReferenceForward, false)],
+      ['fast, forward and gradients', run(internals.hypernetEncoderForward, true)],
+      ['plain reference, forward and gradients', run(internals.hypernetEncoderReferenceForward, true)],
+    ],
+  );
 }
