@@ -49,7 +49,11 @@ export interface HypernetEncoderArgs {
   feedForwardDropoutRate?: number;
   /** Pooling of the encoded sequence. Default 'target-attention-din'. */
   pooling?: PoolingKind;
-  /** Hidden units of the DIN attention scorer (relu), followed by one linear output unit. Default [32]. Used by 'target-attention-din' only. */
+  /**
+   * Hidden units of the DIN attention scorer (relu), followed by one linear output unit. Default [32].
+   * Used by 'target-attention-din' only. With `[]` the scorer is one unit and, as the scorer's first
+   * layer, it is relu (the fast forward, the reference forward and the ONNX export agree on this).
+   */
   poolingUnits?: readonly number[];
   /**
    * When true: no hypernetwork, one shared learned LayerNorm per position in the block, i.e. the
