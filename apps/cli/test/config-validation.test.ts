@@ -133,6 +133,33 @@ describe('compare config validation', () => {
   });
 });
 
+describe("the quick preset (the README's first run)", () => {
+  it('is the measured cheap configuration: control setting, two models, one seed, two epochs, 48,001 training rows', () => {
+    const quick = resolveCompareConfig(comparePreset('quick'));
+    // docs/results/quick-preset.md measured this exact configuration; a change here needs a new measurement.
+    expect(quick.data).toMatchObject({
+      kind: 'synthetic',
+      setting: 'control',
+      size: 'small',
+      generator: {
+        numSamples: 60_000,
+        numUsers: 2_400,
+        numItems: 300,
+        sequenceLength: 10,
+        numCategories: 8,
+        taskMode: 'independent',
+      },
+    });
+    expect(quick.models).toEqual(['shared-bottom', 'dtrn-shared-bottom']);
+    expect(quick.seeds).toBe(1);
+    expect(quick.training).toMatchObject({ epochs: 2, batchSize: 256, learningRate: 0.01, patience: 0 });
+    expect(quick.modelOverrides).toMatchObject({ embeddingDim: 24, encoder: { feedForwardDim: 48 } });
+    // Both models share one head size (comparable budget), and the check is on (never weakened).
+    expect(quick.perModel['dtrn-shared-bottom']).toEqual(quick.perModel['shared-bottom']);
+    expect(quick.check).toEqual({ enabled: true, threshold: 0.9 });
+  });
+});
+
 describe('config files and flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dtrn-config-'));
 

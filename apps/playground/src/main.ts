@@ -7,7 +7,8 @@
 import './styles.css';
 import { isDtrnError } from '@dtrn/base';
 import type { Chart } from 'chart.js';
-import { resolvePlaygroundConfig } from './config/playground-config.js';
+import { resultVerdict } from './comparison/verdict.js';
+import { type PlaygroundConfig, resolvePlaygroundConfig } from './config/playground-config.js';
 import type { WorkerEvent, WorkerRequest } from './protocol.js';
 import { CurveCharts } from './ui/charts.js';
 import { createControls } from './ui/controls.js';
@@ -35,6 +36,7 @@ const worker = new Worker(new URL('./worker/training-worker.ts', import.meta.url
 let curves: CurveCharts | null = null;
 let inspectionCharts: Chart[] = [];
 let models: readonly string[] = [];
+let runConfig: PlaygroundConfig | null = null;
 let totalSteps = 0;
 
 function setState(state: PageState): void {
@@ -79,7 +81,11 @@ function handle(event: WorkerEvent): void {
       break;
     case 'done':
       if (event.result.stopped) progress.skipRemaining();
-      renderResults(resultsContainer, event.result);
+      renderResults(
+        resultsContainer,
+        event.result,
+        runConfig ? resultVerdict(runConfig, event.result) : null,
+      );
       for (const chart of inspectionCharts) chart.destroy();
       inspectionCharts = renderInspection(inspectionContainer, event.result.tasks, event.result.models);
       setState('done');
@@ -104,6 +110,7 @@ controls.form.addEventListener('submit', (submit) => {
   const input = controls.read();
   try {
     const config = resolvePlaygroundConfig(input, 'form');
+    runConfig = config;
     models = config.models;
     totalSteps = config.steps;
   } catch (error) {

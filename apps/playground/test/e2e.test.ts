@@ -75,6 +75,9 @@ describe('playground in headless Chromium', () => {
     }
     const differences = await page.$$eval('td[data-metric="auc-difference"]', (tds) => tds.length);
     expect(differences).toBe(2);
+    // Above the table, in plain words: this run (full conflict, no Shared-Bottom) is not evidence.
+    expect(await page.getAttribute('#result-verdict', 'data-check')).toBe('not-run');
+    expect(await page.textContent('#result-verdict')).toContain('not evidence for or against DTRN');
     expect(await page.locator('[data-inspection="field-weights"][data-model="dtrn-ple"]').count()).toBe(1);
     expect(await page.locator('[data-inspection="field-weights"][data-model="ple"]').count()).toBe(0);
     expect(await page.locator('[data-inspection="gates"]').count()).toBe(2);

@@ -1,5 +1,6 @@
 /** The human table of a run (`results.md`, and what `compare` prints). */
 import { degenerateHeadline, describeEntries } from './degenerate.js';
+import { oneGlance } from './one-glance.js';
 import type { MeanStd, RunResults } from './results-types.js';
 
 const ORACLE_LABELS: Readonly<Record<string, string>> = {
@@ -50,6 +51,10 @@ export function formatResultsMarkdown(results: RunResults): string {
   if (headline) lines.push(headline, '');
   const degenerate = degenerateHeadline(results);
   if (degenerate) lines.push(degenerate, '');
+  if (results.kind === 'compare') {
+    const glance = oneGlance(results);
+    lines.push(`## ${glance.title}`, '', ...glance.items.map((item) => `- ${item}`), '');
+  }
 
   lines.push(
     `## Test metrics (${seeds > 1 ? `mean ± std over ${seeds} seeds` : 'one seed'}; AUC on each task's sample space)`,

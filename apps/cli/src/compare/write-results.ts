@@ -3,6 +3,7 @@ import { writeReport } from '../report/write-report.js';
 import type { ProgressReporter } from '../runtime/progress.js';
 import { RUN_FILES, type RunDirectory } from '../runtime/run-directory.js';
 import { degenerateHeadline } from './degenerate.js';
+import { formatOneGlance } from './one-glance.js';
 import { checkHeadline, formatResultsMarkdown } from './results-markdown.js';
 import type { RunResults } from './results-types.js';
 
@@ -20,6 +21,8 @@ export async function writeResults(
   if (headline && results.check.passed === false) progress.info(headline.replaceAll('**', ''));
   const degenerate = degenerateHeadline(results);
   if (degenerate) progress.info(degenerate.replaceAll('**', ''));
+  // Last on screen, so the answer is what a newcomer sees without scrolling.
+  if (results.kind === 'compare') progress.result(`\n${formatOneGlance(results)}\n`);
   progress.info(
     `run directory: ${run.path} (${RUN_FILES.results}, ${RUN_FILES.resultsMarkdown}, ${RUN_FILES.report})`,
   );

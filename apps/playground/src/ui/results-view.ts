@@ -4,6 +4,7 @@
  * budget actually run, time, throughput and parameter counts; then the oracle AUCs of the same
  * test rows. Cells carry `data-model`, `data-task` and `data-metric` so tests can read them.
  */
+import type { ResultVerdict } from '../comparison/verdict.js';
 import type { ComparisonResult, ModelResult, OracleResult } from '../protocol.js';
 import { element, formatCount, formatNumber } from './dom.js';
 
@@ -89,8 +90,15 @@ function oracleRows(tasks: readonly string[], oracles: readonly OracleResult[]):
   );
 }
 
-/** Renders the result table into `container` (replacing what was there). */
-export function renderResults(container: HTMLElement, result: ComparisonResult): void {
+/**
+ * Renders the result table into `container` (replacing what was there), under the verdict: what
+ * the differences mean (evidence or not, and why).
+ */
+export function renderResults(
+  container: HTMLElement,
+  result: ComparisonResult,
+  verdict: ResultVerdict | null = null,
+): void {
   const taskHeaders = result.tasks.map((task) => element('th', { colspan: '4', scope: 'colgroup' }, task));
   const metricHeaders = result.tasks.flatMap(() =>
     ['AUC', 'GAUC', 'logloss', `ΔAUC vs ${result.reference} [95% CI]`].map((label) =>
@@ -124,5 +132,14 @@ export function renderResults(container: HTMLElement, result: ComparisonResult):
   const note = result.stopped
     ? element('p', { class: 'note' }, 'Stopped early: the table shows the models as far as they trained.')
     : element('p', { class: 'note' }, `Finished in ${result.seconds.toFixed(1)} s.`);
-  container.replaceChildren(element('div', { class: 'table-scroll' }, table), note);
+  const meaning = verdict
+    ? [
+        element(
+          'p',
+          { id: 'result-verdict', class: `verdict ${verdict.check}`, 'data-check': verdict.check },
+          verdict.text,
+        ),
+      ]
+    : [];
+  container.replaceChildren(...meaning, element('div', { class: 'table-scroll' }, table), note);
 }
