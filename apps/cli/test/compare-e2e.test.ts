@@ -7,6 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatOneGlance } from '../src/compare/one-glance.js';
 import type { RunResults } from '../src/compare/results-types.js';
 import type { ModelCatalog } from '../src/models/model-catalog.js';
 import { createProgram, loadDtrnCatalog } from '../src/program.js';
@@ -160,6 +161,17 @@ describe('dtrn compare --preset tiny --seeds 2', () => {
       `## Meaningfulness check (DATA.md rule 1): ${results.check.passed ? 'PASSED' : 'FAILED'}`,
     );
     if (!results.check.passed) expect(markdown.split('\n')[0]).toContain('(FLAGGED)');
+    // The last thing on screen is the one-glance block: per task the DTRN-vs-base verdict with its
+    // interval and the best model, then the check in plain words.
+    const printed = streams.out().trimEnd().split('\n');
+    const glance = printed.findIndex((line) => line.startsWith('In one glance ('));
+    expect(printed.slice(glance)).toEqual(formatOneGlance(results).split('\n'));
+    expect(printed[glance + 1]).toMatch(
+      /^- click: dtrn-ple (beat|lost to|and) ple .*95% CI .*; highest test AUC /,
+    );
+    expect(printed[glance + 3]).toMatch(
+      /^- Check (PASSED|FAILED): a plain Shared-Bottom on the control setting/,
+    );
     expect(streams.err()).toContain('backend: wasm');
     expect(streams.err()).toContain('threads: ');
     expect(streams.err()).toMatch(

@@ -152,7 +152,7 @@ describe("the quick preset (the README's first run)", () => {
     });
     expect(quick.models).toEqual(['shared-bottom', 'dtrn-shared-bottom']);
     expect(quick.seeds).toBe(1);
-    expect(quick.training).toMatchObject({ epochs: 2, batchSize: 256, learningRate: 0.01, patience: 0 });
+    expect(quick.training).toMatchObject({ epochs: 2, batchSize: 256, learningRate: 0.005, patience: 0 });
     expect(quick.modelOverrides).toMatchObject({ embeddingDim: 24, encoder: { feedForwardDim: 48 } });
     // Both models share one head size (comparable budget), and the check is on (never weakened).
     expect(quick.perModel['dtrn-shared-bottom']).toEqual(quick.perModel['shared-bottom']);

@@ -90,7 +90,7 @@ const QUICK_MODELS = ['shared-bottom', 'dtrn-shared-bottom'];
  * The README's first run, sized by measurement (docs/results/quick-preset.md) to pass DATA.md's
  * meaningfulness check in about 3 minutes of CPU: the control setting (tasks that agree, so the
  * check reads the comparison's own Shared-Bottom and needs no calibration run) in the reproduction
- * world at 60,000 rows, one seed, two epochs at learning rate 1e-2, two models.
+ * world at 60,000 rows, one seed, two epochs at the reproduction's learning rate 5e-3, two models.
  */
 const QUICK_PRESET: CompareConfigInput = {
   name: 'quick',
@@ -104,11 +104,11 @@ const QUICK_PRESET: CompareConfigInput = {
   },
   models: QUICK_MODELS,
   seeds: 1,
-  training: { epochs: 2, batchSize: 256, learningRate: 0.01, patience: 0 },
+  training: { epochs: 2, batchSize: 256, learningRate: 0.005, patience: 0 },
   modelOverrides: {
     embeddingDim: 24,
     encoder: { feedForwardDim: 48 },
-    embeddings: { optimizer: { kind: 'adam', learningRate: 0.01 } },
+    embeddings: { optimizer: { kind: 'adam', learningRate: 0.005 } },
   },
   perModel: headSizes(
     QUICK_MODELS,

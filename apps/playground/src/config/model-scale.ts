@@ -1,8 +1,8 @@
 /**
  * Model scales for a browser tab. The library presets (d = 40, experts [256, 128]) are sized for
  * the paper-style benchmark; a page that trains two or three of them on one CPU thread needs
- * narrower ones. OUR CHOICE: `tiny` and `compact` follow the CLI's `tiny` and `quick` comparison
- * presets, so playground numbers can be checked against `dtrn compare --preset quick`.
+ * narrower ones. OUR CHOICE: `tiny` follows the CLI's `tiny` comparison preset; `compact` has the
+ * head widths of the CLI's `quick` and reproduction presets at d = 20 (theirs: 24).
  */
 import { type ModelArgs, type ModelPresetName, modelPreset } from '@dtrn/model';
 import type { ModelScale } from './playground-config.js';
