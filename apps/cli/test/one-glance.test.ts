@@ -95,16 +95,25 @@ describe('one glance', () => {
   it('says in plain words what a passed check means, and that one seed is not a result to cite', () => {
     const { items } = oneGlance(results({}));
     expect(items[2]).toMatch(/^Check PASSED: a plain Shared-Bottom trained with the same size and budget/);
-    expect(items[2]).toContain('recovered 93% (click) and 95% (conversion)');
+    expect(items[2]).toContain('recovered 93.0% (click) and 95.0% (conversion)');
     expect(items[2]).toContain('(90% needed)');
     expect(items[3]).toMatch(/^One seed: .*needs 5 seeds \(--seeds 5\)/);
     expect(oneGlance(results({ seeds: [0, 1, 2, 3, 4] })).items).toHaveLength(3);
+    // A share just under the threshold is not rounded up to it.
+    expect(oneGlance(results({ check: check([0.8996, 0.95]) })).items[2]).toContain('only 89.9% (click)');
+  });
+
+  it('says what a passed check on the control setting means: a tie is the expected answer', () => {
+    const { items } = oneGlance(results({ check: check([0.93, 0.95], 'own-run') }));
+    expect(items[2]).toMatch(/^Check PASSED: a plain Shared-Bottom on the control setting/);
+    expect(items[3]).toMatch(/^This is the control setting: .*a tie is the expected answer/);
+    expect(items[4]).toMatch(/^One seed: /);
   });
 
   it('says plainly that a failed check makes the differences no evidence', () => {
     const { items } = oneGlance(results({ check: check([0.25, 0.37], 'own-run') }));
     expect(items[2]).toMatch(/^Check FAILED: a plain Shared-Bottom on the control setting/);
-    expect(items[2]).toContain('recovered only 25% (click) and 37% (conversion)');
+    expect(items[2]).toContain('recovered only 25.0% (click) and 37.0% (conversion)');
     expect(items[2]).toContain('NOT evidence for or against DTRN');
     expect(items).toHaveLength(3);
   });

@@ -12,8 +12,10 @@ function signed(value: number, digits = 4): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
 
-function percent(value: number): string {
-  return `${(value * 100).toFixed(0)}%`;
+/** Rounded down to one decimal: a share of 89.96% must not read as the 90% it misses. */
+function percent(value: number, digits = 1): string {
+  const scale = 10 ** digits;
+  return `${(Math.floor(value * 100 * scale + 1e-9) / scale).toFixed(digits)}%`;
 }
 
 /** `dtrn-ple beat ple by +0.0110 AUC (95% CI +0.0031 to +0.0190)`, or a tie in words. */
@@ -51,15 +53,15 @@ export function checkSentence(check: MeaningfulnessCheck): string {
     return `Check not run (${check.note}): nothing here tells whether the models had enough data and training to learn; read the differences with care.`;
   }
   const recovered = check.tasks.map((row) => `${percent(row.recovered)} (${row.task})`).join(' and ');
-  const needed = percent(check.threshold);
+  const needed = percent(check.threshold, 0);
   const where =
     check.source === 'calibration'
       ? 'trained with the same size and budget on the control setting (where the tasks agree)'
       : 'on the control setting (where the tasks agree)';
   if (check.passed) {
-    return `Check PASSED: a plain Shared-Bottom ${where} recovered ${recovered} of the AUC that the behavior sequences give the true model (${needed} needed). So this size and budget are enough to learn the sequence signal DTRN is about, and the differences above are about the models, not about too little data or training.`;
+    return `Check PASSED: a plain Shared-Bottom ${where} recovered ${recovered} of what the true model gains over chance (AUC 0.5) from the behavior sequences alone (${needed} needed). So this size and budget are enough to learn the sequence signal DTRN is about, and the differences above are about the models, not about too little data or training.`;
   }
-  return `Check FAILED: a plain Shared-Bottom ${where} recovered only ${recovered} of the AUC that the behavior sequences give the true model (${needed} needed). At this size and budget the models cannot learn the sequence signal DTRN is about, so the differences above are NOT evidence for or against DTRN.`;
+  return `Check FAILED: a plain Shared-Bottom ${where} recovered only ${recovered} of what the true model gains over chance (AUC 0.5) from the behavior sequences alone (${needed} needed). At this size and budget the models cannot learn the sequence signal DTRN is about, so the differences above are NOT evidence for or against DTRN.`;
 }
 
 export interface OneGlance {
@@ -78,6 +80,11 @@ export function oneGlance(results: RunResults): OneGlance {
     items.push(`${task}: ${[...gains, ...(best ? [best] : [])].join('; ')}`);
   }
   items.push(checkSentence(results.check));
+  if (results.check.passed && results.check.source === 'own-run') {
+    items.push(
+      'This is the control setting: both tasks want the same thing, so DTRN has no task conflict to resolve and a tie is the expected answer. Its case is the conflict settings (--preset full-conflict --seeds 5).',
+    );
+  }
   if (results.check.passed !== false && seeds < SEEDS_FOR_A_RESULT) {
     items.push(
       `${seeds === 1 ? 'One seed' : `${seeds} seeds`}: the intervals cover the noise of the test rows, not the spread between seeds; a result to cite needs ${SEEDS_FOR_A_RESULT} seeds (--seeds ${SEEDS_FOR_A_RESULT}).`,

@@ -57,11 +57,11 @@ export function resultVerdict(
   if (passed) {
     return {
       check: 'passed',
-      text: `Check passed: ${CHECK_MODEL} recovered ${recovered} of the AUC that the behavior sequences give the true model (${needed}), so this size and budget are enough to learn the sequence signal and the differences are about the models. One seed: the intervals cover test-row noise only.`,
+      text: `Check passed: ${CHECK_MODEL} recovered ${recovered} of what the true model gains over chance (AUC 0.5) from the behavior sequences alone (${needed}), so this size and budget are enough to learn the sequence signal and the differences are about the models. One seed: the intervals cover test-row noise only.`,
     };
   }
   return {
     check: 'failed',
-    text: `Check failed: ${CHECK_MODEL} recovered only ${recovered} of the AUC that the behavior sequences give the true model (${needed}), ${NOT_EVIDENCE}.`,
+    text: `Check failed: ${CHECK_MODEL} recovered only ${recovered} of what the true model gains over chance (AUC 0.5) from the behavior sequences alone (${needed}), ${NOT_EVIDENCE}.`,
   };
 }
