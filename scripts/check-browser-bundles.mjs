@@ -29,6 +29,7 @@ const PACKAGES = [
   'model',
   'onnx',
   'trainer',
+  'compare',
 ];
 
 // esbuild is not a root dependency; it comes with tsup (and vite), resolved from there.

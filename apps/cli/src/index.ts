@@ -3,8 +3,21 @@
  * functions the subcommands call.
  */
 
-export { formatResultsMarkdown } from './compare/results-markdown.js';
-export * from './compare/results-types.js';
+export { deepMerge } from '@dtrn/base';
+// The results types come from the comparison engine; results.json adds the app's fields.
+export type {
+  CreateModelOptions,
+  DegenerateEntry,
+  EpochSummary,
+  GainInterval,
+  MeaningfulnessCheck,
+  MeanStd,
+  ModelCatalog,
+  ModelRun,
+  ModelSummary,
+  OracleSummary,
+  TaskScores,
+} from '@dtrn/compare';
 export {
   type BenchOutcome,
   type BenchRow,
@@ -29,7 +42,7 @@ export {
   FULL_MODEL_SET,
 } from './config/compare-presets.js';
 export { DATA_KINDS, type DataConfig, dataSchema } from './config/data-config.js';
-export { deepMerge, readConfigFile } from './config/load-config.js';
+export { readConfigFile } from './config/load-config.js';
 export {
   type CompareConfig,
   type CompareConfigInput,
@@ -47,7 +60,6 @@ export {
   type RunPrepareOptions,
   runPrepare,
 } from './data/run-prepare.js';
-export type { CreateModelOptions, ModelCatalog } from './models/model-catalog.js';
 export {
   formatAccounting,
   PredictInterrupted,
@@ -57,6 +69,14 @@ export {
 } from './predict/run-predict.js';
 export { createProgram, loadDtrnCatalog, type ProgramOptions, SUBCOMMANDS } from './program.js';
 export { renderReportHtml } from './report/report-html.js';
+export {
+  RESULTS_FORMAT,
+  RESULTS_VERSION,
+  type RunResults,
+  readRunResults,
+  upgradeModelRun,
+} from './report/results-file.js';
+export { formatResultsMarkdown } from './report/results-markdown.js';
 export { regenerateReport, writeReport } from './report/write-report.js';
 export { type BackendRecord, useBackend } from './runtime/backend.js';
 export {

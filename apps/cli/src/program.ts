@@ -1,5 +1,6 @@
 /** The `dtrn` command line: commander program with one subcommand per file in ./commands. */
 import { readFileSync } from 'node:fs';
+import type { ModelCatalog } from '@dtrn/compare';
 import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import type { CliContext } from './commands/common-options.js';
@@ -10,7 +11,6 @@ import { predictCommand } from './commands/predict.js';
 import { prepareCommand } from './commands/prepare.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
-import type { ModelCatalog } from './models/model-catalog.js';
 import { type OutputStreams, PROCESS_STREAMS } from './runtime/progress.js';
 
 export const SUBCOMMANDS = [

@@ -5,12 +5,12 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModelCatalog } from '@dtrn/compare';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatOneGlance } from '../src/compare/one-glance.js';
-import type { RunResults } from '../src/compare/results-types.js';
-import type { ModelCatalog } from '../src/models/model-catalog.js';
 import { createProgram, loadDtrnCatalog } from '../src/program.js';
+import { formatOneGlance } from '../src/report/one-glance.js';
+import type { RunResults } from '../src/report/results-file.js';
 import { captureStreams } from './helpers/capture.js';
 import { renderInChromium } from './helpers/chromium.js';
 import { wrapCreate } from './helpers/wrap-catalog.js';

@@ -1,13 +1,13 @@
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkModelName } from '@dtrn/compare';
+import { tinyCatalog } from '@dtrn/compare/testing';
 import { describe, expect, it } from 'vitest';
 import { compareConfigFromFlags } from '../src/commands/compare.js';
 import { resolveCompareConfig } from '../src/compare/run-compare.js';
-import { checkModelName } from '../src/compare/train-model.js';
 import { comparePreset } from '../src/config/compare-presets.js';
 import { readConfigFile } from '../src/config/load-config.js';
-import { tinyCatalog } from './helpers/tiny-catalog.js';
 
 const BASE = {
   data: { kind: 'synthetic', setting: 'control', size: 'tiny' },
@@ -109,7 +109,7 @@ describe('compare config validation', () => {
   });
 
   it('names the closest model preset and comparison preset', () => {
-    expect(messageOf(() => checkModelName(tinyCatalog, 'shared-botom', 'models[0]'))).toBe(
+    expect(messageOf(() => checkModelName(tinyCatalog(), 'shared-botom', 'models[0]'))).toBe(
       'models[0]: unknown model "shared-botom"; did you mean "shared-bottom"? (expected one of shared-bottom, wide-shared-bottom)',
     );
     expect(messageOf(() => comparePreset('quik'))).toMatch(

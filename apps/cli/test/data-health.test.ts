@@ -6,13 +6,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModelCatalog } from '@dtrn/compare';
 import { type InMemoryDataset, validateSchema } from '@dtrn/data';
 import { writeShards } from '@dtrn/data/node';
 import { tinyDataset } from '@dtrn/trainer/testing';
 import { describe, expect, it } from 'vitest';
-import type { RunResults } from '../src/compare/results-types.js';
-import type { ModelCatalog } from '../src/models/model-catalog.js';
 import { createProgram, loadDtrnCatalog } from '../src/program.js';
+import type { RunResults } from '../src/report/results-file.js';
 import { captureStreams } from './helpers/capture.js';
 import { wrapCreate } from './helpers/wrap-catalog.js';
 

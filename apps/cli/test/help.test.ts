@@ -1,11 +1,11 @@
+import { tinyCatalog } from '@dtrn/compare/testing';
 import { describe, expect, it } from 'vitest';
 import { createProgram, SUBCOMMANDS } from '../src/program.js';
 import { captureStreams } from './helpers/capture.js';
-import { tinyCatalog } from './helpers/tiny-catalog.js';
 
 async function run(args: string[]) {
   const streams = captureStreams();
-  const { program } = createProgram({ streams, loadCatalog: async () => tinyCatalog });
+  const { program } = createProgram({ streams, loadCatalog: async () => tinyCatalog() });
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();
   let exitCode = 0;

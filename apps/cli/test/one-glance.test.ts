@@ -1,8 +1,10 @@
 /** The one-glance block of `compare`: winner, margin and interval per task, and the check in words. */
+
+import type { GainInterval, MeaningfulnessCheck } from '@dtrn/compare';
 import { describe, expect, it } from 'vitest';
-import { formatOneGlance, gainSentence, oneGlance } from '../src/compare/one-glance.js';
-import { formatResultsMarkdown } from '../src/compare/results-markdown.js';
-import type { GainInterval, MeaningfulnessCheck, RunResults } from '../src/compare/results-types.js';
+import { formatOneGlance, gainSentence, oneGlance } from '../src/report/one-glance.js';
+import type { RunResults } from '../src/report/results-file.js';
+import { formatResultsMarkdown } from '../src/report/results-markdown.js';
 
 const TASKS = ['click', 'conversion'];
 

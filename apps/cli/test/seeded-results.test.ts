@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunResults } from '../src/compare/results-types.js';
 import { runCompare } from '../src/compare/run-compare.js';
 import { runTrain } from '../src/compare/run-train.js';
 import type { CompareConfigInput } from '../src/config/run-configs.js';
 import { dtrnCatalog } from '../src/models/dtrn-catalog.js';
+import type { RunResults } from '../src/report/results-file.js';
 
 const DATA = {
   kind: 'synthetic',

@@ -6,11 +6,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunResults } from '../src/compare/results-types.js';
 import { runEvaluate } from '../src/compare/run-evaluate.js';
 import { runTrain } from '../src/compare/run-train.js';
 import type { TrainConfigInput } from '../src/config/run-configs.js';
 import { dtrnCatalog } from '../src/models/dtrn-catalog.js';
+import type { RunResults } from '../src/report/results-file.js';
 
 const CONFIG: TrainConfigInput = {
   name: 'resume',

@@ -64,6 +64,9 @@ function handle(event: WorkerEvent): void {
         totalSteps,
       );
       break;
+    case 'warning':
+      progress.warning(event.message);
+      break;
     case 'model-start':
       progress.modelStarted(event.model, event.totalSteps);
       break;

@@ -2,6 +2,7 @@
  * Messages between the page and the training worker. Everything is structured-clone friendly
  * (plain objects, arrays, numbers, strings, null): no tensors, no class instances.
  */
+import type { GainInterval, OracleAuc, TaskScores } from '@dtrn/compare';
 import type { ModelInspection } from '@dtrn/core';
 import type { PlaygroundConfigInput } from './config/playground-config.js';
 
@@ -49,25 +50,14 @@ export interface CurvePoint {
   readonly etaSeconds: number;
 }
 
-/** Test metrics of one task of one model. */
-export interface TaskResult {
-  readonly task: string;
-  readonly count: number;
-  readonly positives: number;
-  readonly auc: number | null;
-  readonly gauc: number | null;
-  readonly logloss: number | null;
-}
+/** Test metrics of one task of one model (on the task's sample space). */
+export type TaskResult = TaskScores;
 
 /** AUC(model) - AUC(reference) on the test split, paired bootstrap interval. */
-export interface AucDifference {
-  readonly task: string;
-  readonly estimate: number;
-  readonly lower: number;
-  readonly upper: number;
-  readonly confidence: number;
-  readonly probabilityPositive: number;
-}
+export type AucDifference = Pick<
+  GainInterval,
+  'task' | 'estimate' | 'lower' | 'upper' | 'confidence' | 'probabilityPositive'
+>;
 
 export interface ModelResult {
   readonly model: string;
@@ -84,11 +74,7 @@ export interface ModelResult {
 }
 
 /** AUC of an oracle logit on the test split. */
-export interface OracleResult {
-  readonly task: string;
-  readonly kind: string;
-  readonly auc: number | null;
-}
+export type OracleResult = OracleAuc;
 
 export interface ComparisonResult {
   readonly reference: string;
@@ -118,6 +104,9 @@ export type WorkerEvent =
       readonly totalSteps: number;
     }
   | { readonly type: 'progress'; readonly point: CurvePoint }
-  | { readonly type: 'model-done'; readonly result: ModelResult }
+  /** A model trained and tested (its differences come with `done`). */
+  | { readonly type: 'model-done'; readonly result: Omit<ModelResult, 'differences'> }
+  /** A task whose validation or test AUC will be undefined (one class in that split). */
+  | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'done'; readonly result: ComparisonResult }
   | { readonly type: 'error'; readonly message: string; readonly name: string; readonly stack?: string };

@@ -8,6 +8,7 @@ import {
   checkNumberArray,
   checkString,
   closestMatch,
+  deepMerge,
   editDistance,
   optionalEnum,
   optionalNumber,
@@ -73,5 +74,15 @@ describe('config validation', () => {
       'config must be an object (expected an object, found [])',
     );
     expect(() => assertPlainObject(null, 'config')).toThrow(ConfigError);
+  });
+
+  it('deep-merges configs: objects key by key, arrays and scalars replace, undefined keeps the base', () => {
+    const base = { a: 1, nested: { x: [1, 2], y: 'keep' }, list: [1] };
+    const merged = deepMerge(base, { a: undefined, nested: { x: [3] }, list: [2, 3], extra: true });
+    expect(merged).toEqual({ a: 1, nested: { x: [3], y: 'keep' }, list: [2, 3], extra: true });
+    expect(base).toEqual({ a: 1, nested: { x: [1, 2], y: 'keep' }, list: [1] });
+    expect(deepMerge(base, undefined)).toBe(base);
+    expect(deepMerge([1], { a: 1 })).toEqual({ a: 1 });
+    expect(() => deepMerge({}, JSON.parse('{"__proto__": {"polluted": 1}}'))).toThrow(ConfigError);
   });
 });

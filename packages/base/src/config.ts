@@ -155,3 +155,23 @@ export function checkString(value: unknown, where: string, options: { pattern?: 
   }
   return value;
 }
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Deep merge of config values: objects merge key by key, anything else (arrays included) replaces.
+ * `undefined` values in `override` are ignored, so an unset option keeps the base's value. A
+ * `__proto__` key is refused (ConfigError). Neither argument is modified.
+ */
+export function deepMerge(base: unknown, override: unknown): unknown {
+  if (override === undefined) return base;
+  if (!isPlainRecord(base) || !isPlainRecord(override)) return override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (key === '__proto__') throw new ConfigError('the key "__proto__" is not allowed in a config');
+    merged[key] = deepMerge(Object.hasOwn(base, key) ? base[key] : undefined, value);
+  }
+  return merged;
+}

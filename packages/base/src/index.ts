@@ -7,6 +7,7 @@ export {
   checkNumberArray,
   checkString,
   closestMatch,
+  deepMerge,
   editDistance,
   type NumberRule,
   optionalBoolean,

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@dtrn/base';
+import type { ModelCatalog } from '@dtrn/compare';
 import { BACKEND_PREFERENCES, type BackendPreference } from '@dtrn/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { ModelCatalog } from '../models/model-catalog.js';
 import {
   type OutputStreams,
   PROGRESS_MODES,

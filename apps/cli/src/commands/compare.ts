@@ -1,8 +1,10 @@
 /** `dtrn compare`: the paper-style comparison (see src/compare/run-compare.ts). */
+
+import { deepMerge } from '@dtrn/base';
 import { Command } from 'commander';
 import { runCompare } from '../compare/run-compare.js';
 import { COMPARE_PRESET_NAMES, comparePreset, withModels } from '../config/compare-presets.js';
-import { deepMerge, readConfigFile } from '../config/load-config.js';
+import { readConfigFile } from '../config/load-config.js';
 import type { CompareConfigInput } from '../config/run-configs.js';
 import {
   addRunOptions,

@@ -1,9 +1,9 @@
 /** `dtrn prepare <otto|ali-ccp|aliexpress|synthetic>`: raw data -> split shards. */
 
-import { ConfigError } from '@dtrn/base';
+import { ConfigError, deepMerge } from '@dtrn/base';
 import { SYNTHETIC_SETTINGS, SYNTHETIC_SIZES } from '@dtrn/datasets';
 import { Argument, Command, Option } from 'commander';
-import { deepMerge, readConfigFile } from '../config/load-config.js';
+import { readConfigFile } from '../config/load-config.js';
 import { PREPARE_DATASETS, runPrepare } from '../data/run-prepare.js';
 import {
   addMessageOptions,

@@ -1,8 +1,10 @@
 /** `dtrn train`: one model preset, one seed, with checkpoints, Ctrl-C and --resume. */
+
+import { deepMerge } from '@dtrn/base';
 import { Command } from 'commander';
 import { runTrain } from '../compare/run-train.js';
 import { COMPARE_PRESET_NAMES, comparePreset } from '../config/compare-presets.js';
-import { deepMerge, readConfigFile } from '../config/load-config.js';
+import { readConfigFile } from '../config/load-config.js';
 import type { TrainConfigInput } from '../config/run-configs.js';
 import {
   addRunOptions,

@@ -3,15 +3,14 @@
  * real trainer (sparse embeddings, dense Adam), on the selected backend. Each model warms up for a
  * few steps, then `steps` timed training steps and `steps` timed inference batches.
  */
+import { checkModelName, type ModelCatalog } from '@dtrn/compare';
 import type { BackendPreference } from '@dtrn/core';
 import { batches } from '@dtrn/data';
 import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
 import { fit, predictBatch } from '@dtrn/trainer';
-import type { ModelCatalog } from '../models/model-catalog.js';
 import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { reporterOf } from './run-options.js';
-import { checkModelName } from './train-model.js';
 
 export interface RunBenchOptions {
   readonly catalog: ModelCatalog;

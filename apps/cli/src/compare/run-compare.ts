@@ -1,38 +1,33 @@
 /**
- * `dtrn compare`: every model preset on the same data with the same step budget, over N seeds.
- * Per seed the data is generated (or loaded) once, so every model sees identical splits; each
- * model trains with early stopping on validation and is evaluated once on test. Then: mean ± std
- * per task and model, the pooled paired bootstrap CI of each variant's AUC gain over its base head,
- * oracle AUCs and DATA.md's meaningfulness check on synthetic data, `results.json`, `results.md`
- * and `report.html`.
+ * `dtrn compare`: the app around the comparison engine (`compareModels` in `@dtrn/compare`, which
+ * trains every preset on the same data and budget over the seeds, then computes the summary,
+ * pooled paired bootstrap gains, oracle AUCs and DATA.md's meaningfulness check). This file adds
+ * what is the app's: the config file (`data` included), the run directory with checkpoints and
+ * `--resume`, progress output, the backend, and results.json, results.md and report.html.
  */
+import { checkModelName, compareModels, type RunKey, resolveComparisonConfig } from '@dtrn/compare';
 import type { ProgressEvent } from '@dtrn/trainer';
 import {
   type CompareConfig,
   type CompareConfigInput,
-  checkPerModelKeys,
   compareConfigSchema,
-  overridesFor,
+  engineConfig,
 } from '../config/run-configs.js';
 import { parseStrict } from '../config/strict-schema.js';
-import { checkDataSource, type LoadedData, loadData } from '../data/load-data.js';
+import { dataSource } from '../data/data-source.js';
+import { checkDataSource } from '../data/load-data.js';
+import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from '../report/results-file.js';
+import { writeResults } from '../report/write-results.js';
 import { startRun } from '../runtime/start-run.js';
-import { checkRunData } from './check-data.js';
-import { runMeaningfulnessCheck } from './check-runner.js';
-import { computeGains, degenerateExclusion, type SeedScores, seedScores, withAucIntervals } from './gains.js';
-import type { ModelRun, RunResults } from './results-types.js';
-import { RESULTS_FORMAT, RESULTS_VERSION } from './results-types.js';
+import { reportEvents } from './progress-events.js';
 import {
+  engineHooks,
   interruptedOutcome,
   type RunOutcome,
   reporterOf,
   type TrainingRunOptions,
-  trainingHooks,
 } from './run-options.js';
-import { loadModelRun, saveModelRun } from './run-store.js';
-import { oracleAucs, summariseModels, summariseOracles } from './summarise.js';
-import { checkModelName, checkModelsFit, trainModel } from './train-model.js';
-import { writeResults } from './write-results.js';
+import { runStore } from './run-store.js';
 
 /**
  * `resume` continues an interrupted run in `out`: finished models are kept, the current one
@@ -46,7 +41,7 @@ export interface RunCompareOptions extends TrainingRunOptions {
 
 export function resolveCompareConfig(input: CompareConfigInput): CompareConfig {
   const config = parseStrict(compareConfigSchema, input, 'compare config');
-  checkPerModelKeys(config);
+  resolveComparisonConfig(engineConfig(config), 'compare config');
   checkDataSource(config.data);
   return config;
 }
@@ -72,79 +67,25 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     training: config.training,
     workerModels: options.catalog.workerSpec !== undefined,
   });
-  const runs: ModelRun[] = [];
-  const oraclesPerSeed: ReturnType<typeof oracleAucs>[] = [];
-  const scoresPerSeed: SeedScores[] = [];
-  let tasks: readonly string[] = [];
   let dataDescription = '';
-  let earlierSeconds = 0; // time of earlier invocations: runs kept by --resume, resumed training
-  for (const seed of seeds) {
-    const data: LoadedData = await loadData(config.data, seed);
-    progress.info(
-      `seed ${seed}: ${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
-    );
-    checkRunData(data, config.training, `seed ${seed}`, progress);
-    tasks = data.schema.tasks.map((task) => task.name);
-    dataDescription = data.description.replace(/ \(seed \d+\)$/, '');
-    if (config.data.kind === 'synthetic') oraclesPerSeed.push(oracleAucs(data.test));
-    const models = config.models.map((name) => ({ name, overrides: overridesFor(config, name) }));
-    checkModelsFit(options.catalog, models, data, seed);
-    const predictionsByModel = new Map<string, readonly Float32Array[]>();
-    for (const model of config.models) {
-      const saved = options.resume ? await loadModelRun(run, model, seed, tasks.length) : null;
-      if (saved) {
-        progress.info(`${model} seed ${seed}: already finished, kept`);
-        runs.push(saved.record);
-        earlierSeconds += saved.record.seconds;
-        predictionsByModel.set(model, saved.predictions);
-        continue;
-      }
-      const trained = await trainModel({
-        catalog: options.catalog,
-        model,
-        seed,
-        data,
-        training: config.training,
-        modelOverrides: overridesFor(config, model),
-        run,
-        progress,
-        resume: options.resume ?? false,
-        workers: workers.used,
-        ...trainingHooks(options),
-        ...(options.onProgress
-          ? { onProgress: (event: ProgressEvent) => options.onProgress?.(event, model, seed) }
-          : {}),
-      });
-      if (!trained.run || !trained.predictions) return interruptedOutcome(run.path, progress);
-      await saveModelRun(run, trained.run, trained.predictions);
-      earlierSeconds += trained.fit.secondsBeforeResume;
-      runs.push(trained.run);
-      predictionsByModel.set(model, trained.predictions);
-    }
-    scoresPerSeed.push(seedScores(data.test, predictionsByModel));
-  }
-  const oracles = summariseOracles(oraclesPerSeed);
-  const excluded = degenerateExclusion(runs, seeds);
-  const summary = withAucIntervals(
-    summariseModels(config.models, tasks, runs),
-    scoresPerSeed,
-    config.bootstrap,
-    config.firstSeed,
-    excluded,
-  );
-  const check = await runMeaningfulnessCheck({
-    config,
-    tasks,
-    summary,
-    oracles,
+  const onProgress = options.onProgress;
+  const outcome = await compareModels(engineConfig(config), {
     catalog: options.catalog,
-    run,
-    progress,
-    resume: options.resume ?? false,
-    workers: workers.used,
-    ...(options.signal ? { signal: options.signal } : {}),
+    data: dataSource(config.data, (data) => {
+      dataDescription = data.description.replace(/ \(seed \d+\)$/, '');
+    }),
+    store: runStore(run, true),
+    ...engineHooks(options, workers.used),
+    onEvent: reportEvents({
+      progress,
+      run,
+      dataPrefix: (seed) => `seed ${seed}: `,
+      ...(onProgress
+        ? { onProgress: (event: ProgressEvent, key: RunKey) => onProgress(event, key.model, key.seed) }
+        : {}),
+    }),
   });
-  if (check === 'aborted') return interruptedOutcome(run.path, progress);
+  if (!outcome.results) return interruptedOutcome(run.path, progress);
   const results: RunResults = {
     format: RESULTS_FORMAT,
     version: RESULTS_VERSION,
@@ -155,24 +96,9 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     createdAt: new Date().toISOString(),
     backend,
     workers,
-    tasks,
-    models: config.models,
-    seeds,
-    runs,
-    summary,
-    gains: computeGains(
-      scoresPerSeed,
-      config.models,
-      tasks,
-      options.catalog,
-      config.bootstrap,
-      config.firstSeed,
-      seeds,
-      excluded,
-    ),
-    oracles,
-    check,
-    seconds: (Date.now() - started) / 1000 + earlierSeconds,
+    ...outcome.results,
+    // This invocation, plus runs kept by --resume and training before a resumed checkpoint.
+    seconds: (Date.now() - started) / 1000 + outcome.earlierSeconds,
   };
   await writeResults(run, results, progress);
   return { results, directory: run.path };

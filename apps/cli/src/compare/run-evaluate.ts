@@ -3,17 +3,15 @@
  * (the best epoch's weights when early stopping tracked one), without training.
  */
 import { DataError } from '@dtrn/base';
+import { type DegenerateEntry, describeEntries, type ModelCatalog, runDegenerate } from '@dtrn/compare';
 import type { BackendPreference } from '@dtrn/core';
 import { aucUndefinedReason, formatReportTable, type MultiTaskReport } from '@dtrn/metrics';
 import { checkSplit, evaluate, readLatestCheckpoint } from '@dtrn/trainer';
 import type { TrainConfig } from '../config/run-configs.js';
 import { loadData } from '../data/load-data.js';
-import type { ModelCatalog } from '../models/model-catalog.js';
 import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { checkDirectoryPath, RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
-import { describeEntries, runDegenerate } from './degenerate.js';
-import type { DegenerateEntry } from './results-types.js';
 import { reporterOf } from './run-options.js';
 import { resolveTrainConfig } from './run-train.js';
 

@@ -1,9 +1,10 @@
 /** What the training runs (`runTrain`, `runCompare`) share: their options, outcome and reporter. */
+import type { ModelCatalog, RunTrainer } from '@dtrn/compare';
 import type { BackendPreference } from '@dtrn/core';
-import type { ModelCatalog } from '../models/model-catalog.js';
+import type { RunResults } from '../report/results-file.js';
 import { type ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import type { WorkersPreference } from '../runtime/workers.js';
-import type { RunResults } from './results-types.js';
+import { workersTrainer } from './workers-trainer.js';
 
 /** Options of every training run besides its config and progress callback. */
 export interface TrainingRunOptions {
@@ -39,12 +40,22 @@ export function interruptedOutcome(directory: string, progress: ProgressReporter
   return { results: null, directory };
 }
 
-/** The stop signal and progress cadence of `options`, as `trainModel` takes them (absent when unset). */
-export function trainingHooks(options: TrainingRunOptions): {
+/**
+ * Resume, the stop signal and the progress cadence of `options` as the engine takes them (absent
+ * when unset), and its trainer for `workers` threads (the run's resolved `--workers`).
+ */
+export function engineHooks(
+  options: TrainingRunOptions,
+  workers: number,
+): {
+  resume: boolean;
+  trainer: RunTrainer;
   signal?: AbortSignal;
   progressEverySteps?: number;
 } {
   return {
+    resume: options.resume ?? false,
+    trainer: workersTrainer(options.catalog, workers),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.progressEverySteps ? { progressEverySteps: options.progressEverySteps } : {}),
   };

@@ -1,28 +1,33 @@
 /**
- * `dtrn train`: one model preset on one seed. Writes the same run directory and results.json shape
- * as `compare` (one model, one seed), so `dtrn report` and `dtrn evaluate` work on it. Ctrl-C (or
- * `signal`) stops after the current step with a checkpoint; `resume` continues bit for bit.
+ * `dtrn train`: one model preset on one seed, through the same engine as `compare` (a comparison
+ * of one model), and saved as a model directory. Writes the same run directory and results.json
+ * shape as `compare` (one model, one seed), so `dtrn report` and `dtrn evaluate` work on it.
+ * Ctrl-C (or `signal`) stops after the current step with a checkpoint; `resume` continues bit for
+ * bit.
  */
+import { checkModelName, compareModels, notApplicable } from '@dtrn/compare';
+import type { MultiTaskModel } from '@dtrn/core';
+import type { Batch } from '@dtrn/data';
 import type { ProgressEvent } from '@dtrn/trainer';
 import { type TrainConfig, type TrainConfigInput, trainConfigSchema } from '../config/run-configs.js';
 import { parseStrict } from '../config/strict-schema.js';
-import { checkDataSource, loadData } from '../data/load-data.js';
-import { RUN_FILES } from '../runtime/run-directory.js';
+import { dataSource } from '../data/data-source.js';
+import { checkDataSource, type LoadedData, VOCABULARIES_FILE } from '../data/load-data.js';
+import { PREPARATION_FILE } from '../data/preparation.js';
+import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from '../report/results-file.js';
+import { writeResults } from '../report/write-results.js';
+import type { ProgressReporter } from '../runtime/progress.js';
+import { RUN_FILES, type RunDirectory } from '../runtime/run-directory.js';
 import { startRun } from '../runtime/start-run.js';
-import { checkRunData } from './check-data.js';
-import { degenerateExclusion, seedScores, withAucIntervals } from './gains.js';
-import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from './results-types.js';
+import { reportEvents } from './progress-events.js';
 import {
+  engineHooks,
   interruptedOutcome,
   type RunOutcome,
   reporterOf,
   type TrainingRunOptions,
-  trainingHooks,
 } from './run-options.js';
-import { saveModelRun } from './run-store.js';
-import { notApplicable, oracleAucs, summariseModels, summariseOracles } from './summarise.js';
-import { checkModelName, checkModelsFit, trainModel } from './train-model.js';
-import { writeResults } from './write-results.js';
+import { runStore } from './run-store.js';
 
 export interface RunTrainOptions extends TrainingRunOptions {
   readonly config: TrainConfigInput;
@@ -33,6 +38,26 @@ export function resolveTrainConfig(input: TrainConfigInput): TrainConfig {
   const config = parseStrict(trainConfigSchema, input, 'train config');
   checkDataSource(config.data);
   return config;
+}
+
+/**
+ * Saves the trained model (best weights) into the run, and the data's raw-id vocabularies and table
+ * preparation if any.
+ */
+async function saveTrained(
+  options: RunTrainOptions,
+  run: RunDirectory,
+  progress: ProgressReporter,
+  model: MultiTaskModel<Batch>,
+  data: LoadedData | undefined,
+): Promise<void> {
+  if (!options.catalog.save) return;
+  await options.catalog.save(model, run.storage, RUN_FILES.model);
+  progress.info(`saved the model to ${run.path}/${RUN_FILES.model}`);
+  // Raw id -> row per id space, beside the model (dtrn export writes them for other runtimes).
+  if (data?.vocabularies) await run.writeText(VOCABULARIES_FILE, JSON.stringify(data.vocabularies));
+  // The dataset config and training statistics, so dtrn predict reads raw rows the same way.
+  if (data?.preparation) await run.writeJson(PREPARATION_FILE, data.preparation);
 }
 
 export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
@@ -53,63 +78,48 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     training: config.training,
     workerModels: options.catalog.workerSpec !== undefined,
   });
-  const data = await loadData(config.data, config.seed);
-  progress.info(
-    `${data.description}; train ${data.train.size}, validation ${data.validation.size}, test ${data.test.size} rows`,
+  const loaded: { data?: LoadedData } = {}; // the seed's data, seen by the data source
+  const onProgress = options.onProgress;
+  const outcome = await compareModels(
+    {
+      models: [config.model],
+      seeds: 1,
+      firstSeed: config.seed,
+      training: config.training,
+      modelOverrides: config.modelOverrides,
+      check: { enabled: false },
+    },
+    {
+      catalog: options.catalog,
+      data: dataSource(config.data, (data) => {
+        loaded.data = data;
+      }),
+      store: runStore(run, false),
+      ...engineHooks(options, workers.used),
+      onTrained: (model) => saveTrained(options, run, progress, model, loaded.data),
+      onEvent: reportEvents({
+        progress,
+        run,
+        dataPrefix: () => '',
+        ...(onProgress ? { onProgress: (event: ProgressEvent) => onProgress(event) } : {}),
+      }),
+    },
   );
-  checkRunData(data, config.training, `seed ${config.seed}`, progress);
-  checkModelsFit(
-    options.catalog,
-    [{ name: config.model, overrides: config.modelOverrides }],
-    data,
-    config.seed,
-  );
-  const trained = await trainModel({
-    catalog: options.catalog,
-    model: config.model,
-    seed: config.seed,
-    data,
-    training: config.training,
-    modelOverrides: config.modelOverrides,
-    run,
-    progress,
-    resume: options.resume ?? false,
-    workers: workers.used,
-    saveModelTo: RUN_FILES.model,
-    ...trainingHooks(options),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  if (!trained.run || !trained.predictions) return interruptedOutcome(run.path, progress);
-  await saveModelRun(run, trained.run, trained.predictions);
-  const tasks = data.schema.tasks.map((task) => task.name);
-  const scores = [seedScores(data.test, new Map([[config.model, trained.predictions]]))];
-  const bootstrap = { resamples: 1000, confidence: 0.95 };
+  if (!outcome.results) return interruptedOutcome(run.path, progress);
   const results: RunResults = {
     format: RESULTS_FORMAT,
     version: RESULTS_VERSION,
     kind: 'train',
     name: config.name,
     description: `${config.model} trained on one seed`,
-    data: data.description,
+    data: loaded.data?.description ?? '',
     createdAt: new Date().toISOString(),
     backend,
     workers,
-    tasks,
-    models: [config.model],
-    seeds: [config.seed],
-    runs: [trained.run],
-    summary: withAucIntervals(
-      summariseModels([config.model], tasks, [trained.run]),
-      scores,
-      bootstrap,
-      config.seed,
-      degenerateExclusion([trained.run], [config.seed]),
-    ),
-    gains: [],
-    oracles: config.data.kind === 'synthetic' ? summariseOracles([oracleAucs(data.test)]) : [],
+    ...outcome.results,
     check: notApplicable('single training run (the check belongs to dtrn compare)', 0.9),
     // The whole run: this invocation, plus the training time the checkpoint recorded before a resume.
-    seconds: (Date.now() - started) / 1000 + trained.fit.secondsBeforeResume,
+    seconds: (Date.now() - started) / 1000 + outcome.earlierSeconds,
   };
   await writeResults(run, results, progress);
   return { results, directory: run.path };

@@ -18,21 +18,6 @@ function isPlainObject(value: unknown): value is PlainObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Deep merge: objects merge key by key, anything else (arrays included) replaces. `undefined`
- * values in `override` are ignored, so unset flags keep the preset's value.
- */
-export function deepMerge(base: unknown, override: unknown): unknown {
-  if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override)) return override;
-  const merged: PlainObject = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (key === '__proto__') throw new ConfigError('the key "__proto__" is not allowed in a config');
-    merged[key] = deepMerge(Object.hasOwn(base, key) ? base[key] : undefined, value);
-  }
-  return merged;
-}
-
 /** Refuses what YAML lets through but a config cannot mean: non-finite numbers, `__proto__` keys. */
 function checkYamlValues(value: unknown, path: string, file: string): void {
   const where = path || '(top level)';

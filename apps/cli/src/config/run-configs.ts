@@ -1,8 +1,16 @@
-/** The config files of `compare` and `train` (JSON or YAML), resolved strictly. */
-import { ConfigError, closestMatch } from '@dtrn/base';
+/**
+ * The config files of `compare` and `train` (JSON or YAML), resolved strictly: the engine's
+ * comparison config (`@dtrn/compare`, same keys and defaults) plus the app's `name`,
+ * `description` and `data`.
+ */
+import {
+  type ComparisonConfigInput,
+  DEFAULT_BOOTSTRAP,
+  DEFAULT_CHECK,
+  DEFAULT_COMPARISON,
+} from '@dtrn/compare';
 import * as z from 'zod';
 import { dataSchema } from './data-config.js';
-import { deepMerge } from './load-config.js';
 import { strictObject } from './strict-schema.js';
 import { trainingSchema } from './training-config.js';
 
@@ -14,19 +22,19 @@ const seedSchema = z
 
 export const bootstrapSchema = strictObject({
   /** Bootstrap resamples for the CIs. Default 1000; integer >= 10. */
-  resamples: z.number().int().min(10).default(1000),
+  resamples: z.number().int().min(10).default(DEFAULT_BOOTSTRAP.resamples),
   /** Confidence level. Default 0.95; in (0, 1). */
-  confidence: z.number().gt(0).lt(1).default(0.95),
+  confidence: z.number().gt(0).lt(1).default(DEFAULT_BOOTSTRAP.confidence),
 });
 
 export const checkSchema = strictObject({
   /** Run DATA.md's meaningfulness check on synthetic data. Default true. */
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(DEFAULT_CHECK.enabled),
   /**
    * Share of the sequence-only oracle's AUC gain over 0.5 that Shared-Bottom must reach, per task,
    * on the control setting. Default 0.9 (DATA.md rule 1).
    */
-  threshold: z.number().gt(0).max(1).default(0.9),
+  threshold: z.number().gt(0).max(1).default(DEFAULT_CHECK.threshold),
 });
 
 /** Settings passed to every model of a run (e.g. `embeddingDim`), validated by @dtrn/model. */
@@ -40,9 +48,9 @@ export const compareConfigSchema = strictObject({
   /** Model presets to compare (names from @dtrn/model). */
   models: z.array(z.string().min(1)).min(1),
   /** Number of seeds. Default 3; integer >= 1. */
-  seeds: z.number().int().min(1).max(100).default(3),
+  seeds: z.number().int().min(1).max(100).default(DEFAULT_COMPARISON.seeds),
   /** First seed; seeds are firstSeed, firstSeed + 1, ... Default 0. */
-  firstSeed: seedSchema.default(0),
+  firstSeed: seedSchema.default(DEFAULT_COMPARISON.firstSeed),
   training: trainingSchema.default(trainingSchema.parse({})),
   modelOverrides: modelOverridesSchema,
   /** Per model name, settings merged over `modelOverrides` (e.g. head sizes that differ by head). */
@@ -67,19 +75,8 @@ export type CompareConfigInput = z.input<typeof compareConfigSchema>;
 export type TrainConfig = z.output<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 
-/** A model's settings in a comparison: `modelOverrides` with `perModel[model]` merged over it. */
-export function overridesFor(config: CompareConfig, model: string): Record<string, unknown> {
-  return deepMerge(config.modelOverrides, config.perModel[model] ?? {}) as Record<string, unknown>;
-}
-
-/** Every `perModel` key must be one of the comparison's models. */
-export function checkPerModelKeys(config: CompareConfig): void {
-  for (const key of Object.keys(config.perModel)) {
-    if (config.models.includes(key)) continue;
-    const closest = closestMatch(key, config.models);
-    throw new ConfigError(
-      `compare config.perModel: "${key}" is not a model of this comparison${closest ? `; did you mean "${closest}"?` : ''}`,
-      { expected: `one of ${config.models.join(', ')}` },
-    );
-  }
+/** The engine's part of a comparison config (everything but name, description and data). */
+export function engineConfig(config: CompareConfig): ComparisonConfigInput {
+  const { models, seeds, firstSeed, training, modelOverrides, perModel, bootstrap, check } = config;
+  return { models, seeds, firstSeed, training, modelOverrides, perModel, bootstrap, check };
 }

@@ -1,5 +1,6 @@
 /** The app's model presets: @dtrn/model's named configurations (baselines, DTRN, ablations). */
 import { ConfigError, isConfigError } from '@dtrn/base';
+import type { CreateModelOptions, ModelCatalog } from '@dtrn/compare';
 import type { DatasetSchema } from '@dtrn/data';
 import {
   checkModelConfig,
@@ -11,7 +12,6 @@ import {
   type RecommenderModel,
   saveModel,
 } from '@dtrn/model';
-import type { CreateModelOptions, ModelCatalog } from './model-catalog.js';
 
 /**
  * The base each variant's gain is measured against: DTRN on head X against X; the ablations

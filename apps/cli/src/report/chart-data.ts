@@ -1,6 +1,6 @@
 /** The numbers report.html draws, derived from results.json. */
 import type { ModelInspection } from '@dtrn/core';
-import type { RunResults } from '../compare/results-types.js';
+import type { RunResults } from './results-file.js';
 
 interface Curve {
   readonly model: string;

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { degenerateHeadline } from '../compare/degenerate.js';
-import { checkHeadline, formatMeanStd } from '../compare/results-markdown.js';
-import type { RunResults } from '../compare/results-types.js';
+import { degenerateHeadline } from '@dtrn/compare';
 import { buildChartData } from './chart-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
+import type { RunResults } from './results-file.js';
+import { checkHeadline, formatMeanStd } from './results-markdown.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,7 +1,8 @@
 /**
  * Progress output. `bar`: a cli-progress bar on stderr (step, loss per task, samples/s, ETA);
  * `plain`: one line per progress event on stderr (non-TTY default); `quiet`: nothing but errors;
- * `jsonl`: one JSON object per event on stdout, for scripts.
+ * `jsonl`: one JSON object per event on stdout, for scripts. Epochs are numbered from 1 in every
+ * mode (the trainer's events count from 0).
  */
 import { aucUndefinedReason } from '@dtrn/metrics';
 import { describeDegenerate, type EpochEndEvent, type ProgressEvent } from '@dtrn/trainer';
@@ -93,7 +94,7 @@ export class ProgressReporter {
             `${label} step ${event.step}/${event.totalSteps} epoch ${event.epoch + 1}/${event.epochs} | loss ${formatLosses(taskNames, event.lossPerTask)} | ${Math.round(event.samplesPerSecond)} samples/s | ETA ${formatDuration(event.etaSeconds)}\n`,
           );
         }
-        this.json({ type: 'progress', run: label, ...event });
+        this.json({ type: 'progress', run: label, ...event, epoch: event.epoch + 1 });
       },
       epochEnd: (event) => {
         if (this.mode === 'plain') {
@@ -101,7 +102,13 @@ export class ProgressReporter {
             `${label} epoch ${event.epoch + 1}/${event.epochs} done | train loss ${formatLosses(taskNames, event.trainLossPerTask)}${formatValidation(event)}\n`,
           );
         }
-        this.json({ type: 'epoch', run: label, ...event });
+        this.json({
+          type: 'epoch',
+          run: label,
+          ...event,
+          epoch: event.epoch + 1,
+          bestEpoch: event.bestEpoch === null ? null : event.bestEpoch + 1,
+        });
       },
       done: (summary) => {
         if (this.mode === 'plain') this.streams.stderr.write(`${label} ${summary}\n`);

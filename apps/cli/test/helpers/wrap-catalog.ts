@@ -3,7 +3,7 @@
  * other members are the wrapped catalog's. `workerSpec` is kept only with `workers: true`: worker
  * threads build their models from it, so a catalog that alters models must train on one thread.
  */
-import type { ModelCatalog } from '../../src/models/model-catalog.js';
+import type { ModelCatalog } from '@dtrn/compare';
 
 export function wrapCreate(
   catalog: ModelCatalog,

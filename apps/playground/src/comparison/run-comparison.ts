@@ -1,20 +1,27 @@
 /**
  * One playground comparison, independent of where it runs (the worker calls it; the tests call it
- * in Node): generate the synthetic data, split it by user, train every selected preset with the
- * same data, budget and seed, report loss and validation AUC every N steps, evaluate on test,
- * compute the oracle AUCs and paired AUC differences, and inspect gates and TRM field weights.
+ * in Node): generate the synthetic data of the config and split it by user, then let the
+ * comparison engine (`compareModels` from `@dtrn/compare`, the one `dtrn compare` uses) train
+ * every selected preset with the same data, step budget and seed, validate every N steps, test,
+ * and compute the paired AUC differences to the first model. This file keeps what is the
+ * playground's: the data of its form, the model scales, and the worker protocol's events.
  *
  * It never picks a tfjs backend (the caller has) and leaves no tensors behind.
  */
-import type { ModelInspection, MultiTaskModel } from '@dtrn/core';
-import { type Batch, type InMemoryDataset, sliceRows, splitDataset } from '@dtrn/data';
+import {
+  type ComparisonEvent,
+  compareModels,
+  type GainInterval,
+  type ModelCatalog,
+  type ModelRun,
+  oracleAucs,
+} from '@dtrn/compare';
+import { type InMemoryDataset, splitDataset } from '@dtrn/data';
 import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
-import { createModel, type ModelPresetName } from '@dtrn/model';
-import { evaluate, fit } from '@dtrn/trainer';
+import { createModel, MODEL_PRESET_NAMES, type ModelPresetName } from '@dtrn/model';
 import { scaledModelArgs } from '../config/model-scale.js';
 import type { PlaygroundConfig } from '../config/playground-config.js';
 import type { ComparisonResult, DataInfo, ModelResult, WorkerEvent } from '../protocol.js';
-import { aucDifferences, oracleAucs, taskResults } from './test-metrics.js';
 
 /** Test rows the gates and field weights are averaged over. */
 export const INSPECTION_ROWS = 1024;
@@ -22,6 +29,9 @@ export const INSPECTION_ROWS = 1024;
 export const SPLIT_FRACTIONS: readonly [number, number, number] = [0.8, 0.1, 0.1];
 /** Samples per forward pass in validation and test. */
 const EVALUATION_BATCH_SIZE = 2048;
+/** Resamples of the paired bootstrap. OUR CHOICE: 500 keeps the final table under a second. */
+export const DIFFERENCE_RESAMPLES = 500;
+export const DIFFERENCE_CONFIDENCE = 0.95;
 
 export interface ComparisonData {
   readonly train: InMemoryDataset;
@@ -67,15 +77,74 @@ export function comparisonData(config: PlaygroundConfig): ComparisonData {
   };
 }
 
-function inspectModel(model: MultiTaskModel<Batch>, test: InMemoryDataset): ModelInspection | null {
-  if (!model.inspect || test.size === 0) return null;
-  const rows = sliceRows(test, 0, Math.min(INSPECTION_ROWS, test.size));
-  const prepared = model.prepare(rows, { training: false });
-  try {
-    return model.inspect(prepared);
-  } finally {
-    prepared.dispose();
-  }
+/** The presets at the config's scale; every model's gain is measured against the first. */
+function playgroundCatalog(config: PlaygroundConfig): ModelCatalog {
+  const reference = config.models[0]!;
+  return {
+    names: MODEL_PRESET_NAMES,
+    create: (name, schema, options) =>
+      createModel(
+        schema,
+        scaledModelArgs(name as ModelPresetName, config.modelScale, {
+          seed: options.seed,
+          learningRate: config.learningRate,
+        }),
+      ),
+    baseOf: (name) => (name === reference ? null : reference),
+    describe: (name) => name,
+  };
+}
+
+function modelResult(run: ModelRun, gains: readonly GainInterval[]): ModelResult {
+  return {
+    model: run.model,
+    stoppedReason: run.stoppedReason,
+    steps: run.steps,
+    seconds: run.seconds,
+    samplesPerSecond: run.samplesPerSecond,
+    parameters: run.parameters,
+    test: run.test,
+    differences: gains
+      .filter((gain) => gain.model === run.model)
+      .map(({ task, estimate, lower, upper, confidence, probabilityPositive }) => ({
+        task,
+        estimate,
+        lower,
+        upper,
+        confidence,
+        probabilityPositive,
+      })),
+    inspection: run.inspection,
+  };
+}
+
+/** The engine's events as the worker protocol's. */
+function forward(config: PlaygroundConfig, emit: (event: WorkerEvent) => void) {
+  return (event: ComparisonEvent): void => {
+    if (event.type === 'run-start') {
+      const index = config.models.indexOf(event.run.model as ModelPresetName);
+      emit({ type: 'model-start', model: event.run.model, index, totalSteps: config.steps });
+    } else if (event.type === 'progress') {
+      const { progress, validation } = event;
+      emit({
+        type: 'progress',
+        point: {
+          model: event.run.model,
+          step: progress.step,
+          totalSteps: progress.totalSteps,
+          lossPerTask: progress.lossPerTask,
+          validationAuc: validation?.tasks.map((task) => task.auc) ?? [],
+          samplesPerSecond: progress.samplesPerSecond,
+          etaSeconds: progress.etaSeconds,
+        },
+      });
+    } else if (event.type === 'run-done') {
+      const { differences: _none, ...result } = modelResult(event.record, []);
+      emit({ type: 'model-done', result });
+    } else if (event.type === 'warning') {
+      emit({ type: 'warning', message: event.message });
+    }
+  };
 }
 
 export interface RunComparisonOptions {
@@ -83,73 +152,6 @@ export interface RunComparisonOptions {
   readonly emit: (event: WorkerEvent) => void;
   /** Stops after the current step; the model is still evaluated, later models are skipped. */
   readonly signal?: AbortSignal;
-}
-
-interface TrainedPreset {
-  readonly result: Omit<ModelResult, 'differences'>;
-  readonly predictions: readonly Float32Array[];
-}
-
-async function trainPreset(
-  preset: ModelPresetName,
-  config: PlaygroundConfig,
-  data: ComparisonData,
-  options: RunComparisonOptions,
-): Promise<TrainedPreset> {
-  const model = createModel(
-    data.train.schema,
-    scaledModelArgs(preset, config.modelScale, { seed: config.seed, learningRate: config.learningRate }),
-  );
-  try {
-    const batchesPerEpoch = Math.ceil(data.train.size / config.batchSize);
-    const epochs = Math.ceil(config.steps / batchesPerEpoch);
-    const fitResult = await fit(model, data.train, null, {
-      epochs,
-      batchSize: config.batchSize,
-      evaluationBatchSize: EVALUATION_BATCH_SIZE,
-      seed: config.seed,
-      optimizer: { learningRate: config.learningRate },
-      balancing: config.balancing,
-      earlyStopping: false,
-      maxSteps: config.steps,
-      progressEverySteps: config.evaluateEverySteps,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (event) => {
-        const validation = evaluate(model, data.validation, { batchSize: EVALUATION_BATCH_SIZE }).report;
-        options.emit({
-          type: 'progress',
-          point: {
-            model: preset,
-            step: event.step,
-            totalSteps: event.totalSteps,
-            lossPerTask: event.lossPerTask,
-            validationAuc: validation.tasks.map((task) => task.auc),
-            samplesPerSecond: event.samplesPerSecond,
-            etaSeconds: event.etaSeconds,
-          },
-        });
-      },
-    });
-    const evaluation = evaluate(model, data.test, {
-      batchSize: EVALUATION_BATCH_SIZE,
-      returnPredictions: true,
-    });
-    return {
-      predictions: evaluation.predictions ?? [],
-      result: {
-        model: preset,
-        stoppedReason: fitResult.stoppedReason,
-        steps: fitResult.steps,
-        seconds: fitResult.seconds,
-        samplesPerSecond: fitResult.samplesPerSecond,
-        parameters: model.parameterCount(),
-        test: taskResults(evaluation.report),
-        inspection: inspectModel(model, data.test),
-      },
-    };
-  } finally {
-    model.dispose();
-  }
 }
 
 /**
@@ -170,23 +172,42 @@ export async function runComparison(
       validationOracles.find((oracle) => oracle.task === task && oracle.kind === 'oracle')?.auc ?? null,
   );
   options.emit({ type: 'data', data: data.info, oracles, validationOracleAuc });
-  const reference = config.models[0]!;
-  const models: ModelResult[] = [];
-  let referencePredictions: readonly Float32Array[] | null = null;
-  for (const [index, preset] of config.models.entries()) {
-    if (options.signal?.aborted) break;
-    options.emit({ type: 'model-start', model: preset, index, totalSteps: config.steps });
-    const trained = await trainPreset(preset, config, data, options);
-    const differences = referencePredictions
-      ? aucDifferences(data.test, referencePredictions, trained.predictions, config.seed)
-      : [];
-    if (index === 0) referencePredictions = trained.predictions;
-    const result: ModelResult = { ...trained.result, differences };
-    models.push(result);
-    options.emit({ type: 'model-done', result });
-  }
+  const batchesPerEpoch = Math.ceil(data.train.size / config.batchSize);
+  const outcome = await compareModels(
+    {
+      models: config.models,
+      seeds: 1,
+      firstSeed: config.seed,
+      // A fixed step budget, no early stopping, validation at every progress event.
+      training: {
+        epochs: Math.ceil(config.steps / batchesPerEpoch),
+        maxSteps: config.steps,
+        batchSize: config.batchSize,
+        learningRate: config.learningRate,
+        balancing: config.balancing,
+        patience: 0,
+        evaluationBatchSize: EVALUATION_BATCH_SIZE,
+        validation: 'progress',
+      },
+      bootstrap: { resamples: DIFFERENCE_RESAMPLES, confidence: DIFFERENCE_CONFIDENCE, seed: config.seed },
+      check: { enabled: false },
+      inspectionRows: INSPECTION_ROWS,
+    },
+    {
+      catalog: playgroundCatalog(config),
+      data: {
+        load: async () => ({ schema: data.train.schema, ...data, description: data.info.description }),
+      },
+      progressEverySteps: config.evaluateEverySteps,
+      evaluateStopped: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEvent: forward(config, options.emit),
+    },
+  );
+  const gains = outcome.results?.gains ?? [];
+  const models = (outcome.results?.runs ?? []).map((run) => modelResult(run, gains));
   const result: ComparisonResult = {
-    reference,
+    reference: config.models[0]!,
     tasks: data.info.tasks,
     models,
     oracles,

@@ -33,6 +33,11 @@ export class ProgressView {
     this.dataLine.textContent = `Data: ${info.description}. Train ${formatCount(info.trainRows)}, validation ${formatCount(info.validationRows)}, test ${formatCount(info.testRows)} rows (generated in ${info.seconds.toFixed(1)} s).`;
   }
 
+  /** A data warning (e.g. one class in the test rows of a task), appended to the data line. */
+  warning(message: string): void {
+    this.dataLine.append(element('span', { class: 'warning', role: 'status' }, ` Warning: ${message}.`));
+  }
+
   modelStarted(model: string, totalSteps: number): void {
     const entry = this.bars.get(model);
     if (!entry) return;

@@ -1,7 +1,7 @@
 /** The human table of a run (`results.md`, and what `compare` prints). */
-import { degenerateHeadline, describeEntries } from './degenerate.js';
+import { degenerateHeadline, describeEntries, type MeanStd } from '@dtrn/compare';
 import { oneGlance } from './one-glance.js';
-import type { MeanStd, RunResults } from './results-types.js';
+import type { RunResults } from './results-file.js';
 
 const ORACLE_LABELS: Readonly<Record<string, string>> = {
   oracle: 'oracle (true logit)',

@@ -5,7 +5,7 @@
  */
 import type { MultiTaskReport } from '@dtrn/metrics';
 import { type DegenerateTask, hasConstantPredictions } from '@dtrn/trainer';
-import type { DegenerateEntry, ModelRun, RunResults } from './results-types.js';
+import type { DegenerateEntry, ModelRun } from './results.js';
 
 /** Reasons in words; others (`constant-<split>-predictions`) read with spaces for dashes. */
 const REASON_TEXT: Readonly<Record<string, string>> = {
@@ -44,8 +44,8 @@ export function describeEntries(entries: readonly DegenerateEntry[]): string {
     .join(', ');
 }
 
-/** The headline of a run with degenerate tasks, or null. */
-export function degenerateHeadline(results: RunResults): string | null {
+/** The headline of results with degenerate tasks (Markdown bold), or null. */
+export function degenerateHeadline(results: { readonly runs: readonly ModelRun[] }): string | null {
   const flagged = results.runs.filter((run) => (run.degenerate ?? []).length > 0);
   if (flagged.length === 0) return null;
   const list = flagged

@@ -1,14 +1,14 @@
 /**
- * The JSON written to `results.json` by `compare` and `train` (one model, one seed), read back by
- * `dtrn report`. Plain numbers and strings only.
+ * What a comparison produces: per (model, seed) runs, per-model summaries over seeds, gains of each
+ * variant over its base, oracle AUCs and the meaningfulness check. Plain numbers and strings only
+ * (JSON- and structured-clone-safe), so an app can write them to a file or post them from a worker.
+ *
+ * Epochs are numbered from 1 here (`EpochSummary.epoch`, `ModelRun.bestEpoch`), as people count
+ * them; the trainer's API counts from 0 (an index into `FitResult.history`).
  */
 import type { ModelInspection } from '@dtrn/core';
-import type { BackendRecord } from '../runtime/backend.js';
-import type { WorkersRecord } from '../runtime/workers.js';
 
-export const RESULTS_FORMAT = 'dtrn-run-results';
-export const RESULTS_VERSION = 1;
-
+/** Test metrics of one task of one run, on the task's sample space. */
 export interface TaskScores {
   readonly task: string;
   readonly count: number;
@@ -19,6 +19,7 @@ export interface TaskScores {
 }
 
 export interface EpochSummary {
+  /** Epoch number, from 1. */
   readonly epoch: number;
   readonly steps: number;
   readonly trainLossPerTask: readonly number[];
@@ -44,6 +45,7 @@ export interface ModelRun {
   readonly seed: number;
   readonly test: readonly TaskScores[];
   readonly history: readonly EpochSummary[];
+  /** The epoch whose weights were kept (from 1), or null without validation. */
   readonly bestEpoch: number | null;
   readonly stoppedReason: string;
   readonly steps: number;
@@ -107,6 +109,13 @@ export interface OracleSummary {
   readonly auc: MeanStd;
 }
 
+/** AUC of one oracle logit on one split (synthetic data only). */
+export interface OracleAuc {
+  readonly task: string;
+  readonly kind: string;
+  readonly auc: number | null;
+}
+
 export interface MeaningfulnessCheck {
   readonly applicable: boolean;
   /** Why it was not applicable, or how it was run. */
@@ -125,17 +134,8 @@ export interface MeaningfulnessCheck {
   readonly passed: boolean | null;
 }
 
-export interface RunResults {
-  readonly format: typeof RESULTS_FORMAT;
-  readonly version: typeof RESULTS_VERSION;
-  readonly kind: 'compare' | 'train' | 'evaluate';
-  readonly name: string;
-  readonly description: string;
-  readonly data: string;
-  readonly createdAt: string;
-  readonly backend: BackendRecord;
-  /** Threads that trained and why (`--workers`; absent in results written before it existed). */
-  readonly workers?: WorkersRecord;
+/** Everything a comparison measured. */
+export interface ComparisonResults {
   readonly tasks: readonly string[];
   readonly models: readonly string[];
   readonly seeds: readonly number[];
@@ -144,9 +144,4 @@ export interface RunResults {
   readonly gains: readonly GainInterval[];
   readonly oracles: readonly OracleSummary[];
   readonly check: MeaningfulnessCheck;
-  /**
-   * Wall-clock seconds of the whole run. After `--resume`: this invocation plus what earlier ones
-   * recorded (training time up to the checkpoint resumed from, and the runs kept).
-   */
-  readonly seconds: number;
 }

@@ -1,13 +1,9 @@
-/**
- * Mean ± std over seeds (degenerate seeds left out and listed), oracle AUCs and the meaningfulness
- * check (DATA.md rule 1).
- */
-
+/** Mean ± std over seeds (degenerate seeds left out and listed) and oracle AUCs. */
 import type { InMemoryDataset } from '@dtrn/data';
 import { oracleReport } from '@dtrn/datasets';
 import { aucOrUndefined, meanAndStd } from '@dtrn/metrics';
 import { isDegenerate } from './degenerate.js';
-import type { MeaningfulnessCheck, MeanStd, ModelRun, ModelSummary, OracleSummary } from './results-types.js';
+import type { MeanStd, ModelRun, ModelSummary, OracleAuc, OracleSummary } from './results.js';
 
 export function meanStd(values: readonly (number | null)[]): MeanStd {
   const defined = values.filter((value): value is number => value !== null && Number.isFinite(value));
@@ -16,6 +12,7 @@ export function meanStd(values: readonly (number | null)[]): MeanStd {
   return { mean, std, n: defined.length };
 }
 
+/** Per model and task, mean ± std of the test metrics over the runs' seeds (degenerate runs left out). */
 export function summariseModels(
   models: readonly string[],
   tasks: readonly string[],
@@ -41,9 +38,12 @@ export function summariseModels(
   });
 }
 
-/** Oracle AUCs of one seed's test split: per task and oracle kind (synthetic data only). */
-export function oracleAucs(test: InMemoryDataset): { task: string; kind: string; auc: number | null }[] {
-  return oracleReport(test).flatMap((task) =>
+/**
+ * AUC of every oracle logit the generator shipped, per task, on the rows of the task's sample space
+ * (synthetic data from `@dtrn/datasets`; a DataError names the missing column otherwise).
+ */
+export function oracleAucs(split: InMemoryDataset): OracleAuc[] {
+  return oracleReport(split).flatMap((task) =>
     Object.entries(task.logits).map(([kind, logits]) => ({
       task: task.task,
       kind,
@@ -52,9 +52,8 @@ export function oracleAucs(test: InMemoryDataset): { task: string; kind: string;
   );
 }
 
-export function summariseOracles(
-  perSeed: readonly { task: string; kind: string; auc: number | null }[][],
-): OracleSummary[] {
+/** Oracle AUCs averaged over seeds, per task and oracle kind. */
+export function summariseOracles(perSeed: readonly (readonly OracleAuc[])[]): OracleSummary[] {
   const first = perSeed[0] ?? [];
   return first.map(({ task, kind }) => ({
     task,
@@ -63,33 +62,4 @@ export function summariseOracles(
       perSeed.map((seed) => seed.find((entry) => entry.task === task && entry.kind === kind)?.auc ?? null),
     ),
   }));
-}
-
-export const SEQUENCE_ONLY_ORACLE = 'oracle-sequence-only';
-
-/**
- * DATA.md rule 1: on the control setting, Shared-Bottom must reach `threshold` of the sequence-only
- * oracle's AUC gain over 0.5 on every task, else a conflict comparison at this size and budget
- * means nothing. `modelAucs` and `oracles` are means over the seeds checked.
- */
-export function meaningfulnessCheck(
-  tasks: readonly string[],
-  modelAucs: readonly (number | null)[],
-  oracles: readonly OracleSummary[],
-  threshold: number,
-  source: 'own-run' | 'calibration',
-  note: string,
-): MeaningfulnessCheck {
-  const rows = tasks.map((task, k) => {
-    const modelAuc = modelAucs[k] ?? Number.NaN;
-    const oracleAuc =
-      oracles.find((o) => o.task === task && o.kind === SEQUENCE_ONLY_ORACLE)?.auc.mean ?? Number.NaN;
-    const recovered = (modelAuc - 0.5) / (oracleAuc - 0.5);
-    return { task, modelAuc, sequenceOnlyOracleAuc: oracleAuc, recovered, passed: recovered >= threshold };
-  });
-  return { applicable: true, note, threshold, source, tasks: rows, passed: rows.every((row) => row.passed) };
-}
-
-export function notApplicable(note: string, threshold: number): MeaningfulnessCheck {
-  return { applicable: false, note, threshold, source: null, tasks: [], passed: null };
 }

@@ -1,11 +1,11 @@
 /** Writes results.json, results.md and report.html, and prints the table. */
-import { writeReport } from '../report/write-report.js';
+import { degenerateHeadline } from '@dtrn/compare';
 import type { ProgressReporter } from '../runtime/progress.js';
 import { RUN_FILES, type RunDirectory } from '../runtime/run-directory.js';
-import { degenerateHeadline } from './degenerate.js';
 import { formatOneGlance } from './one-glance.js';
+import type { RunResults } from './results-file.js';
 import { checkHeadline, formatResultsMarkdown } from './results-markdown.js';
-import type { RunResults } from './results-types.js';
+import { writeReport } from './write-report.js';
 
 export async function writeResults(
   run: RunDirectory,

@@ -3,7 +3,8 @@
  * interval, and what the meaningfulness check says about those differences, in plain words.
  * `compare` prints them last (under the tables) and `results.md` carries them at the top.
  */
-import type { GainInterval, MeaningfulnessCheck, RunResults } from './results-types.js';
+import type { GainInterval, MeaningfulnessCheck } from '@dtrn/compare';
+import type { RunResults } from './results-file.js';
 
 /** DATA.md rule 5: a result rests on at least this many seeds. */
 const SEEDS_FOR_A_RESULT = 5;

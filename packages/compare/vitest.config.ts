@@ -1,0 +1,3 @@
+import { tfjsTestConfig } from '@dtrn/tooling/vitest';
+
+export default tfjsTestConfig();
