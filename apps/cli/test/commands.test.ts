@@ -72,6 +72,11 @@ describe('dtrn prepare, compare on shards, report', () => {
     const types = new Set(events.map((event) => event.type));
     for (const type of ['backend', 'info', 'progress', 'epoch', 'run-done', 'results'])
       expect(types.has(type), type).toBe(true);
+    // One epoch: the JSON lines number it 1, as the progress lines and results do.
+    const epochs = events.filter((event) => event.type === 'epoch') as unknown as { epoch: number }[];
+    expect(epochs.map((event) => event.epoch)).toEqual([1]);
+    const progress = events.filter((event) => event.type === 'progress') as unknown as { epoch: number }[];
+    expect(new Set(progress.map((event) => event.epoch))).toEqual(new Set([1]));
     const final = events.at(-1) as {
       type: string;
       results: { name: string; check: { applicable: boolean } };

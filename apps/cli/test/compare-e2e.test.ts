@@ -107,6 +107,8 @@ describe('dtrn compare --preset tiny --seeds 2', () => {
     const metricLines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(metricLines).toHaveLength(MODELS.length * 2 * 2); // two epochs per model and seed
     for (const line of metricLines) expect(JSON.parse(line)).toHaveProperty('validation');
+    // Epochs are numbered from 1 in every output: metrics.jsonl, results.json, the progress lines.
+    expect(metricLines.map((line) => JSON.parse(line).epoch)).toEqual(MODELS.flatMap(() => [1, 2, 1, 2]));
   });
 
   it('has finite metrics for every model, task and seed, and the oracle rows', () => {
@@ -115,6 +117,7 @@ describe('dtrn compare --preset tiny --seeds 2', () => {
     expect(results.seeds).toEqual([0, 1]);
     expect(results.runs).toHaveLength(MODELS.length * 2);
     for (const run of results.runs) {
+      expect(run.history.map((epoch) => epoch.epoch)).toEqual([1, 2]);
       for (const task of run.test) {
         expect(Number.isFinite(task.auc), `${run.model} ${task.task}`).toBe(true);
         expect(task.auc).toBeGreaterThan(0.3);

@@ -5,9 +5,9 @@ import { DtrnError } from '@dtrn/base';
 export interface NonFiniteLossLocation {
   /** Global step (1-based: the step that produced the value). */
   readonly step: number;
-  /** Epoch (0-based). */
+  /** Epoch (0-based, an index into `FitResult.history`; the message counts from 1). */
   readonly epoch: number;
-  /** Batch index inside the epoch (0-based). */
+  /** Batch index inside the epoch (0-based; the message counts from 1). */
   readonly batchIndex: number;
   /** Name of the task whose loss is not finite. */
   readonly task: string;
@@ -25,7 +25,7 @@ export class NonFiniteLossError extends DtrnError {
 
   constructor(location: NonFiniteLossLocation) {
     super(
-      `training diverged: loss of task "${location.task}" is ${location.value} at step ${location.step} (epoch ${location.epoch}, batch ${location.batchIndex}); lower the learning rate, clip inputs, or check the data of that batch`,
+      `training diverged: loss of task "${location.task}" is ${location.value} at step ${location.step} (epoch ${location.epoch + 1}, batch ${location.batchIndex + 1}); lower the learning rate, clip inputs, or check the data of that batch`,
       { expected: 'a finite loss', found: location.value },
     );
     this.location = location;

@@ -73,7 +73,7 @@ describe('fit stability', () => {
       },
     }).catch((caught: unknown) => caught);
     expect(isNonFiniteLossError(error)).toBe(true);
-    expect(String(error)).toContain('loss of task "conversion" is NaN at step 5 (epoch 0, batch 4)');
+    expect(String(error)).toContain('loss of task "conversion" is NaN at step 5 (epoch 1, batch 5)');
     expect((error as { location: { step: number; task: string } }).location).toMatchObject({
       step: 5,
       task: 'conversion',

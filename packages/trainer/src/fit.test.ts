@@ -95,7 +95,7 @@ describe('fit', () => {
     );
     const oneTask = { ...train, labels: [train.labels[0]!], sampleMasks: [undefined] };
     await expect(fit(model, { batchesPerEpoch: 1, epoch: () => [oneTask] }, null, {})).rejects.toThrow(
-      'batch 0 of epoch 0 has labels for the wrong number of tasks (expected 2 (click, conversion), found 1)',
+      'batch 1 of epoch 1 has labels for the wrong number of tasks (expected 2 (click, conversion), found 1)',
     );
     const renamed = { ...train, schema: { ...train.schema, tasks: [{ name: 'click' }, { name: 'buy' }] } };
     const error = await fit(model, renamed, validation, {}).catch((caught: unknown) => caught);

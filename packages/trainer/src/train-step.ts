@@ -122,7 +122,7 @@ export function trainStep(
   const { model, balancer, variables, optimizer } = context;
   if (batch.labels.length !== model.taskNames.length) {
     throw new ShapeError(
-      `batch ${location.batchIndex} of epoch ${location.epoch} has labels for the wrong number of tasks`,
+      `batch ${location.batchIndex + 1} of epoch ${location.epoch + 1} has labels for the wrong number of tasks`,
       {
         expected: `${model.taskNames.length} (${model.taskNames.join(', ')})`,
         found: batch.labels.length,

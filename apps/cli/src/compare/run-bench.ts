@@ -9,8 +9,7 @@ import { batches } from '@dtrn/data';
 import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
 import { fit, predictBatch } from '@dtrn/trainer';
 import { useBackend } from '../runtime/backend.js';
-import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
-import { reporterOf } from './run-options.js';
+import { type ProgressMode, type ProgressReporter, reporterOf } from '../runtime/progress.js';
 
 export interface RunBenchOptions {
   readonly catalog: ModelCatalog;

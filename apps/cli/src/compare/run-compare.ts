@@ -18,15 +18,10 @@ import { dataSource } from '../data/data-source.js';
 import { checkDataSource } from '../data/load-data.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from '../report/results-file.js';
 import { writeResults } from '../report/write-results.js';
+import { reporterOf } from '../runtime/progress.js';
 import { startRun } from '../runtime/start-run.js';
 import { reportEvents } from './progress-events.js';
-import {
-  engineHooks,
-  interruptedOutcome,
-  type RunOutcome,
-  reporterOf,
-  type TrainingRunOptions,
-} from './run-options.js';
+import { engineHooks, interruptedOutcome, type RunOutcome, type TrainingRunOptions } from './run-options.js';
 import { runStore } from './run-store.js';
 
 /**

@@ -10,9 +10,8 @@ import { checkSplit, evaluate, readLatestCheckpoint } from '@dtrn/trainer';
 import type { TrainConfig } from '../config/run-configs.js';
 import { loadData } from '../data/load-data.js';
 import { useBackend } from '../runtime/backend.js';
-import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import { type ProgressMode, type ProgressReporter, reporterOf } from '../runtime/progress.js';
 import { checkDirectoryPath, RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
-import { reporterOf } from './run-options.js';
 import { resolveTrainConfig } from './run-train.js';
 
 export const EVALUATION_SPLITS = ['test', 'validation', 'train'] as const;

@@ -2,7 +2,7 @@
 import type { ModelCatalog, RunTrainer } from '@dtrn/compare';
 import type { BackendPreference } from '@dtrn/core';
 import type { RunResults } from '../report/results-file.js';
-import { type ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import type { WorkersPreference } from '../runtime/workers.js';
 import { workersTrainer } from './workers-trainer.js';
 
@@ -28,10 +28,6 @@ export interface RunOutcome {
   /** null when the run was interrupted (checkpoints were written; `--resume` continues). */
   readonly results: RunResults | null;
   readonly directory: string;
-}
-
-export function reporterOf(progress: ProgressMode | ProgressReporter | undefined): ProgressReporter {
-  return progress instanceof ProgressReporter ? progress : new ProgressReporter(progress ?? 'quiet');
 }
 
 /** The outcome of an interrupted run, after telling how to continue it. */

@@ -16,17 +16,11 @@ import { checkDataSource, type LoadedData, VOCABULARIES_FILE } from '../data/loa
 import { PREPARATION_FILE } from '../data/preparation.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from '../report/results-file.js';
 import { writeResults } from '../report/write-results.js';
-import type { ProgressReporter } from '../runtime/progress.js';
+import { type ProgressReporter, reporterOf } from '../runtime/progress.js';
 import { RUN_FILES, type RunDirectory } from '../runtime/run-directory.js';
 import { startRun } from '../runtime/start-run.js';
 import { reportEvents } from './progress-events.js';
-import {
-  engineHooks,
-  interruptedOutcome,
-  type RunOutcome,
-  reporterOf,
-  type TrainingRunOptions,
-} from './run-options.js';
+import { engineHooks, interruptedOutcome, type RunOutcome, type TrainingRunOptions } from './run-options.js';
 import { runStore } from './run-store.js';
 
 export interface RunTrainOptions extends TrainingRunOptions {

@@ -11,10 +11,10 @@ import { FileStorage } from '@dtrn/core/node';
 import { type DatasetSchema, type InMemoryDataset, type ShardManifest, sliceRows } from '@dtrn/data';
 import { ShardWriter, writeShards } from '@dtrn/data/node';
 import type { FileReport, ProgressCallback } from '@dtrn/datasets';
-import { reporterOf } from '../compare/run-options.js';
 import { type DataConfig, dataSchema } from '../config/data-config.js';
 import { parseStrict } from '../config/strict-schema.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import { reporterOf } from '../runtime/progress.js';
 import {
   loadData,
   type RawDataConfig,

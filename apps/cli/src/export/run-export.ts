@@ -11,10 +11,10 @@ import type { VocabularyJson } from '@dtrn/data';
 import { loadModel } from '@dtrn/model';
 import { exportOnnx } from '@dtrn/onnx';
 import { writeOnnxExport } from '@dtrn/onnx/node';
-import { reporterOf } from '../compare/run-options.js';
 import { readVocabularies } from '../data/load-data.js';
 import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import { reporterOf } from '../runtime/progress.js';
 import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
 
 export const EXPORT_FORMATS = ['onnx'] as const;

@@ -207,3 +207,8 @@ export class ProgressReporter {
     };
   }
 }
+
+/** The reporter a programmatic caller passed, or one for its mode (default `quiet`). */
+export function reporterOf(progress: ProgressMode | ProgressReporter | undefined): ProgressReporter {
+  return progress instanceof ProgressReporter ? progress : new ProgressReporter(progress ?? 'quiet');
+}

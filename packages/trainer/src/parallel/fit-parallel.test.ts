@@ -199,7 +199,7 @@ describe('fitParallel', () => {
     // ... a batch source is not: the step stops on the NaN loss, as in fit.
     const source = datasetBatches(broken, { batchSize: base.batchSize, shuffle: false });
     await expect(fitParallel(MODEL_SPEC, source, null, options)).rejects.toThrow(
-      /loss of task "conversion" is NaN at step 2 \(epoch 0, batch 1\)/,
+      /loss of task "conversion" is NaN at step 2 \(epoch 1, batch 2\)/,
     );
   });
 

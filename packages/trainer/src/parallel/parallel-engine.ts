@@ -129,7 +129,7 @@ export class ParallelEngine {
     const K = this.taskNames.length;
     if (batch.labels.length !== K) {
       throw new ShapeError(
-        `batch ${location.batchIndex} of epoch ${location.epoch} has labels for the wrong number of tasks`,
+        `batch ${location.batchIndex + 1} of epoch ${location.epoch + 1} has labels for the wrong number of tasks`,
         { expected: `${K} (${this.taskNames.join(', ')})`, found: batch.labels.length },
       );
     }
