@@ -66,7 +66,7 @@ export async function runMeaningfulnessCheck(inputs: CheckInputs): Promise<Check
     await options.onEvent?.({ type: 'warning', message });
   }
   const run: RunKey = { model, seed, name: `calibration-${model}-control`, calibration: true };
-  const trained = await trainOrKeep(run, data, config, options, false);
+  const trained = await trainOrKeep({ run, data, config, options }, false);
   if (!trained.record) return { check: null, earlierSeconds: trained.earlierSeconds };
   const degenerate = trained.record.degenerate ?? [];
   const check = meaningfulnessCheck(

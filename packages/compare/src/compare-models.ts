@@ -66,7 +66,7 @@ async function runSeeds(
       if (options.signal?.aborted) gathered.stopped = true;
       if (gathered.stopped) break;
       const run: RunKey = { model, seed, name: model, calibration: false };
-      const outcome = await trainOrKeep(run, data, config, options, evaluateStopped);
+      const outcome = await trainOrKeep({ run, data, config, options }, evaluateStopped);
       gathered.earlierSeconds += outcome.earlierSeconds;
       if (outcome.record && outcome.predictions) {
         gathered.runs.push(outcome.record);

@@ -9,14 +9,17 @@ import {
   seedsOf,
 } from './config.js';
 
+/** The ConfigError message of `run`. */
 function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(isConfigError(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
+  const error = (() => {
+    try {
+      run();
+    } catch (caught) {
+      return caught;
+    }
+  })();
+  expect(error, 'a ConfigError').toSatisfy(isConfigError);
+  return (error as Error).message;
 }
 
 describe('resolveComparisonConfig', () => {

@@ -14,6 +14,14 @@ import type { EpochSummary, ModelRun, TaskScores } from './results.js';
 
 export const DEFAULT_PROGRESS_EVERY_STEPS = 10;
 
+/** One run to train: which, on what data, with what settings, for which caller. */
+export interface RunJob {
+  readonly run: RunKey;
+  readonly data: SeedData;
+  readonly config: ComparisonConfig;
+  readonly options: ComparisonOptions;
+}
+
 export interface RunOutcome {
   /** Undefined when training stopped and was not evaluated. */
   readonly record?: ModelRun;
@@ -46,15 +54,9 @@ function epochSummary(event: EpochRecord): EpochSummary {
   };
 }
 
-async function train(
-  model: MultiTaskModel<Batch>,
-  run: RunKey,
-  data: SeedData,
-  config: ComparisonConfig,
-  options: ComparisonOptions,
-  history: EpochSummary[],
-): Promise<FitResult> {
-  const training = config.training;
+async function train(model: MultiTaskModel<Batch>, job: RunJob, history: EpochSummary[]): Promise<FitResult> {
+  const { run, data, options } = job;
+  const training = job.config.training;
   const emit = async (event: ComparisonEvent) => options.onEvent?.(event);
   const byProgress = training.validation === 'progress';
   const checkpoints = options.store?.checkpoints(run);
@@ -85,18 +87,13 @@ async function train(
   const validation = byProgress ? null : data.validation;
   const trainer = options.trainer;
   if (!trainer) return fit(model, data.train, validation, fitOptions);
-  const overrides = overridesFor(config, run.model);
+  const overrides = overridesFor(job.config, run.model);
   return trainer({ run, model, schema: data.schema, overrides, train: data.train, validation, fitOptions });
 }
 
 /** Trains, evaluates and inspects one run; `evaluateStopped` decides what a stop leaves. */
-export async function trainPreset(
-  run: RunKey,
-  data: SeedData,
-  config: ComparisonConfig,
-  options: ComparisonOptions,
-  evaluateStopped: boolean,
-): Promise<RunOutcome> {
+export async function trainPreset(job: RunJob, evaluateStopped: boolean): Promise<RunOutcome> {
+  const { run, data, config, options } = job;
   const emit = async (event: ComparisonEvent) => options.onEvent?.(event);
   const model = options.catalog.create(run.model, data.schema, {
     seed: run.seed,
@@ -105,7 +102,7 @@ export async function trainPreset(
   try {
     await emit({ type: 'run-start', run, taskNames: model.taskNames });
     const history: EpochSummary[] = [];
-    const result = await train(model, run, data, config, options, history);
+    const result = await train(model, job, history);
     const stopped = result.stoppedReason === 'aborted';
     if (stopped && !evaluateStopped) {
       await emit({ type: 'run-stopped', run, fit: result });
@@ -148,13 +145,8 @@ export async function trainPreset(
 }
 
 /** A finished run kept by an earlier call (with `resume` and a store that reads runs), else a trained one; finished runs are stored. */
-export async function trainOrKeep(
-  run: RunKey,
-  data: SeedData,
-  config: ComparisonConfig,
-  options: ComparisonOptions,
-  evaluateStopped: boolean,
-): Promise<RunOutcome> {
+export async function trainOrKeep(job: RunJob, evaluateStopped: boolean): Promise<RunOutcome> {
+  const { run, data, options } = job;
   const store = options.store;
   if (options.resume && store?.loadRun) {
     const saved = await store.loadRun(run, data.schema.tasks.length);
@@ -163,7 +155,7 @@ export async function trainOrKeep(
       return { record: saved.record, predictions: saved.predictions, earlierSeconds: saved.record.seconds };
     }
   }
-  const outcome = await trainPreset(run, data, config, options, evaluateStopped);
+  const outcome = await trainPreset(job, evaluateStopped);
   if (store && outcome.record && outcome.predictions && outcome.record.stoppedReason !== 'aborted') {
     await store.saveRun(run, outcome.record, outcome.predictions);
   }

@@ -16,12 +16,17 @@ import {
 import { parseStrict } from '../config/strict-schema.js';
 import { dataSource } from '../data/data-source.js';
 import { checkDataSource } from '../data/load-data.js';
-import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from '../report/results-file.js';
+import { runResults } from '../report/results-file.js';
 import { writeResults } from '../report/write-results.js';
 import { reporterOf } from '../runtime/progress.js';
-import { startRun } from '../runtime/start-run.js';
 import { reportEvents } from './progress-events.js';
-import { engineHooks, interruptedOutcome, type RunOutcome, type TrainingRunOptions } from './run-options.js';
+import {
+  engineHooks,
+  interruptedOutcome,
+  type RunOutcome,
+  startTrainingRun,
+  type TrainingRunOptions,
+} from './run-options.js';
 import { runStore } from './run-store.js';
 
 /**
@@ -49,19 +54,7 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
   config.models.forEach((model, i) => {
     checkModelName(options.catalog, model, `compare config.models[${i}]`);
   });
-  const { run, backend, workers } = await startRun({
-    out: options.out,
-    kind: 'compare',
-    config,
-    backend: options.backend ?? 'auto',
-    resume: options.resume ?? false,
-    seeds,
-    command: options.command ?? 'runCompare',
-    progress,
-    workers: options.workers ?? 'auto',
-    training: config.training,
-    workerModels: options.catalog.workerSpec !== undefined,
-  });
+  const { run, backend, workers } = await startTrainingRun(options, 'compare', config, seeds, progress);
   let dataDescription = '';
   const onProgress = options.onProgress;
   const outcome = await compareModels(engineConfig(config), {
@@ -81,20 +74,19 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     }),
   });
   if (!outcome.results) return interruptedOutcome(run.path, progress);
-  const results: RunResults = {
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
-    kind: 'compare',
-    name: config.name,
-    description: config.description,
-    data: dataDescription,
-    createdAt: new Date().toISOString(),
-    backend,
-    workers,
-    ...outcome.results,
+  const results = runResults(
+    {
+      kind: 'compare',
+      name: config.name,
+      description: config.description,
+      data: dataDescription,
+      backend,
+      workers,
+    },
+    outcome.results,
     // This invocation, plus runs kept by --resume and training before a resumed checkpoint.
-    seconds: (Date.now() - started) / 1000 + outcome.earlierSeconds,
-  };
+    (Date.now() - started) / 1000 + outcome.earlierSeconds,
+  );
   await writeResults(run, results, progress);
   return { results, directory: run.path };
 }

@@ -3,6 +3,7 @@ import type { ModelCatalog, RunTrainer } from '@dtrn/compare';
 import type { BackendPreference } from '@dtrn/core';
 import type { RunResults } from '../report/results-file.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
+import { type StartedRun, startRun } from '../runtime/start-run.js';
 import type { WorkersPreference } from '../runtime/workers.js';
 import { workersTrainer } from './workers-trainer.js';
 
@@ -28,6 +29,32 @@ export interface RunOutcome {
   /** null when the run was interrupted (checkpoints were written; `--resume` continues). */
   readonly results: RunResults | null;
   readonly directory: string;
+}
+
+/**
+ * Opens the run directory of a `compare` or `train` run (backend, threads, resume checks, config,
+ * environment). `config.training` decides what `--workers auto` picks.
+ */
+export function startTrainingRun(
+  options: TrainingRunOptions,
+  kind: 'compare' | 'train',
+  config: { readonly training: { readonly batchSize: number; readonly balancing: string } },
+  seeds: readonly number[],
+  progress: ProgressReporter,
+): Promise<StartedRun> {
+  return startRun({
+    out: options.out,
+    kind,
+    config,
+    backend: options.backend ?? 'auto',
+    resume: options.resume ?? false,
+    seeds,
+    command: options.command ?? (kind === 'compare' ? 'runCompare' : 'runTrain'),
+    progress,
+    workers: options.workers ?? 'auto',
+    training: config.training,
+    workerModels: options.catalog.workerSpec !== undefined,
+  });
 }
 
 /** The outcome of an interrupted run, after telling how to continue it. */

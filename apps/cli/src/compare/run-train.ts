@@ -14,13 +14,18 @@ import { parseStrict } from '../config/strict-schema.js';
 import { dataSource } from '../data/data-source.js';
 import { checkDataSource, type LoadedData, VOCABULARIES_FILE } from '../data/load-data.js';
 import { PREPARATION_FILE } from '../data/preparation.js';
-import { RESULTS_FORMAT, RESULTS_VERSION, type RunResults } from '../report/results-file.js';
+import { runResults } from '../report/results-file.js';
 import { writeResults } from '../report/write-results.js';
 import { type ProgressReporter, reporterOf } from '../runtime/progress.js';
 import { RUN_FILES, type RunDirectory } from '../runtime/run-directory.js';
-import { startRun } from '../runtime/start-run.js';
 import { reportEvents } from './progress-events.js';
-import { engineHooks, interruptedOutcome, type RunOutcome, type TrainingRunOptions } from './run-options.js';
+import {
+  engineHooks,
+  interruptedOutcome,
+  type RunOutcome,
+  startTrainingRun,
+  type TrainingRunOptions,
+} from './run-options.js';
 import { runStore } from './run-store.js';
 
 export interface RunTrainOptions extends TrainingRunOptions {
@@ -59,19 +64,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
   const config = resolveTrainConfig(options.config);
   checkModelName(options.catalog, config.model, 'train config.model');
   const progress = reporterOf(options.progress);
-  const { run, backend, workers } = await startRun({
-    out: options.out,
-    kind: 'train',
-    config,
-    backend: options.backend ?? 'auto',
-    resume: options.resume ?? false,
-    seeds: [config.seed],
-    command: options.command ?? 'runTrain',
-    progress,
-    workers: options.workers ?? 'auto',
-    training: config.training,
-    workerModels: options.catalog.workerSpec !== undefined,
-  });
+  const { run, backend, workers } = await startTrainingRun(options, 'train', config, [config.seed], progress);
   const loaded: { data?: LoadedData } = {}; // the seed's data, seen by the data source
   const onProgress = options.onProgress;
   const outcome = await compareModels(
@@ -100,21 +93,16 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     },
   );
   if (!outcome.results) return interruptedOutcome(run.path, progress);
-  const results: RunResults = {
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
-    kind: 'train',
-    name: config.name,
-    description: `${config.model} trained on one seed`,
-    data: loaded.data?.description ?? '',
-    createdAt: new Date().toISOString(),
-    backend,
-    workers,
-    ...outcome.results,
-    check: notApplicable('single training run (the check belongs to dtrn compare)', 0.9),
+  const description = `${config.model} trained on one seed`;
+  const results = runResults(
+    { kind: 'train', name: config.name, description, data: loaded.data?.description ?? '', backend, workers },
+    {
+      ...outcome.results,
+      check: notApplicable('single training run (the check belongs to dtrn compare)', 0.9),
+    },
     // The whole run: this invocation, plus the training time the checkpoint recorded before a resume.
-    seconds: (Date.now() - started) / 1000 + outcome.earlierSeconds,
-  };
+    (Date.now() - started) / 1000 + outcome.earlierSeconds,
+  );
   await writeResults(run, results, progress);
   return { results, directory: run.path };
 }

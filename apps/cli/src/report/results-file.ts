@@ -33,6 +33,27 @@ export interface RunResults extends ComparisonResults {
   readonly seconds: number;
 }
 
+/** The results of a run: the engine's, after what the app knows (key order as written). */
+export function runResults(
+  run: Pick<RunResults, 'kind' | 'name' | 'description' | 'data' | 'backend' | 'workers'>,
+  results: ComparisonResults,
+  seconds: number,
+): RunResults {
+  return {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    kind: run.kind,
+    name: run.name,
+    description: run.description,
+    data: run.data,
+    createdAt: new Date().toISOString(),
+    backend: run.backend,
+    ...(run.workers ? { workers: run.workers } : {}),
+    ...results,
+    seconds,
+  };
+}
+
 /** A run record of results version 1 (epochs from 0) with its epochs numbered from 1. */
 export function upgradeModelRun(run: ModelRun, version: number): ModelRun {
   if (version >= 2) return run;

@@ -15,8 +15,9 @@ import {
   type ModelCatalog,
   type ModelRun,
   oracleAucs,
+  type SeedData,
 } from '@dtrn/compare';
-import { type InMemoryDataset, splitDataset } from '@dtrn/data';
+import { splitDataset } from '@dtrn/data';
 import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
 import { createModel, MODEL_PRESET_NAMES, type ModelPresetName } from '@dtrn/model';
 import { scaledModelArgs } from '../config/model-scale.js';
@@ -33,10 +34,8 @@ const EVALUATION_BATCH_SIZE = 2048;
 export const DIFFERENCE_RESAMPLES = 500;
 export const DIFFERENCE_CONFIDENCE = 0.95;
 
-export interface ComparisonData {
-  readonly train: InMemoryDataset;
-  readonly validation: InMemoryDataset;
-  readonly test: InMemoryDataset;
+/** The splits of a comparison as the engine takes them, and what the page shows about them. */
+export interface ComparisonData extends SeedData {
   readonly info: DataInfo;
 }
 
@@ -62,12 +61,15 @@ export function comparisonData(config: PlaygroundConfig): ComparisonData {
   const knobs = Object.entries(config.knobs)
     .map(([key, value]) => `${key} ${value}`)
     .join(', ');
+  const description = `${config.setting} (${knobs}); ${args.numUsers} users, ${args.numItems} items, ${args.numSamples} rows, sequences of ${args.sequenceLength}`;
   return {
+    schema: data.schema,
     train,
     validation,
     test,
+    description,
     info: {
-      description: `${config.setting} (${knobs}); ${args.numUsers} users, ${args.numItems} items, ${args.numSamples} rows, sequences of ${args.sequenceLength}`,
+      description,
       tasks: data.schema.tasks.map((task) => task.name),
       trainRows: train.size,
       validationRows: validation.size,
@@ -195,9 +197,7 @@ export async function runComparison(
     },
     {
       catalog: playgroundCatalog(config),
-      data: {
-        load: async () => ({ schema: data.train.schema, ...data, description: data.info.description }),
-      },
+      data: { load: async () => data },
       progressEverySteps: config.evaluateEverySteps,
       evaluateStopped: true,
       ...(options.signal ? { signal: options.signal } : {}),
