@@ -1,9 +1,10 @@
 import { isConfigError, isDataError } from '@dtrn/base';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
+import { fit } from '@dtrn/trainer';
 import { describe, expect, it } from 'vitest';
 import { compareModels } from './compare-models.js';
 import type { ComparisonConfigInput } from './config.js';
-import type { ComparisonEvent, ComparisonOptions } from './options.js';
+import type { ComparisonEvent, ComparisonOptions, RunTrainer, TrainRequest } from './options.js';
 import { memoryStore, syntheticSource, tinyCatalog } from './testing/index.js';
 
 /** Conversion on every row: the cascade leaves too few conversions in splits this small. */
@@ -203,6 +204,40 @@ describe('compareModels', () => {
     const run = outcome.results!.runs[0]!;
     expect(run).toMatchObject({ steps: 6, stoppedReason: 'maxSteps', bestEpoch: null });
     expect(run.history).toEqual([]); // the step budget ended inside the first epoch
+  });
+
+  it("trains through the caller's trainer, which leaves the trained state in the engine's model", async () => {
+    const single = { ...CONFIG, seeds: 1, check: { enabled: false } };
+    const plain = await compareModels(single, options());
+    // Like a trainer on worker threads: a second copy of the model trains, its state goes to `model`.
+    const requests: TrainRequest[] = [];
+    const trainer: RunTrainer = async (request) => {
+      requests.push(request);
+      const copy = tinyCatalog().create(request.run.model, request.schema, {
+        seed: request.run.seed,
+        overrides: request.overrides,
+      });
+      try {
+        const result = await fit(copy, request.train, request.validation, request.fitOptions);
+        request.model.setState(copy.getState());
+        return result;
+      } finally {
+        copy.dispose();
+      }
+    };
+    const delegated = await expectNoLeakedTensors(() => compareModels(single, options({ trainer })), {
+      label: 'compareModels with a trainer',
+    });
+    expect(requests.map((request) => `${request.run.name}/${request.run.seed}`)).toEqual([
+      'shared-bottom/3',
+      'wide-shared-bottom/3',
+    ]);
+    expect(requests[0]!.fitOptions).toMatchObject({ epochs: 2, batchSize: 64, seed: 3 });
+    expect(requests[0]!.validation).not.toBeNull();
+    const numbers = (outcome: typeof plain) =>
+      outcome.results!.runs.map((run) => [run.steps, run.test, run.history, run.bestEpoch]);
+    expect(numbers(delegated)).toEqual(numbers(plain));
+    expect(delegated.results!.gains).toEqual(plain.results!.gains);
   });
 
   it('refuses unknown models and one-class training data before any model trains', async () => {
