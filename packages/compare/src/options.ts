@@ -66,7 +66,8 @@ export interface TrainRequest {
  * How a run trains. The default is `@dtrn/trainer`'s `fit(model, train, validation, fitOptions)` on
  * this thread. Another trainer (e.g. `fitParallel` on worker threads) must leave `model` holding
  * the trained state `fit` would leave (the best epoch's when restored): the engine evaluates,
- * inspects and hands that model on.
+ * inspects and hands that model on. With `training.validation: 'progress'` the engine validates
+ * `model` at each progress event, so such a trainer must keep it current or refuse that setting.
  */
 export type RunTrainer = (request: TrainRequest) => Promise<FitResult>;
 
