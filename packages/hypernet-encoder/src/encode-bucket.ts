@@ -14,7 +14,7 @@ import { maskedSelfAttention } from './attention.js';
 import { type AttentionWeights, attentionSublayer } from './attention-sublayer.js';
 import { dinPool } from './din-pool.js';
 import { feedForwardWithResidual } from './feed-forward.js';
-import type { HypernetEncoderForwardOptions } from './forward.js';
+import type { HypernetEncoderForwardOptions } from './inputs.js';
 import { applyConditionalAffine, standardize } from './layer-norm.js';
 import { normFeedForward } from './norm-feed-forward.js';
 import type { EncoderBlockParams, HypernetEncoderParams } from './params.js';

@@ -20,25 +20,17 @@ import { type BucketContext, encodeBucket, type NormConditions } from './encode-
 import { type GeneratedLayerNorms, hypernetEncoderLayerNorms } from './hypernetwork.js';
 import {
   checkHypernetEncoderInputShapes,
+  type HypernetEncoderForwardOptions,
   type HypernetEncoderInputs,
+  type HypernetEncoderOutputs,
   hypernetEncoderInputShapes,
 } from './inputs.js';
 import { packSequences, takeRows } from './packing.js';
 import type { HypernetEncoderParams } from './params.js';
 import { gatherRows, inverseIndex } from './row-gather.js';
 
-export interface HypernetEncoderForwardOptions {
-  /** Applies dropout (when the rates are > 0). */
-  readonly training: boolean;
-  /**
-   * Seed of the dropout masks in training. Give a different value per step (e.g. derived from the
-   * step number): the same seed gives the same masks. Omitted: unseeded (non-deterministic).
-   */
-  readonly dropoutSeed?: number;
-}
-
-/** u[k][m]: K arrays of M tensors [B, d]. */
-export type HypernetEncoderOutputs = tf.Tensor[][];
+// Declared beside the inputs (encode-bucket.ts reads the options too, and imports no forward.ts).
+export type { HypernetEncoderForwardOptions, HypernetEncoderOutputs } from './inputs.js';
 
 /**
  * Every LayerNorm's (gamma, beta) for all K tasks as one row per behavior: [M, 2 * norms * K * d],

@@ -1,4 +1,4 @@
-/** Input types of the encoder and their shape checks. */
+/** Input types of the encoder, its forward options and outputs, and their shape checks. */
 import { checkLength, checkRank, checkShape, type ShapeBindings, ShapeError } from '@dtrn/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedHypernetEncoderArgs } from './args.js';
@@ -15,6 +15,19 @@ export interface HypernetEncoderInputs {
 type Shape = readonly (number | null)[];
 
 /** Shapes of the inputs, for eager tensors and symbolic (Layer) inputs alike. */
+export interface HypernetEncoderForwardOptions {
+  /** Applies dropout (when the rates are > 0). */
+  readonly training: boolean;
+  /**
+   * Seed of the dropout masks in training. Give a different value per step (e.g. derived from the
+   * step number): the same seed gives the same masks. Omitted: unseeded (non-deterministic).
+   */
+  readonly dropoutSeed?: number;
+}
+
+/** u[k][m]: K arrays of M tensors [B, d]. */
+export type HypernetEncoderOutputs = tf.Tensor[][];
+
 export interface HypernetEncoderInputShapes {
   readonly sequences: readonly Shape[];
   readonly masks: readonly Shape[];
