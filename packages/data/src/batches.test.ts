@@ -3,7 +3,7 @@ import { batches, countBatches, epochOrder, resolveBatchArgs } from './batches.j
 import { concatDatasets } from './concat-datasets.js';
 import { listColumns } from './map-columns.js';
 import { takeRows } from './take-rows.js';
-import { tinyDataset } from './testing.js';
+import { tinyDataset } from './testing/index.js';
 import { validateDataset } from './validate-dataset.js';
 
 const columnsOf = (ds: Parameters<typeof listColumns>[0]) =>

@@ -5,7 +5,7 @@ import { createEmptyDataset } from './create-dataset.js';
 import { listColumns } from './map-columns.js';
 import { sampleMasksFor } from './sample-masks.js';
 import { sliceRows, takeRows } from './take-rows.js';
-import { tinyDataset, tinySchema } from './testing.js';
+import { tinyDataset, tinySchema } from './testing/index.js';
 import type { InMemoryDataset } from './types.js';
 import { validateDataset } from './validate-dataset.js';
 

@@ -9,7 +9,7 @@ import { decodeShard, encodeShard, type ShardManifest, shardColumnsOf } from './
 import { iterateShards, readShardManifest, readShards } from './shard-reader-node.js';
 import { ShardWriter, writeShards } from './shard-writer-node.js';
 import { sliceRows, takeRows } from './take-rows.js';
-import { rawTinySchema, tinyDataset } from './testing.js';
+import { rawTinySchema, tinyDataset } from './testing/index.js';
 import type { DatasetSchema, InMemoryDataset } from './types.js';
 import { validateDataset } from './validate-dataset.js';
 import { xxhash32 } from './xxhash32.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listColumns } from './map-columns.js';
 import { resolveSplitArgs, splitDataset, splitIndices } from './split-dataset.js';
 import { takeRows } from './take-rows.js';
-import { tinyDataset } from './testing.js';
+import { tinyDataset } from './testing/index.js';
 import type { InMemoryDataset } from './types.js';
 
 function allRows(indices: { train: Int32Array; validation: Int32Array; test: Int32Array }): number[] {

@@ -1,7 +1,7 @@
 import { ConfigError, isConfigError } from '@dtrn/base';
 import { describe, expect, it } from 'vitest';
 import { summarizeSchema } from './schema-summary.js';
-import { rawTinySchema } from './testing.js';
+import { rawTinySchema } from './testing/index.js';
 import { validateSchema } from './validate-schema.js';
 
 type Raw = Record<string, unknown> & {

@@ -13,7 +13,7 @@ import {
   maxDifference,
   randomizeHypernetworkOutput,
   tinyArgs,
-} from './test-support.js';
+} from './testing/tiny.js';
 
 /** The fast forward and its plain reference: the tests below hold for both. */
 const FORWARDS = [

@@ -15,7 +15,7 @@ import {
   makeInputs,
   randomizeHypernetworkOutput,
   tinyArgs,
-} from './test-support.js';
+} from './testing/tiny.js';
 
 /**
  * Finite differences against tf.grads through every weight (including the hypernetwork that

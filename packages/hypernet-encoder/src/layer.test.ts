@@ -11,7 +11,7 @@ import {
   hypernetEncoderVariables,
   independentEncodersParameterCount,
 } from './params.js';
-import { disposeInputs, disposeParams, makeInputs, maxDifference, TINY_ARGS } from './test-support.js';
+import { disposeInputs, disposeParams, makeInputs, maxDifference, TINY_ARGS } from './testing/tiny.js';
 
 function symbolicModel(layer: DtrnHypernetEncoder, lengths: number[], d = 4) {
   const sequences = lengths.map((length) => tfl.input({ shape: [length, d] }));

@@ -18,7 +18,7 @@ import {
   maxDifference,
   randomizeHypernetworkOutput,
   tinyArgs,
-} from './test-support.js';
+} from './testing/tiny.js';
 
 /** One configuration of the package's tests (forward, gradient, layer and fused-op tests). */
 interface Case {

@@ -5,7 +5,7 @@ import { type Batch, sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ModelPresetName } from './presets.js';
-import { tinyData, tinyModel } from './test-support/tiny.js';
+import { tinyData, tinyModel } from './testing/tiny.js';
 
 const data = tinyData(11, 300);
 const C = 12;

@@ -3,7 +3,7 @@ import type { DatasetSchema } from '@dtrn/data';
 import { describe, expect, it } from 'vitest';
 import { planFeatures } from './feature-layout.js';
 import { resolveModelArgs } from './model-args.js';
-import { tinyData } from './test-support/tiny.js';
+import { tinyData } from './testing/tiny.js';
 
 const schema = tinyData(1, 200).schema;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkModelConfig, createModel } from './create-model.js';
 import { plannedParameterCount } from './model-size.js';
 import type { ModelPresetName } from './presets.js';
-import { tinyModel, tinyPreset } from './test-support/tiny.js';
+import { tinyModel, tinyPreset } from './testing/tiny.js';
 
 /** Two sparse fields, one dense field, two tasks; no sequences (like AliExpress or Census-Income). */
 function flatData(rows: number) {

@@ -12,7 +12,7 @@ import { loadModel } from './load-model.js';
 import { FileStorage } from './node.js';
 import { saveModel } from './save-model.js';
 import { MODEL_LIBRARY_VERSION } from './saved-model-format.js';
-import { expectSamePredictions, tinyData, tinyModel } from './test-support/tiny.js';
+import { expectSamePredictions, tinyData, tinyModel } from './testing/tiny.js';
 
 describe('node entry', () => {
   it('saves to and loads from a directory, replacing an older save', async () => {

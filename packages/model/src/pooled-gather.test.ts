@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { planFeatures } from './feature-layout.js';
 import { resolveModelArgs } from './model-args.js';
 import { prepareBatch } from './prepare-batch.js';
-import { tinyData, tinyModel, tinyPreset } from './test-support/tiny.js';
+import { tinyData, tinyModel, tinyPreset } from './testing/tiny.js';
 
 const data = tinyData(7, 200);
 const batch = sliceRows(data, 20, 32); // 12 rows; the tiny preset has some empty sequences

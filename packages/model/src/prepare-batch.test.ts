@@ -5,7 +5,7 @@ import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { DtrnModel } from './dtrn-model.js';
-import { tinyData, tinyModel } from './test-support/tiny.js';
+import { tinyData, tinyModel } from './testing/tiny.js';
 
 const data = tinyData(5, 200);
 const batch = sliceRows(data, 10, 14);

@@ -11,7 +11,7 @@ import { resolveModelArgs } from './model-args.js';
 import { plannedParameterCount } from './model-size.js';
 import { MODEL_PRESET_NAMES, type ModelPresetName } from './presets.js';
 import type { RecommenderModel } from './recommender-model.js';
-import { tinyData, tinyModel, tinyPreset } from './test-support/tiny.js';
+import { tinyData, tinyModel, tinyPreset } from './testing/tiny.js';
 
 const data = tinyData(3, 200);
 const batch = sliceRows(data, 0, 6);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from './load-model.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { saveModel } from './save-model.js';
-import { expectSamePredictions, tinyData, tinyModel, trainStep } from './test-support/tiny.js';
+import { expectSamePredictions, tinyData, tinyModel, trainStep } from './testing/tiny.js';
 
 /** The parsed manifest, edited freely by the corruption tests. */
 interface ManifestJson {

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ModelPresetName } from './presets.js';
 import type { RecommenderModel } from './recommender-model.js';
-import { batchLoss, tinyData, tinyModel } from './test-support/tiny.js';
+import { batchLoss, tinyData, tinyModel } from './testing/tiny.js';
 
 const data = tinyData(3, 40);
 const batch: Batch = sliceRows(data, 0, 24);

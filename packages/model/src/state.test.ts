@@ -4,7 +4,7 @@ import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectSamePredictions, tinyData, tinyModel, trainStep } from './test-support/tiny.js';
+import { expectSamePredictions, tinyData, tinyModel, trainStep } from './testing/tiny.js';
 
 const data = tinyData(9, 200);
 const batch = sliceRows(data, 0, 16);

@@ -11,7 +11,7 @@ import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { MODEL_PRESET_NAMES } from './presets.js';
-import { evaluateLoss, onWasm, tinyData, tinyModel, trainBriefly, trainStep } from './test-support/tiny.js';
+import { evaluateLoss, onWasm, tinyData, tinyModel, trainBriefly, trainStep } from './testing/tiny.js';
 
 describe('training', () => {
   it('a few steps on one batch lower its loss (dtrn-ple, every backend)', () => {

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { allHeadVariables } from './define-head.js';
 import { expertUtilisation } from './expert-utilisation.js';
 import { createMmoeParams, mmoeForward, mmoeVariables, resolveMmoeArgs } from './mmoe.js';
-import { expectMessage } from './test-support/messages.js';
-import { randomInputs } from './test-support/tensors.js';
+import { expectMessage } from './testing/messages.js';
+import { randomInputs } from './testing/tensors.js';
 
 describe('expertUtilisation', () => {
   it('averages each gate over the batch', () => {

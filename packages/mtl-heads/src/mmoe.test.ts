@@ -10,9 +10,9 @@ import {
   mmoeVariables,
   resolveMmoeArgs,
 } from './mmoe.js';
-import { describeHeadContract } from './test-support/head-contract-suite.js';
-import { expectMessage } from './test-support/messages.js';
-import { maxDifference, randomInputs } from './test-support/tensors.js';
+import { describeHeadContract } from './testing/head-contract-suite.js';
+import { expectMessage } from './testing/messages.js';
+import { maxDifference, randomInputs } from './testing/tensors.js';
 
 describeHeadContract(mmoeHead, {
   args: { numTasks: 3, inputDim: 6, numExperts: 3, expertUnits: [5, 4], towerUnits: [3], seed: 1 },

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { DtrnMtlHead, mmoe, mtlHead, ple, sharedBottom } from './mtl-head-layer.js';
-import { expectMessage } from './test-support/messages.js';
+import { expectMessage } from './testing/messages.js';
 
 describe('DtrnMtlHead', () => {
   it('rejects unknown heads, bad head arguments and bad inputs with exact messages', () => {

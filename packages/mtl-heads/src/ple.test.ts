@@ -10,9 +10,9 @@ import {
   pleVariables,
   resolvePleArgs,
 } from './ple.js';
-import { describeHeadContract } from './test-support/head-contract-suite.js';
-import { expectMessage } from './test-support/messages.js';
-import { maxDifference, randomInputs } from './test-support/tensors.js';
+import { describeHeadContract } from './testing/head-contract-suite.js';
+import { expectMessage } from './testing/messages.js';
+import { maxDifference, randomInputs } from './testing/tensors.js';
 
 describeHeadContract(pleHead, {
   args: {

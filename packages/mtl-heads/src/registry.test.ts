@@ -2,9 +2,9 @@ import { mlpParameterCount } from '@dtrn/core';
 import { describe, expect, it } from 'vitest';
 import { mmoeHead } from './mmoe.js';
 import { getHead, headNames, registerHead, unregisterHead } from './registry.js';
-import { describeHeadContract } from './test-support/head-contract-suite.js';
-import { linearHead } from './test-support/linear-head.js';
-import { expectMessage } from './test-support/messages.js';
+import { describeHeadContract } from './testing/head-contract-suite.js';
+import { linearHead } from './testing/linear-head.js';
+import { expectMessage } from './testing/messages.js';
 
 // A head defined outside the package files (one file + registerHead) passes the same contract.
 registerHead(linearHead);

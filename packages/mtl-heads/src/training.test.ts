@@ -15,8 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { mmoeHead } from './mmoe.js';
 import { pleHead } from './ple.js';
 import { sharedBottomHead } from './shared-bottom.js';
-import { generateMmoeSynthetic } from './test-support/mmoe-synthetic.js';
-import { type TrainResult, trainHead } from './test-support/train-head.js';
+import { generateMmoeSynthetic } from './testing/mmoe-synthetic.js';
+import { type TrainResult, trainHead } from './testing/train-head.js';
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const onWasm = process.env.DTRN_TEST_BACKEND === 'wasm';

@@ -12,7 +12,7 @@ describe('browser safety', () => {
       (file) =>
         file.endsWith('.ts') &&
         !file.endsWith('.test.ts') &&
-        !file.startsWith('test-support') &&
+        !file.startsWith('testing/') &&
         file !== 'node.ts' &&
         file !== 'write-export.ts',
     );

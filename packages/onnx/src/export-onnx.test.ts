@@ -8,7 +8,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { encodeModel, MAX_MODEL_BYTES } from './encode-model.js';
 import { exportOnnx, ONNX_LIBRARY_VERSION } from './export-onnx.js';
 import { GraphBuilder } from './graph-builder.js';
-import { MIXED_SCHEMA, SMALL, SMALL_HEADS, syntheticTestRows } from './test-support/parity.js';
+import { MIXED_SCHEMA, SMALL, SMALL_HEADS, syntheticTestRows } from './testing/parity.js';
 
 const STANDARD_OPS = new Set([
   'Add',

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export-onnx.js';
 import type { OnnxExportMetadata } from './metadata.js';
 import { writeOnnxExport } from './node.js';
-import { SMALL, SMALL_HEADS, syntheticTestRows } from './test-support/parity.js';
+import { SMALL, SMALL_HEADS, syntheticTestRows } from './testing/parity.js';
 
 describe('writeOnnxExport', () => {
   it('writes <file> and <file>.json, readable by ONNX Runtime from the path', async () => {

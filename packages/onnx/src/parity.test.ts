@@ -17,7 +17,7 @@ import {
   SMALL,
   SMALL_HEADS,
   syntheticTestRows,
-} from './test-support/parity.js';
+} from './testing/parity.js';
 
 const TOLERANCE = 1e-5;
 

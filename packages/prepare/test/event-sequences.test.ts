@@ -12,7 +12,12 @@ import { readShards } from '@dtrn/data/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_EXTRA, prepareTable } from '../src/index.js';
 import { ENUM_MAX_KEYS } from '../src/stages/vocabularies.js';
-import { type FixtureEvent, fixtureConfig, type TableFixture, writeTableFixture } from '../src/testing.js';
+import {
+  type FixtureEvent,
+  fixtureConfig,
+  type TableFixture,
+  writeTableFixture,
+} from '../src/testing/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dtrn-prepare-events-'));
 const LENGTHS = { click: 8, cart: 4, order: 2 } as const;

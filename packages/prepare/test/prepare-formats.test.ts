@@ -9,7 +9,7 @@ import { type InMemoryDataset, listColumns, Vocabulary } from '@dtrn/data';
 import { readShards } from '@dtrn/data/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_EXTRA, prepareTable } from '../src/index.js';
-import { fixtureConfig, type TableFixture, writeTableFixture } from '../src/testing.js';
+import { fixtureConfig, type TableFixture, writeTableFixture } from '../src/testing/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dtrn-prepare-formats-'));
 let fixture: TableFixture;

@@ -12,7 +12,7 @@ import { type InMemoryDataset, listColumns, Vocabulary, type VocabularyJson } fr
 import { readShards } from '@dtrn/data/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type PrepareTableResult, prepareTable, type ScoredBlock, TableScorer } from '../src/index.js';
-import { fixtureConfig, type TableFixture, writeTableFixture } from '../src/testing.js';
+import { fixtureConfig, type TableFixture, writeTableFixture } from '../src/testing/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dtrn-score-table-'));
 const configPath = join(root, 'dataset.yaml');

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { resolveSenetRefinerArgs, type SenetRefinerArgs } from './args.js';
 import { senetRefinerForward } from './forward.js';
 import { createSenetRefinerParams, type SenetRefinerParams, senetRefinerVariables } from './params.js';
-import { maxDifference, maxDifferenceFromArray, seededTensor, values2d, values3d } from './test-support.js';
+import {
+  maxDifference,
+  maxDifferenceFromArray,
+  seededTensor,
+  values2d,
+  values3d,
+} from './testing/tensors.js';
 
 const B = 3;
 const K = 2;

@@ -7,7 +7,7 @@ import { resolveSenetRefinerArgs } from './args.js';
 import { senetRefinerForward } from './forward.js';
 import { type DtrnSenetRefiner, senetRefiner } from './layer.js';
 import { createSenetRefinerParams, senetRefinerParameterCount, senetRefinerVariables } from './params.js';
-import { maxDifference, seededTensor } from './test-support.js';
+import { maxDifference, seededTensor } from './testing/tensors.js';
 
 const K = 2;
 const F = 3;

@@ -1,8 +1,8 @@
 import { ConfigError, isConfigError } from '@dtrn/base';
 import { describe, expect, it } from 'vitest';
+import { correlation, hashDataset } from '../testing/synthetic.js';
 import { mmoeDataToDataset } from './mmoe-dataset.js';
 import { generateMmoeData, resolveMmoeDataArgs } from './mmoe-generator.js';
-import { correlation, hashDataset } from './test-utils.js';
 
 function cosine(a: Float64Array, b: Float64Array): number {
   let dot = 0;

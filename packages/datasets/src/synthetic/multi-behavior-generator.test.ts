@@ -2,10 +2,10 @@ import { isConfigError } from '@dtrn/base';
 import { validateDataset } from '@dtrn/data';
 import { describe, expect, it } from 'vitest';
 import { findLeakyFeatures } from '../leakage/find-leaky-features.js';
+import { hashDataset, sparseColumn, tiny } from '../testing/synthetic.js';
 import { resolveMultiBehaviorArgs } from './multi-behavior-args.js';
 import { generateMultiBehaviorData } from './multi-behavior-generator.js';
 import { syntheticPreset } from './presets.js';
-import { hashDataset, sparseColumn, tiny } from './test-utils.js';
 
 describe('generateMultiBehaviorData: determinism', () => {
   it('gives byte-identical output for equal seeds and different output for different seeds', () => {

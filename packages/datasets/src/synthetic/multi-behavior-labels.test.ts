@@ -1,8 +1,8 @@
 import { validateDataset } from '@dtrn/data';
 import { describe, expect, it } from 'vitest';
+import { correlation, rankAuc, rate, sparseColumn, tiny } from '../testing/synthetic.js';
 import { generateMultiBehaviorData } from './multi-behavior-generator.js';
 import { SYNTHETIC_SETTINGS, syntheticPreset } from './presets.js';
-import { correlation, rankAuc, rate, sparseColumn, tiny } from './test-utils.js';
 
 describe.each(SYNTHETIC_SETTINGS)('generateMultiBehaviorData: %s (tiny)', (setting) => {
   const dataset = tiny(setting);

@@ -1,11 +1,11 @@
 import { isDataError } from '@dtrn/base';
 import { describe, expect, it } from 'vitest';
+import { rankAuc } from '../testing/synthetic.js';
 import { mmoeDataToDataset } from './mmoe-dataset.js';
 import { generateMmoeData } from './mmoe-generator.js';
 import { generateMultiBehaviorData } from './multi-behavior-generator.js';
 import { oracleReport } from './oracle-report.js';
 import { syntheticPreset } from './presets.js';
-import { rankAuc } from './test-utils.js';
 
 describe('oracleReport', () => {
   const dataset = generateMultiBehaviorData(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parallelDataset } from '../testing/parallel.js';
 import { compactBatch, shareBatch, sliceBatch, taskSampleCounts, workerRowRange } from './batch-slice.js';
 import {
   createDenseExchange,
@@ -8,7 +9,6 @@ import {
   sparseBlock,
   sumDenseRegions,
 } from './exchange.js';
-import { parallelDataset } from './parallel-fixtures.js';
 
 describe('batch splitting', () => {
   it('gives every row to exactly one worker, in order, also when the batch does not divide', () => {

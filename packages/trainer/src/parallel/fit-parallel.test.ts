@@ -15,7 +15,7 @@ import {
   modelStateValues,
   parallelDataset,
   SCHEMA,
-} from './parallel-fixtures.js';
+} from '../testing/parallel.js';
 
 const backend = (process.env.DTRN_TEST_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
 const train = parallelDataset(40, 1); // batches of 16, 16 and 8 rows

@@ -1,9 +1,9 @@
 /** Fixtures for tests of this package and of packages built on it (the `@dtrn/data/testing` entry). */
 import { createRng } from '@dtrn/base';
-import { createEmptyDataset } from './create-dataset.js';
-import { sampleMasksFor } from './sample-masks.js';
-import type { DatasetSchema, InMemoryDataset } from './types.js';
-import { validateSchema } from './validate-schema.js';
+import { createEmptyDataset } from '../create-dataset.js';
+import { sampleMasksFor } from '../sample-masks.js';
+import type { DatasetSchema, InMemoryDataset } from '../types.js';
+import { validateSchema } from '../validate-schema.js';
 
 /** A small schema using every feature kind: 3 id spaces, 3 sparse, 1 dense, 2 behaviors, 2 tasks. */
 export function rawTinySchema(): Record<string, unknown> {

@@ -6,8 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '@dtrn/base';
-import { DuckSession } from './duckdb/session.js';
-import { literal } from './duckdb/sql.js';
+import { DuckSession } from '../duckdb/session.js';
+import { literal } from '../duckdb/sql.js';
 
 export interface FixtureEvent {
   readonly user: string;

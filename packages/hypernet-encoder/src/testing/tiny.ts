@@ -7,9 +7,9 @@ import {
   type HypernetEncoderArgs,
   type ResolvedHypernetEncoderArgs,
   resolveHypernetEncoderArgs,
-} from './args.js';
-import type { HypernetEncoderInputs } from './inputs.js';
-import { type HypernetEncoderParams, hypernetEncoderVariables, hypernetworkOutputDim } from './params.js';
+} from '../args.js';
+import type { HypernetEncoderInputs } from '../inputs.js';
+import { type HypernetEncoderParams, hypernetEncoderVariables, hypernetworkOutputDim } from '../params.js';
 
 export const TINY_ARGS: HypernetEncoderArgs = {
   numTasks: 2,

@@ -1,9 +1,9 @@
 /** Helpers for this folder's tests (Node only; not exported by the package). */
 import { createHash } from 'node:crypto';
 import type { InMemoryDataset } from '@dtrn/data';
-import { generateMultiBehaviorData, type SyntheticDataset } from './multi-behavior-generator.js';
-import { SYNTHETIC_SPARSE_FIELDS } from './multi-behavior-schema.js';
-import { type SyntheticSetting, syntheticPreset } from './presets.js';
+import { generateMultiBehaviorData, type SyntheticDataset } from '../synthetic/multi-behavior-generator.js';
+import { SYNTHETIC_SPARSE_FIELDS } from '../synthetic/multi-behavior-schema.js';
+import { type SyntheticSetting, syntheticPreset } from '../synthetic/presets.js';
 
 /**
  * Exact AUC by ranks (Mann-Whitney U with tied scores sharing their average rank): the share of
