@@ -18,22 +18,25 @@ import {
   writeCheckpoint,
 } from './checkpoint/checkpoint-store.js';
 import type { DenseAdamState } from './dense-adam.js';
+import { type ResolvedEarlyStopping, updateEarlyStopping } from './early-stopping.js';
 import {
-  type EarlyStoppingState,
-  INITIAL_EARLY_STOPPING_STATE,
-  type ResolvedEarlyStopping,
-  updateEarlyStopping,
-} from './early-stopping.js';
+  closeEpoch,
+  copyProgress,
+  epochMeans,
+  freshRunState,
+  type RunState,
+  recordStep,
+  resumedRunState,
+} from './epoch-loop-state.js';
 import type { EvaluationData } from './evaluate.js';
 import type { EpochRecord, FitResult, StopReason } from './events.js';
 import type { FitOptions, ResolvedFitOptions } from './fit-options.js';
 import { nowSeconds, ProgressMeter } from './progress-meter.js';
-import { type DegenerateTask, degenerateTasks } from './task-health.js';
+import { degenerateTasks, heldDegenerateTasks } from './task-health.js';
 import type { StepLocation, StepResult } from './train-step.js';
 import {
   checkFingerprint,
   type ElapsedTime,
-  NO_ELAPSED_TIME,
   TRAINER_STATE_VERSION,
   type TrainerState,
 } from './trainer-state.js';
@@ -117,23 +120,6 @@ function wholeRunTime(total: ElapsedTime, before: ElapsedTime) {
   return { seconds: total.seconds, secondsBeforeResume: before.seconds, samplesPerSecond };
 }
 
-/**
- * The degenerate tasks of the weights the model ends with: those of the best epoch when they were
- * restored, else of the last evaluated epoch (AUC 0.5 is judged over the whole run).
- */
-function heldDegenerateTasks(
-  history: readonly EpochRecord[],
-  restoredEpoch: number | null,
-): DegenerateTask[] {
-  const held =
-    restoredEpoch === null ? history.at(-1) : history.find((entry) => entry.epoch === restoredEpoch);
-  if (!held?.validation) return [];
-  return degenerateTasks(
-    held.validation,
-    history.map((entry) => entry.validation),
-  );
-}
-
 export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopResult> {
   const { runner, taskNames, balancer, source, validationData, settings, options, early } = inputs;
   const batchesPerEpoch = source.batchesPerEpoch;
@@ -145,132 +131,106 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
     monitor: early.monitor.name,
   };
 
-  let epoch = 0;
-  let batchIndex = 0;
-  let globalStep = 0;
-  let epochLossSums = new Array<number>(taskNames.length).fill(0);
-  let epochObjectiveSum = 0;
-  let epochSteps = 0;
-  let earlyState: EarlyStoppingState = INITIAL_EARLY_STOPPING_STATE;
-  let history: EpochRecord[] = [];
-  let bestModel: ModelState | null = null;
-  let stoppedEarly = false;
-  let resumedFromStep: number | null = null;
-  let lastCheckpoint: string | null = null;
-  let lastCheckpointStep = -1;
   const runStart = nowSeconds();
   const meter = new ProgressMeter(taskNames.length);
-  let elapsedBefore: ElapsedTime = NO_ELAPSED_TIME; // segments before a resume
-  const elapsed = (): ElapsedTime => {
-    const { samples, stepSeconds } = meter.runTotals();
-    return {
-      seconds: elapsedBefore.seconds + nowSeconds() - runStart,
-      stepSeconds: elapsedBefore.stepSeconds + stepSeconds,
-      samples: elapsedBefore.samples + samples,
-    };
-  };
-
-  const trainerState = (): TrainerState => ({
-    version: TRAINER_STATE_VERSION,
-    fingerprint,
-    epoch,
-    batchIndex,
-    globalStep,
-    epochLossSums: [...epochLossSums],
-    epochObjectiveSum,
-    epochSteps,
-    balancer: balancer.getState(),
-    earlyStopping: earlyState,
-    history,
-    stoppedEarly,
-    elapsed: elapsed(),
-  });
-
-  const saveCheckpoint = async () => {
-    const target = settings.checkpoint;
-    if (!target || lastCheckpointStep === globalStep) return;
-    const state = await runner.getState();
-    const contents: CheckpointContents<TrainerState> = {
-      step: globalStep,
-      epoch,
-      batchIndex,
-      trainer: trainerState(),
-      model: state.model,
-      bestModel,
-      optimizer: state.optimizer,
-    };
-    lastCheckpoint = await writeCheckpoint(target.storage, target.directory, contents, target.keep);
-    lastCheckpointStep = globalStep;
-  };
-
   const saved = await checkpointToResume(settings);
   if (saved) {
     checkFingerprint(saved.trainer, fingerprint, `resume from ${settings.checkpoint?.directory}`);
     await runner.setState({ model: saved.model, optimizer: saved.optimizer });
     balancer.setState(saved.trainer.balancer);
-    ({ epoch, batchIndex, globalStep, epochObjectiveSum, epochSteps, stoppedEarly } = saved.trainer);
-    epochLossSums = [...saved.trainer.epochLossSums];
-    earlyState = saved.trainer.earlyStopping;
-    history = [...saved.trainer.history];
-    bestModel = saved.bestModel;
-    elapsedBefore = saved.trainer.elapsed;
-    resumedFromStep = globalStep;
-    lastCheckpointStep = globalStep;
   }
+  // Everything a checkpoint saves and a resume restores, besides the runner's and balancer's own.
+  const run: RunState = saved
+    ? resumedRunState(saved.trainer, saved.bestModel)
+    : freshRunState(taskNames.length);
+  const progress = run.progress; // the same object throughout: only its fields change
+  const resumedFromStep = saved ? progress.globalStep : null;
+  const elapsed = (): ElapsedTime => {
+    const { samples, stepSeconds } = meter.runTotals();
+    return {
+      seconds: run.elapsedBefore.seconds + nowSeconds() - runStart,
+      stepSeconds: run.elapsedBefore.stepSeconds + stepSeconds,
+      samples: run.elapsedBefore.samples + samples,
+    };
+  };
+
+  let lastCheckpoint: string | null = null;
+  let lastCheckpointStep = saved ? progress.globalStep : -1;
+  const saveCheckpoint = async () => {
+    const target = settings.checkpoint;
+    if (!target || lastCheckpointStep === progress.globalStep) return;
+    const state = await runner.getState();
+    const trainer: TrainerState = {
+      version: TRAINER_STATE_VERSION,
+      fingerprint,
+      ...copyProgress(progress),
+      balancer: balancer.getState(),
+      elapsed: elapsed(),
+    };
+    const contents: CheckpointContents<TrainerState> = {
+      step: progress.globalStep,
+      epoch: progress.epoch,
+      batchIndex: progress.batchIndex,
+      trainer,
+      model: state.model,
+      bestModel: run.bestModel,
+      optimizer: state.optimizer,
+    };
+    lastCheckpoint = await writeCheckpoint(target.storage, target.directory, contents, target.keep);
+    lastCheckpointStep = progress.globalStep;
+  };
 
   const plannedSteps = settings.epochs * batchesPerEpoch;
   const totalSteps = settings.maxSteps === null ? plannedSteps : Math.min(plannedSteps, settings.maxSteps);
-  let stoppedReason: StopReason = stoppedEarly ? 'earlyStopping' : 'completed';
+  let stoppedReason: StopReason = progress.stoppedEarly ? 'earlyStopping' : 'completed';
   let lastYield = nowSeconds();
 
-  training: while (!stoppedEarly && epoch < settings.epochs) {
-    for (const batch of source.epoch(epoch, batchIndex)) {
+  training: while (!progress.stoppedEarly && progress.epoch < settings.epochs) {
+    for (const batch of source.epoch(progress.epoch, progress.batchIndex)) {
       if (options.signal?.aborted) {
         stoppedReason = 'aborted';
         break training;
       }
-      if (settings.maxSteps !== null && globalStep >= settings.maxSteps) {
+      if (settings.maxSteps !== null && progress.globalStep >= settings.maxSteps) {
         stoppedReason = 'maxSteps';
         break training;
       }
       const started = nowSeconds();
-      const result = await runner.step(
-        batch,
-        { step: globalStep + 1, epoch, batchIndex },
-        stepSeed(settings.seed, globalStep + 1),
-      );
+      const location = {
+        step: progress.globalStep + 1,
+        epoch: progress.epoch,
+        batchIndex: progress.batchIndex,
+      };
+      const result = await runner.step(batch, location, stepSeed(settings.seed, location.step));
       meter.record(result.taskLosses, result.objective, batch.size, nowSeconds() - started);
-      result.taskLosses.forEach((loss, task) => {
-        epochLossSums[task]! += loss;
-      });
-      epochObjectiveSum += result.objective;
-      epochSteps += 1;
-      globalStep += 1;
-      batchIndex += 1;
+      recordStep(progress, result);
       if (
         options.onProgress &&
-        (globalStep % settings.progressEverySteps === 0 || batchIndex === batchesPerEpoch)
+        (progress.globalStep % settings.progressEverySteps === 0 || progress.batchIndex === batchesPerEpoch)
       ) {
         await options.onProgress(
           meter.event({
-            epoch,
+            epoch: progress.epoch,
             epochs: settings.epochs,
-            step: globalStep,
+            step: progress.globalStep,
             totalSteps,
-            batchIndex,
+            batchIndex: progress.batchIndex,
             batchesPerEpoch,
             taskWeights: balancer.taskWeights(),
           }),
         );
       }
       const every = settings.checkpoint?.everySteps ?? 0;
-      if (every > 0 && globalStep % every === 0 && batchIndex < batchesPerEpoch) await saveCheckpoint();
+      if (every > 0 && progress.globalStep % every === 0 && progress.batchIndex < batchesPerEpoch) {
+        await saveCheckpoint();
+      }
       if (nowSeconds() - lastYield > 0.05) {
         await yieldToEventLoop(); // lets an abort (Ctrl-C) or a UI update in
         lastYield = nowSeconds();
       }
     }
 
+    const { epoch, batchIndex, history } = progress;
     if (batchIndex !== batchesPerEpoch) {
       throw new DataError('the training batches ended early', {
         expected: `${batchesPerEpoch} batches in epoch ${epoch}`,
@@ -282,57 +242,51 @@ export async function runEpochLoop(inputs: EpochLoopInputs): Promise<EpochLoopRe
       : null;
     const monitorValue = validation ? early.monitor.read(validation) : null;
     const update = validation
-      ? updateEarlyStopping(earlyState, early, monitorValue, epoch)
-      : { state: earlyState, improved: false, shouldStop: false };
-    earlyState = update.state;
-    if (update.improved) bestModel = (await runner.getState()).model;
+      ? updateEarlyStopping(progress.earlyStopping, early, monitorValue, epoch)
+      : { state: progress.earlyStopping, improved: false, shouldStop: false };
+    progress.earlyStopping = update.state;
+    if (update.improved) run.bestModel = (await runner.getState()).model;
     const degenerate = validation
       ? degenerateTasks(validation, [...history.map((entry) => entry.validation), validation])
       : [];
     const record: EpochRecord = {
       epoch,
-      steps: epochSteps,
-      trainLossPerTask: epochLossSums.map((sum) => sum / Math.max(1, epochSteps)),
-      trainLoss: epochObjectiveSum / Math.max(1, epochSteps),
+      steps: progress.epochSteps,
+      ...epochMeans(progress),
       taskWeights: balancer.taskWeights(),
       validation,
       monitorValue,
       improved: update.improved,
       degenerateTasks: degenerate,
     };
-    history.push(record);
-    epoch += 1;
-    batchIndex = 0;
-    epochLossSums = epochLossSums.map(() => 0);
-    epochObjectiveSum = 0;
-    epochSteps = 0;
-    stoppedEarly = update.shouldStop;
-    if (stoppedEarly) stoppedReason = 'earlyStopping';
+    closeEpoch(progress, record, update.shouldStop);
+    if (progress.stoppedEarly) stoppedReason = 'earlyStopping';
     if (options.onEpochEnd) {
-      await options.onEpochEnd({ ...record, epochs: settings.epochs, bestEpoch: earlyState.bestEpoch });
+      await options.onEpochEnd({ ...record, epochs: settings.epochs, bestEpoch: update.state.bestEpoch });
     }
     await saveCheckpoint();
   }
 
   if (stoppedReason === 'aborted' || stoppedReason === 'maxSteps') await saveCheckpoint();
+  const { history, earlyStopping } = progress;
   const restoredBestWeights =
     (stoppedReason === 'completed' || stoppedReason === 'earlyStopping') &&
     early.restoreBestWeights &&
-    bestModel !== null;
+    run.bestModel !== null;
   return {
-    degenerateTasks: heldDegenerateTasks(history, restoredBestWeights ? earlyState.bestEpoch : null),
+    degenerateTasks: heldDegenerateTasks(history, restoredBestWeights ? earlyStopping.bestEpoch : null),
     history,
     monitor: early.monitor.name,
-    bestEpoch: earlyState.bestEpoch,
-    bestValue: earlyState.bestValue,
+    bestEpoch: earlyStopping.bestEpoch,
+    bestValue: earlyStopping.bestValue,
     restoredBestWeights,
     stoppedReason,
-    steps: globalStep,
+    steps: progress.globalStep,
     epochsCompleted: history.length,
     resumedFromStep,
     lastCheckpoint,
     taskWeights: balancer.taskWeights(),
-    ...wholeRunTime(elapsed(), elapsedBefore),
-    bestModel: restoredBestWeights ? bestModel : null,
+    ...wholeRunTime(elapsed(), run.elapsedBefore),
+    bestModel: restoredBestWeights ? run.bestModel : null,
   };
 }

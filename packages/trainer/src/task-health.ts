@@ -51,3 +51,21 @@ export function describeDegenerate(tasks: readonly DegenerateTask[]): string {
     )
     .join(', ');
 }
+
+/**
+ * The degenerate tasks of the weights the model ends with: those of the best epoch when they were
+ * restored, else of the last evaluated epoch (AUC 0.5 is judged over the whole run).
+ */
+export function heldDegenerateTasks(
+  // The fields of an EpochRecord this reads (the type is structural: events.ts imports this file).
+  history: readonly { readonly epoch: number; readonly validation: MultiTaskReport | null }[],
+  restoredEpoch: number | null,
+): DegenerateTask[] {
+  const held =
+    restoredEpoch === null ? history.at(-1) : history.find((entry) => entry.epoch === restoredEpoch);
+  if (!held?.validation) return [];
+  return degenerateTasks(
+    held.validation,
+    history.map((entry) => entry.validation),
+  );
+}

@@ -6,7 +6,44 @@ import type { EpochRecord } from './events.js';
 
 export const TRAINER_STATE_VERSION = 1;
 
-export interface TrainerState {
+/**
+ * The epoch loop's progress: where it is and the sums of the epoch under way. The loop keeps it as
+ * one object (`LoopProgress`, epoch-loop-state.ts); a checkpoint saves it whole inside
+ * `TrainerState` and a resume restores it whole.
+ */
+export interface EpochLoopProgress {
+  /** Next epoch to run (0-based) and the next batch in it. */
+  readonly epoch: number;
+  readonly batchIndex: number;
+  readonly globalStep: number;
+  /** Sums over the current epoch's finished steps (for its mean train loss). */
+  readonly epochLossSums: readonly number[];
+  readonly epochObjectiveSum: number;
+  readonly epochSteps: number;
+  readonly earlyStopping: EarlyStoppingState;
+  readonly history: readonly EpochRecord[];
+  /** True once early stopping fired (a resumed run then only restores and returns). */
+  readonly stoppedEarly: boolean;
+}
+
+/** Every key of `EpochLoopProgress` (checked against the interface at compile time). */
+export const EPOCH_LOOP_PROGRESS_KEYS = [
+  'epoch',
+  'batchIndex',
+  'globalStep',
+  'epochLossSums',
+  'epochObjectiveSum',
+  'epochSteps',
+  'earlyStopping',
+  'history',
+  'stoppedEarly',
+] as const satisfies readonly (keyof EpochLoopProgress)[];
+type UnlistedProgressKey = Exclude<keyof EpochLoopProgress, (typeof EPOCH_LOOP_PROGRESS_KEYS)[number]>;
+const everyProgressKeyListed: [UnlistedProgressKey] extends [never] ? true : UnlistedProgressKey = true;
+void everyProgressKeyListed;
+
+/** The trainer's part of a checkpoint (`trainer.json`): the loop's progress and what goes with it. */
+export interface TrainerState extends EpochLoopProgress {
   readonly version: number;
   /** Settings a resumed run must share with the run that wrote the checkpoint. */
   readonly fingerprint: {
@@ -16,19 +53,7 @@ export interface TrainerState {
     readonly balancing: string;
     readonly monitor: string;
   };
-  /** Next epoch to run (0-based) and the next batch in it. */
-  readonly epoch: number;
-  readonly batchIndex: number;
-  readonly globalStep: number;
-  /** Sums over the current epoch's finished steps (for its mean train loss). */
-  readonly epochLossSums: readonly number[];
-  readonly epochObjectiveSum: number;
-  readonly epochSteps: number;
   readonly balancer: JsonValue;
-  readonly earlyStopping: EarlyStoppingState;
-  readonly history: readonly EpochRecord[];
-  /** True once early stopping fired (a resumed run then only restores and returns). */
-  readonly stoppedEarly: boolean;
   /** Time and samples of the run up to this checkpoint, over every segment (resumes add up). */
   readonly elapsed: ElapsedTime;
 }
@@ -51,16 +76,8 @@ export const NO_ELAPSED_TIME: ElapsedTime = Object.freeze({ seconds: 0, stepSeco
 export const TRAINER_STATE_KEYS = [
   'version',
   'fingerprint',
-  'epoch',
-  'batchIndex',
-  'globalStep',
-  'epochLossSums',
-  'epochObjectiveSum',
-  'epochSteps',
+  ...EPOCH_LOOP_PROGRESS_KEYS,
   'balancer',
-  'earlyStopping',
-  'history',
-  'stoppedEarly',
   'elapsed',
 ] as const satisfies readonly (keyof TrainerState)[];
 type UnlistedKey = Exclude<keyof TrainerState, (typeof TRAINER_STATE_KEYS)[number]>;
