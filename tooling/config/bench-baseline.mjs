@@ -135,3 +135,19 @@ export async function importBaseline({ packageName, packageDir, ref, entry = 'in
   }
   return { module: await import(pathToFileURL(outFile).href), ref: commit.slice(0, 12) };
 }
+
+/**
+ * The sides of a before/after benchmark: `[['today', today], ['before (<ref>)', baseline]]`, or only
+ * today's side (with a line saying why) when the baseline is skipped or cannot be built.
+ *
+ * @param {any} today this checkout's build of the package
+ * @param {Parameters<typeof importBaseline>[0]} options as for importBaseline
+ * @returns {Promise<[string, any][]>}
+ */
+export async function todayAndBaseline(today, options) {
+  const sides = [['today', today]];
+  const baseline = await importBaseline(options);
+  if (baseline.module) sides.push([`before (${baseline.ref})`, baseline.module]);
+  else console.log(`(no "before" side: ${baseline.reason})`);
+  return sides;
+}

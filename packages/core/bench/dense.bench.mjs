@@ -9,6 +9,7 @@
 // Run: pnpm --filter @dtrn/core bench   (median of 7 windows of 5 steps, after warm-up)
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { median, timeWindow } from '@dtrn/tooling/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { linear, matMul2d } from '../dist/index.js';
 
@@ -17,7 +18,6 @@ const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 5);
 const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',');
 const sizes = [336, 256, 128, 1];
 const batch = 1024;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const FORMS = [
   ['stock tf.matMul + tf.add', (h, { kernel, bias }) => tf.add(tf.matMul(h, kernel), bias)],
@@ -37,12 +37,7 @@ function makeForward(layerFn, weights) {
 }
 
 /** CPU ms per step of fn, one window. */
-function windowMs(fn) {
-  const start = process.cpuUsage();
-  for (let s = 0; s < stepsPerWindow; s++) fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000 / stepsPerWindow;
-}
+const windowMs = (fn) => timeWindow(fn, stepsPerWindow).cpu;
 
 for (const backend of backends) {
   await tf.setBackend(backend);

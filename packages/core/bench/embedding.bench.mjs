@@ -11,8 +11,8 @@
 // initialising a row and committing the memory it lives on.
 // Run: pnpm --filter @dtrn/core bench   (or: node --expose-gc bench/embedding.bench.mjs)
 // Env: BENCH_VOCABS=10000,100000 BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_WARMUP=3 BENCH_DISTRIBUTIONS=zipf,uniform
-import { loadavg } from 'node:os';
 import { createRng } from '@dtrn/base';
+import { loadAverage, median, timeWindow } from '@dtrn/tooling/bench';
 
 // BENCH_CORE_DIST: another build of this package to time instead (e.g. the code before a change).
 const { EmbeddingBank } = await import(process.env.BENCH_CORE_DIST ?? '../dist/index.js');
@@ -31,11 +31,6 @@ const fieldIdsPerSample = 19;
 
 function mean(values) {
   return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function label(distribution) {
@@ -91,12 +86,9 @@ function runCase(rows, distribution) {
   const coldCpu = [];
   const initializedBefore = bank.tableInfo('item').initializedRows + bank.tableInfo('field').initializedRows;
   for (let w = 0; w < windows; w++) {
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    for (let s = 0; s < stepsPerWindow; s++) step();
-    const cpu = process.cpuUsage(cpuStart);
-    results.push((performance.now() - start) / stepsPerWindow);
-    coldCpu.push((cpu.user + cpu.system) / 1000 / stepsPerWindow);
+    const { wall, cpu } = timeWindow(step, stepsPerWindow);
+    results.push(wall);
+    coldCpu.push(cpu);
   }
   const initializedAfter = bank.tableInfo('item').initializedRows + bank.tableInfo('field').initializedRows;
   const measured = windows * stepsPerWindow;
@@ -109,12 +101,9 @@ function runCase(rows, distribution) {
   const warmCpu = [];
   for (let w = 0; w < windows; w++) {
     next = warmup + w * stepsPerWindow;
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    for (let s = 0; s < stepsPerWindow; s++) step();
-    const cpu = process.cpuUsage(cpuStart);
-    warmResults.push((performance.now() - start) / stepsPerWindow);
-    warmCpu.push((cpu.user + cpu.system) / 1000 / stepsPerWindow);
+    const { wall, cpu } = timeWindow(step, stepsPerWindow);
+    warmResults.push(wall);
+    warmCpu.push(cpu);
   }
   const result = {
     rows,
@@ -135,11 +124,7 @@ function runCase(rows, distribution) {
   return result;
 }
 
-console.log(
-  `load average before: ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
-);
+console.log(`load average before: ${loadAverage(1)}`);
 console.log(
   `EmbeddingBank step = lookup + applyGradients (lazy Adam), batch ${batch}, ${batch * (itemIdsPerSample + fieldIdsPerSample)} ids/step, d = ${dim}; median of ${windows} windows x ${stepsPerWindow} steps after ${warmup} warm-up steps`,
 );
@@ -168,8 +153,4 @@ for (const [distribution, results] of byDistribution) {
     );
   }
 }
-console.log(
-  `load average after: ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
-);
+console.log(`load average after: ${loadAverage(1)}`);

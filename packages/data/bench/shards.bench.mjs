@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@dtrn/base';
+import { median, timedAsync } from '@dtrn/tooling/bench';
 import { createEmptyDataset, sampleMasksFor, sliceRows, validateSchema } from '../dist/index.js';
 import { iterateShards, readShards, ShardWriter, writeShards } from '../dist/node.js';
 
@@ -60,18 +61,11 @@ for (let row = 0; row < rows; row++) {
 }
 sampleMasksFor(schema, dataset.labels, dataset.sampleMasks);
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function time(name, bytes, fn) {
   const seconds = [];
   for (let r = 0; r < repeats; r++) {
     globalThis.gc?.();
-    const start = performance.now();
-    await fn();
-    seconds.push((performance.now() - start) / 1000);
+    seconds.push((await timedAsync(fn)).wall / 1000);
   }
   const s = median(seconds);
   console.log(

@@ -8,6 +8,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@dtrn/base';
+import { median, timedAsync } from '@dtrn/tooling/bench';
 import {
   fileSource,
   forEachRow,
@@ -24,7 +25,6 @@ const OTTO_MB = Number(process.env.DTRN_BENCH_OTTO_MB ?? 40);
 const ALICCP_ROWS = Number(process.env.DTRN_BENCH_ALICCP_ROWS ?? 200_000);
 const RUNS = Number(process.env.DTRN_BENCH_RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'dtrn-loaders-bench-'));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(0);
 
 async function writeLines(path, makeLine, until) {
@@ -101,9 +101,8 @@ async function generateAliCcp(skeletonPath, commonPath, rows, profiles) {
 
 async function timed(fn) {
   globalThis.gc?.();
-  const start = performance.now();
-  const result = await fn();
-  return { seconds: (performance.now() - start) / 1000, result };
+  const { wall, result } = await timedAsync(fn);
+  return { seconds: wall / 1000, result };
 }
 
 const ottoPath = join(dir, 'otto.jsonl');

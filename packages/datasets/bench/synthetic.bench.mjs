@@ -4,6 +4,7 @@
 // Run: pnpm --filter @dtrn/datasets build && pnpm --filter @dtrn/datasets bench
 //   (or: node --expose-gc packages/datasets/bench/synthetic.bench.mjs)
 // Env: BENCH_SIZES=tiny,small,demo (default), BENCH_REPEATS (default 3; tiny uses 5), BENCH_ORACLES=0 to skip AUCs.
+import { timed } from '@dtrn/tooling/bench';
 import { generateMmoeData, generateMultiBehaviorData, oracleReport, syntheticPreset } from '../dist/index.js';
 
 const sizes = (process.env.BENCH_SIZES ?? 'tiny,small,demo').split(',');
@@ -16,11 +17,8 @@ function time(name, runs, fn) {
   const times = [];
   for (let r = 0; r < runs; r++) {
     collect();
-    const start = performance.now();
-    const cpu = process.cpuUsage();
-    fn();
-    const used = process.cpuUsage(cpu);
-    times.push({ wall: (performance.now() - start) / 1000, cpu: (used.user + used.system) / 1e6 });
+    const { wall, cpu } = timed(fn);
+    times.push({ wall: wall / 1000, cpu: cpu / 1000 });
   }
   times.sort((a, b) => a.wall - b.wall);
   const median = times[Math.floor(times.length / 2)];

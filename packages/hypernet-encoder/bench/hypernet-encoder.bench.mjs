@@ -12,12 +12,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { importBaseline } from '@dtrn/tooling/bench-baseline';
+import { interleavedWindows, loadAverage, median, medianTimes } from '@dtrn/tooling/bench';
+import { todayAndBaseline } from '@dtrn/tooling/bench-baseline';
 import * as tf from '@tensorflow/tfjs-core';
 import * as today from '../dist/index.js';
 
-/** The commit before issue 15's TIM work ("today's code" of the issue). */
-const BASELINE_COMMIT = '65c928eb27f2795906024c1bf240beb95624d469';
+/** The "before" side: this package at the commit before issue 15's TIM work ("today's code" of the issue). */
+const BASELINE = {
+  packageName: 'hypernet-encoder',
+  packageDir: join(dirname(fileURLToPath(import.meta.url)), '..'),
+  ref: '65c928eb27f2795906024c1bf240beb95624d469',
+};
 const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',');
 const windowsFor = (backend) =>
   Number(backend === 'cpu' ? (process.env.BENCH_CPU_WINDOWS ?? 2) : (process.env.BENCH_WINDOWS ?? 5));
@@ -25,7 +30,6 @@ const batchFor = (backend) =>
   Number(backend === 'cpu' ? (process.env.BENCH_CPU_BATCH ?? 64) : (process.env.BENCH_BATCH ?? 1024));
 const length = 50;
 const config = { numTasks: 3, numBehaviors: 3, embeddingDim: 16, maxSequenceLength: length, seed: 1 };
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function makeInputs(d, batch) {
   const sequences = [];
@@ -41,15 +45,6 @@ function makeInputs(d, batch) {
     masks.push(tf.tensor2d(values, [batch, length]));
   }
   return { sequences, masks, target: tf.randomNormal([batch, d], 0, 1, 'float32', 99) };
-}
-
-/** Wall and process CPU ms of one call. */
-function timed(fn) {
-  const cpu0 = process.cpuUsage();
-  const wall0 = performance.now();
-  fn();
-  const used = process.cpuUsage(cpu0);
-  return { wall: performance.now() - wall0, cpu: (used.user + used.system) / 1000 };
 }
 
 console.log(`\nParameters at K = 3, M = 3, d = 16, L_max = ${length} (defaults otherwise)`);
@@ -90,17 +85,7 @@ for (const backend of backends) {
   await tf.setBackend(backend);
   await tf.ready();
   const windows = windowsFor(backend);
-  const libs = [['today', today]];
-  if (backend === 'wasm') {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const baseline = await importBaseline({
-      packageName: 'hypernet-encoder',
-      packageDir: join(here, '..'),
-      ref: BASELINE_COMMIT,
-    });
-    if (baseline.module) libs.push([`before (${baseline.ref})`, baseline.module]);
-    else console.log(`(no "before" side: ${baseline.reason})`);
-  }
+  const libs = backend === 'wasm' ? await todayAndBaseline(today, BASELINE) : [['today', today]];
   const batch = batchFor(backend);
   const inputs = makeInputs(config.embeddingDim, batch);
   const cases = [];
@@ -110,39 +95,22 @@ for (const backend of backends) {
   ]) {
     for (const [code, lib] of libs) cases.push(encoderCase(lib, code, label, extra, inputs));
   }
-  const results = cases.map(() => ({ forward: [], step: [] }));
   for (const c of cases) {
     c.forward();
     c.step();
   }
-  for (const kind of ['forward', 'step']) {
-    for (let w = 0; w < windows; w++) {
-      for (const [i, c] of cases.entries()) results[i][kind].push(timed(c[kind]));
-    }
-  }
+  const results = interleavedWindows(cases, ['forward', 'step'], { windows });
   const peaks = [];
   for (const c of cases) peaks.push((await tf.profile(c.step)).peakBytes / 2 ** 20);
   console.log(
-    `\n${backend}: B = ${batch}, K = 3, M = 3, L = ${length}, d = 16; median of ${windows} interleaved windows (1 call each, after warm-up); load average ${(
-      await import('node:os')
-    )
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}`,
+    `\n${backend}: B = ${batch}, K = 3, M = 3, L = ${length}, d = 16; median of ${windows} interleaved windows (1 call each, after warm-up); load average ${loadAverage(1)}`,
   );
   console.log(
     '| encoder | code | forward ms (wall / CPU) | forward+backward ms (wall / CPU) | backward / forward (CPU) | tensor peak MiB (step) |',
   );
   console.log('|---|---|---:|---:|---:|---:|');
   cases.forEach((c, i) => {
-    const f = {
-      wall: median(results[i].forward.map((t) => t.wall)),
-      cpu: median(results[i].forward.map((t) => t.cpu)),
-    };
-    const s = {
-      wall: median(results[i].step.map((t) => t.wall)),
-      cpu: median(results[i].step.map((t) => t.cpu)),
-    };
+    const [f, s] = [medianTimes(results[i].forward), medianTimes(results[i].step)];
     console.log(
       `| ${c.label} | ${c.code} | ${f.wall.toFixed(0)} / ${f.cpu.toFixed(0)} | ${s.wall.toFixed(0)} / ${s.cpu.toFixed(0)} | ${((s.cpu - f.cpu) / f.cpu).toFixed(2)} | ${peaks[i].toFixed(0)} |`,
     );

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-wasm';
 import { linear } from '@dtrn/core';
+import { median, timed } from '@dtrn/tooling/bench';
 import { importSources } from '@dtrn/tooling/bench-baseline';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -21,34 +22,29 @@ const internals = await importSources({
   file: 'bench/internals.ts',
 });
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const normal = (shape, seed = 1, scale = 1) => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale);
 
-/** Runs `fn` on fresh inputs and returns its CPU and wall ms; the results are read back. */
-function measure(fn, setup) {
-  const inputs = setup();
-  const cpu0 = process.cpuUsage();
-  const wall0 = performance.now();
+/** One run of `fn` on `inputs`, every output read back. */
+function runAndRead(fn, inputs) {
   tf.tidy(() => {
     const out = fn(...inputs);
     for (const t of Array.isArray(out) ? out : [out]) t.dataSync();
   });
-  const used = process.cpuUsage(cpu0);
-  const wall = performance.now() - wall0;
+}
+
+/** Runs `fn` on fresh inputs and returns its CPU and wall ms; the results are read back. */
+function measure(fn, setup) {
+  const inputs = setup();
+  const { cpu, wall } = timed(() => runAndRead(fn, inputs));
   tf.dispose(inputs);
-  return { cpu: (used.user + used.system) / 1000, wall };
+  return { cpu, wall };
 }
 
 /** Tensor memory of one run of `fn` above what its inputs take: tf.profile's peak, MiB. */
 async function peakMiB(fn, setup) {
   const inputs = setup();
   const before = tf.memory().numBytes;
-  const info = await tf.profile(() =>
-    tf.tidy(() => {
-      const out = fn(...inputs);
-      for (const t of Array.isArray(out) ? out : [out]) t.dataSync();
-    }),
-  );
+  const info = await tf.profile(() => runAndRead(fn, inputs));
   tf.dispose(inputs);
   return (info.peakBytes - before) / 2 ** 20;
 }

@@ -1,6 +1,7 @@
 // Benchmark: AUC and GAUC of 10M samples (targets: under 3 s and 2 s on a 2-core machine).
 // Run: pnpm --filter @dtrn/metrics bench   (reports the median of 5 timed runs after one warm-up)
 import { createRng } from '@dtrn/base';
+import { median, timed } from '@dtrn/tooling/bench';
 import { auc, gauc } from '../dist/index.js';
 
 const n = Number(process.env.BENCH_SAMPLES ?? 10_000_000);
@@ -22,16 +23,15 @@ function time(name, fn) {
   const times = [];
   let value;
   for (let r = 0; r < repeats; r++) {
-    const start = performance.now();
-    value = fn();
-    times.push((performance.now() - start) / 1000);
+    const run = timed(fn);
+    value = run.result;
+    times.push(run.wall / 1000);
   }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
+  const seconds = median(times);
   console.log(
-    `${name.padEnd(34)} median ${median.toFixed(3)} s  (min ${times[0].toFixed(3)}, max ${times.at(-1).toFixed(3)})  value ${JSON.stringify(value)}`,
+    `${name.padEnd(34)} median ${seconds.toFixed(3)} s  (min ${Math.min(...times).toFixed(3)}, max ${Math.max(...times).toFixed(3)})  value ${JSON.stringify(value)}`,
   );
-  return median;
+  return seconds;
 }
 
 console.log(

@@ -8,15 +8,15 @@
 //      time)  BENCH_BASELINE_REF=<commit>
 //      BENCH_BASELINE=0 (current code only)
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the op gradients
+import { cpuModel, interleavedWindows, loadAverage, median } from '@dtrn/tooling/bench';
 import { importBaseline } from '@dtrn/tooling/bench-baseline';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel } from '../dist/index.js';
-import { dtrnModelArgs, median, mmoeSchema, randomBatchMaker } from './mmoe-config.mjs';
+import { dtrnModelArgs, mmoeSchema, randomBatchMaker } from './mmoe-config.mjs';
 import { trainStepper } from './train-step.mjs';
 
 /** The commit before issue 15's DTRN step work ("today's code" of the issue). */
@@ -45,15 +45,6 @@ async function variants() {
   return probe === 'before' ? [before] : [...list, before];
 }
 
-/** Wall and CPU ms of one call. */
-function timed(fn) {
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  fn();
-  const used = process.cpuUsage(cpuStart);
-  return { wall: performance.now() - start, cpu: (used.user + used.system) / 1000 };
-}
-
 const batch = randomBatchMaker(12345)(B);
 const sides = (await variants()).map(({ name, createModel: create }) => {
   const model = create(mmoeSchema(), dtrnModelArgs);
@@ -74,13 +65,8 @@ for (const side of sides) {
   side.losses = [side.train(), side.train()]; // warm-up (and the first two losses)
   side.infer();
 }
-const results = new Map(sides.map((s) => [s.name, { train: [], infer: [] }]));
-for (let w = 0; w < windows; w++) {
-  for (const side of sides) results.get(side.name).train.push(timed(side.train));
-}
-for (let w = 0; w < windows; w++) {
-  for (const side of sides) results.get(side.name).infer.push(timed(side.infer));
-}
+const timings = interleavedWindows(sides, ['train', 'infer'], { windows });
+const results = new Map(sides.map((s, i) => [s.name, timings[i]]));
 
 const rss = new Map();
 for (const side of sides) {
@@ -117,11 +103,7 @@ if (sides.length === 2) {
     `speed-up (before / after, median of per-window ratios): training ${ratio('wall', 'train').toFixed(2)}x wall, ${ratio('cpu', 'train').toFixed(2)}x CPU; inference ${ratio('wall', 'infer').toFixed(2)}x wall, ${ratio('cpu', 'infer').toFixed(2)}x CPU`,
   );
 }
-console.log(
-  `machine: ${cpus()[0]?.model ?? 'unknown'}; load average ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')} (at the end)`,
-);
+console.log(`machine: ${cpuModel()}; load average ${loadAverage(1)} (at the end)`);
 
 if (process.env.BENCH_PROFILE === '1') {
   // Kernel times as process CPU time (tf.profile's own are wall-clock, which on a shared machine

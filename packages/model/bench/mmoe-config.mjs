@@ -47,33 +47,38 @@ export function mmoeSchema({ rows = vocabulary, sharedFieldTable = false } = {})
   };
 }
 
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/**
- * A seeded maker of random batches of the configuration (uniform ids; each sequence gets a
- * uniform random length in 0..L, left-padded with id 0; labels positive with probability 0.3).
- */
-export function randomBatchMaker(seed = 12345) {
+/** A seeded uniform generator in [0, 1) (a linear congruential one: the benchmarks' only source). */
+export function seededRandom(seed = 12345) {
   let state = seed;
-  const random = () => {
+  return () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
+}
+
+/**
+ * The features of `size` random rows of the configuration, drawn from `random`: uniform ids; each
+ * sequence gets a uniform random length in 0..L, left-padded with id 0.
+ */
+export function randomFeatures(random, size) {
+  const id = () => 1 + Math.floor(random() * (vocabulary - 1));
+  const sparse = Array.from({ length: numFields }, () => Int32Array.from({ length: size }, id));
+  const sequences = Array.from({ length: numBehaviors }, () => {
+    const items = new Int32Array(size * L);
+    for (let b = 0; b < size; b++) {
+      const length = Math.floor(random() * (L + 1));
+      for (let l = L - length; l < L; l++) items[b * L + l] = id();
+    }
+    return { items, sideFields: [], maxLength: L };
+  });
+  return { sparse, sequences };
+}
+
+/** A seeded maker of random batches of the configuration (`randomFeatures`; labels positive with probability 0.3). */
+export function randomBatchMaker(seed = 12345) {
+  const random = seededRandom(seed);
   return (size) => {
-    const sparse = Array.from({ length: numFields }, () =>
-      Int32Array.from({ length: size }, () => 1 + Math.floor(random() * (vocabulary - 1))),
-    );
-    const sequences = Array.from({ length: numBehaviors }, () => {
-      const items = new Int32Array(size * L);
-      for (let b = 0; b < size; b++) {
-        const length = Math.floor(random() * (L + 1));
-        for (let l = L - length; l < L; l++) items[b * L + l] = 1 + Math.floor(random() * (vocabulary - 1));
-      }
-      return { items, sideFields: [], maxLength: L };
-    });
+    const { sparse, sequences } = randomFeatures(random, size);
     const labels = [0, 1].map(() => Float32Array.from({ length: size }, () => (random() < 0.3 ? 1 : 0)));
     return { size, sparse, dense: [], sequences, labels, sampleMasks: [undefined, undefined] };
   };

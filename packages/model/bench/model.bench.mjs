@@ -16,6 +16,7 @@
 // compares DTRN before/after) BENCH_PROFILE=1 (top kernels)
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the op gradients
+import { loadAverage, median, timed, timeWindows } from '@dtrn/tooling/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel } from '../dist/index.js';
 import { bce } from './bce.mjs';
@@ -23,7 +24,6 @@ import {
   d,
   dtrnModelArgs,
   L,
-  median,
   mmoeModelArgs,
   mmoeSchema,
   numBehaviors,
@@ -75,16 +75,7 @@ function candidateBatch(source, count) {
 /** Wall and CPU ms per call of fn, median over windows of `steps` calls. */
 function timeIt(fn, steps = stepsPerWindow) {
   fn();
-  const wall = [];
-  const cpu = [];
-  for (let w = 0; w < windows; w++) {
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    for (let s = 0; s < steps; s++) fn();
-    const used = process.cpuUsage(cpuStart);
-    wall.push((performance.now() - start) / steps);
-    cpu.push((used.user + used.system) / 1000 / steps);
-  }
+  const { wall, cpu } = timeWindows(fn, { windows, steps });
   return { wall: median(wall), cpu: median(cpu) };
 }
 
@@ -125,12 +116,9 @@ function latency(score, users) {
   const wall = [];
   const cpu = [];
   for (let i = 0; i < 40; i++) {
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    score(users[i % users.length]);
-    const used = process.cpuUsage(cpuStart);
-    wall.push(performance.now() - start);
-    cpu.push((used.user + used.system) / 1000);
+    const call = timed(() => score(users[i % users.length]));
+    wall.push(call.wall);
+    cpu.push(call.cpu);
   }
   return { p50: percentile(wall, 0.5), p90: percentile(wall, 0.9), cpuP50: percentile(cpu, 0.5) };
 }
@@ -277,10 +265,5 @@ for (const name of models) {
   );
 }
 console.log(
-  `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; load average ${(
-    await import('node:os')
-  )
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
+  `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; load average ${loadAverage(1)}`,
 );

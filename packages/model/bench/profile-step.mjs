@@ -9,10 +9,11 @@
 // Env: BENCH_STEPS=20 (timed steps after 3 warm-up steps; as many again for the kernels), BENCH_KERNELS=25
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
+import { median } from '@dtrn/tooling/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel } from '../dist/index.js';
 import { bce } from './bce.mjs';
-import { L, median, mmoeModelArgs, mmoeSchema, numBehaviors, numFields, vocabulary } from './mmoe-config.mjs';
+import { mmoeModelArgs, mmoeSchema, randomBatchMaker } from './mmoe-config.mjs';
 
 const steps = Number(process.env.BENCH_STEPS ?? 20);
 const topKernels = Number(process.env.BENCH_KERNELS ?? 25);
@@ -31,7 +32,7 @@ for (const kernel of tf.getKernelsForBackend('wasm')) {
     const out = run(args);
     const used = process.cpuUsage(start);
     const key = `${kernel.kernelName} ${Object.values(args.inputs)
-      .map((x) => `[${x.shape}]`)
+      .map((x) => (x ? `[${x.shape}]` : '(none)')) // optional inputs (e.g. a fused bias) may be absent
       .join(' ')}`;
     const entry = kernelTimes.get(key) ?? { ms: 0, count: 0 };
     entry.ms += (used.user + used.system) / 1000;
@@ -41,27 +42,7 @@ for (const kernel of tf.getKernelsForBackend('wasm')) {
   };
 }
 
-let seed = 12345;
-const random = () => {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-};
-const id = () => 1 + Math.floor(random() * (vocabulary - 1));
-const batch = {
-  size: B,
-  sparse: Array.from({ length: numFields }, () => Int32Array.from({ length: B }, id)),
-  dense: [],
-  sequences: Array.from({ length: numBehaviors }, () => {
-    const items = new Int32Array(B * L);
-    for (let b = 0; b < B; b++) {
-      const length = Math.floor(random() * (L + 1));
-      for (let l = L - length; l < L; l++) items[b * L + l] = id();
-    }
-    return { items, sideFields: [], maxLength: L };
-  }),
-  labels: [0, 1].map(() => Float32Array.from({ length: B }, () => (random() < 0.3 ? 1 : 0))),
-  sampleMasks: [undefined, undefined],
-};
+const batch = randomBatchMaker(12345)(B);
 
 const model = createModel(mmoeSchema(), mmoeModelArgs);
 const optimizer = tf.train.adam(0.001);

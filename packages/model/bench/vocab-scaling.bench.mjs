@@ -18,13 +18,13 @@
 // Env: BENCH_WINDOWS=5 BENCH_STEPS=3 BENCH_VOCABS=10000,10000000 BENCH_DISTRIBUTIONS=zipf,zipf-1e4,uniform
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the op gradients
-import { loadavg } from 'node:os';
 import { createRng } from '@dtrn/base';
+import { loadAverage, median, timed } from '@dtrn/tooling/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeIds } from '../../core/bench/ids.mjs';
 import { createModel } from '../dist/index.js';
 import { bce } from './bce.mjs';
-import { d, L, median, mmoeModelArgs, mmoeSchema, numBehaviors, numFields } from './mmoe-config.mjs';
+import { d, L, mmoeModelArgs, mmoeSchema, numBehaviors, numFields } from './mmoe-config.mjs';
 
 const windows = Number(process.env.BENCH_WINDOWS ?? 5);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 3);
@@ -36,10 +36,7 @@ const ROW_BYTES = d * 4 * 3; // values + Adam m and v
 const PAGE = 4096;
 const PLACEMENT_MIN_BYTES = 64 * 2 ** 20; // @dtrn/core: larger tables place rows in first-touch order
 const GiB = 2 ** 30;
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
+const load = () => loadAverage(1);
 
 await tf.setBackend('wasm');
 await tf.ready();
@@ -100,23 +97,22 @@ function makeCase(rows, distribution) {
     }
     stats.distinct.push(distinct);
     stats.fresh.push(fresh);
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    const prepared = model.prepare(batch, { training: true });
-    const { value, grads } = tf
-      .engine()
-      .gradients(
-        () => bce(model.forward(prepared, { training: true }), batch.labels),
-        [...prepared.sparseInputs, ...variables],
-      );
-    const n = prepared.sparseInputs.length;
-    prepared.applySparseGradients(grads.slice(0, n));
-    optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[n + i] })));
-    value.dataSync();
-    tf.dispose([value, ...grads]);
-    prepared.dispose();
-    const used = process.cpuUsage(cpuStart);
-    return { wall: performance.now() - start, cpu: (used.user + used.system) / 1000 };
+    const { wall, cpu } = timed(() => {
+      const prepared = model.prepare(batch, { training: true });
+      const { value, grads } = tf
+        .engine()
+        .gradients(
+          () => bce(model.forward(prepared, { training: true }), batch.labels),
+          [...prepared.sparseInputs, ...variables],
+        );
+      const n = prepared.sparseInputs.length;
+      prepared.applySparseGradients(grads.slice(0, n));
+      optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[n + i] })));
+      value.dataSync();
+      tf.dispose([value, ...grads]);
+      prepared.dispose();
+    });
+    return { wall, cpu };
   };
   return {
     rows,

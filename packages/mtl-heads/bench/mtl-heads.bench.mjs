@@ -7,6 +7,7 @@
 //        BENCH_WINDOWS / BENCH_STEPS (default wasm 5 x 3, cpu 3 x 1); median of the windows.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { median, timeWindows } from '@dtrn/tooling/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { allHeadVariables, getHead } from '../dist/index.js';
 
@@ -17,20 +18,10 @@ const batch = 1024;
 const numTasks = 3;
 const inputDim = 23 * 16;
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
+/** Wall ms per call of fn: the median of `windows` windows of `steps` calls, after one warm-up call. */
 function time(fn, windows, steps) {
   fn();
-  const results = [];
-  for (let w = 0; w < windows; w++) {
-    const start = performance.now();
-    for (let s = 0; s < steps; s++) fn();
-    results.push((performance.now() - start) / steps);
-  }
-  return median(results);
+  return median(timeWindows(fn, { windows, steps }).wall);
 }
 
 const rows = [];

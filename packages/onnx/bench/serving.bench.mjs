@@ -7,22 +7,18 @@
 // 1 and 2 intra-op threads, `run` alone and `from Batch` (including the int32 -> int64 feeds).
 // Run: pnpm --filter @dtrn/onnx bench (after pnpm build)
 // Env: BENCH_WINDOWS=7 BENCH_B=1024 BENCH_MODELS=mmoe,dtrn
-import { execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import '@tensorflow/tfjs-backend-wasm';
 import { createModel } from '@dtrn/model';
+import { cpuModel, loadAverage, median, timedAsync } from '@dtrn/tooling/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import {
   d,
-  L,
   MMOE_HEAD,
-  median,
   mmoeModelArgs,
   mmoeSchema,
-  numBehaviors,
-  numFields,
-  vocabulary,
+  randomFeatures,
+  seededRandom,
 } from '../../model/bench/mmoe-config.mjs';
 import { batchToOnnxInputs, exportOnnx } from '../dist/index.js';
 
@@ -35,27 +31,13 @@ const WINDOW_MS = 600;
 await tf.setBackend('wasm');
 await tf.ready();
 
-let seed = 12345;
-function random() {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-}
+const random = seededRandom(12345); // the batches' ids, then the weights
 
 const schema = mmoeSchema();
 
 /** B rows of the configuration: random ids, sequences of random length (padding first). */
 function makeBatch(size) {
-  const sparse = Array.from({ length: numFields }, () =>
-    Int32Array.from({ length: size }, () => 1 + Math.floor(random() * (vocabulary - 1))),
-  );
-  const sequences = Array.from({ length: numBehaviors }, () => {
-    const items = new Int32Array(size * L);
-    for (let b = 0; b < size; b++) {
-      const length = Math.floor(random() * (L + 1));
-      for (let l = L - length; l < L; l++) items[b * L + l] = 1 + Math.floor(random() * (vocabulary - 1));
-    }
-    return { items, sideFields: [], maxLength: L };
-  });
+  const { sparse, sequences } = randomFeatures(random, size);
   const labels = [0, 1].map(() => new Float32Array(size));
   return { size, sparse, dense: [], sequences, labels, sampleMasks: [undefined, undefined] };
 }
@@ -94,15 +76,13 @@ function feedsOf(metadata, batch) {
 /** Calls of `fn` (async allowed) for at least WINDOW_MS; returns samples/s by wall and CPU time. */
 async function window(fn) {
   let calls = 0;
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  while (performance.now() - start < WINDOW_MS || calls < 2) {
-    await fn();
-    calls++;
-  }
-  const wall = performance.now() - start;
-  const used = process.cpuUsage(cpuStart);
-  const cpu = (used.user + used.system) / 1000;
+  const { wall, cpu } = await timedAsync(async () => {
+    const start = performance.now();
+    while (performance.now() - start < WINDOW_MS || calls < 2) {
+      await fn();
+      calls++;
+    }
+  });
   return { wall: (calls * B * 1000) / wall, cpu: (calls * B * 1000) / cpu };
 }
 
@@ -160,22 +140,9 @@ async function benchModel(name) {
   return { rows, maxDiff, bytes: exported.bytes.length };
 }
 
-const cpuModel = (() => {
-  try {
-    const line = execFileSync('lscpu', { encoding: 'utf8' })
-      .split('\n')
-      .find((l) => l.startsWith('Model name'));
-    return line ? line.split(':')[1].trim() : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-})();
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
+const load = () => loadAverage(1);
 console.log(
-  `# @dtrn/onnx serving bench: B = ${B}, median of ${windows} interleaved windows of >= ${WINDOW_MS} ms; ${cpuModel}; onnxruntime-node ${ort.env.versions.node}; load average at start ${load()}`,
+  `# @dtrn/onnx serving bench: B = ${B}, median of ${windows} interleaved windows of >= ${WINDOW_MS} ms; ${cpuModel()}; onnxruntime-node ${ort.env.versions.node}; load average at start ${load()}`,
 );
 console.log('| config | variant | samples/s (wall) | samples/s (CPU time) | vs dtrn predict (wall) |');
 console.log('| --- | --- | ---: | ---: | ---: |');

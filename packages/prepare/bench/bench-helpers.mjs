@@ -1,15 +1,9 @@
-// Shared by the prepare benchmarks: run windows in child processes, medians, the machine's name.
+// Shared by the prepare benchmarks: run windows in child processes, medians per stage.
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { median } from '@dtrn/tooling/bench';
 
 const ONCE = fileURLToPath(new URL('./prepare-once.mjs', import.meta.url));
-
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Runs `windows` preparations of `config`, one child process each; returns their JSON results. */
 export function runWindows(config, out, windows, file) {
@@ -24,17 +18,6 @@ export function runWindows(config, out, windows, file) {
     process.stderr.write(`  window ${w + 1}/${windows}: ${results.at(-1).seconds.toFixed(2)} s\n`);
   }
   return results;
-}
-
-export function machine() {
-  let model = cpus()[0]?.model ?? 'unknown';
-  try {
-    const lscpu = execFileSync('lscpu', { encoding: 'utf8' });
-    model = /Model name:\s*(.+)/.exec(lscpu)?.[1]?.trim() ?? model;
-  } catch {}
-  return `${model}, ${cpus().length} vCPU, load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`;
 }
 
 /** Median seconds per stage over the windows. */

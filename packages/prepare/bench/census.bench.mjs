@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, median, runWindows, stageMedians } from './bench-helpers.mjs';
+import { machineLine, median } from '@dtrn/tooling/bench';
+import { runWindows, stageMedians } from './bench-helpers.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -28,7 +29,7 @@ if (!file) {
 }
 const windows = Number(option('--windows', '5'));
 const config = join(repo, 'examples', 'census-income', 'dataset.yaml');
-console.log(`census bench: ${file}\nmachine: ${machine()}`);
+console.log(`census bench: ${file}\nmachine: ${machineLine()}`);
 const results = runWindows(config, join(tmpdir(), `dtrn-bench-census-${process.pid}`), windows, file);
 const seconds = results.map((r) => r.seconds);
 console.log(
@@ -43,4 +44,4 @@ console.log(
     rows: results[0].rows,
   }),
 );
-console.log(`machine after: ${machine()}`);
+console.log(`machine after: ${machineLine()}`);

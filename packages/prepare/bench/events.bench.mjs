@@ -7,8 +7,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { machineLine, median } from '@dtrn/tooling/bench';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { machine, median, runWindows, stageMedians } from './bench-helpers.mjs';
+import { runWindows, stageMedians } from './bench-helpers.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -25,7 +26,7 @@ const dir = join(tmpdir(), `dtrn-bench-events-${process.pid}`);
 mkdirSync(dir, { recursive: true });
 
 console.log(
-  `events bench: ${events} events, ${samples} samples, sequences of 50 x 3 behaviours\nmachine: ${machine()}`,
+  `events bench: ${events} events, ${samples} samples, sequences of 50 x 3 behaviours\nmachine: ${machineLine()}`,
 );
 const generated = performance.now();
 const db = await DuckDBInstance.create(':memory:');
@@ -87,7 +88,7 @@ try {
       rows: results[0].rows,
     }),
   );
-  console.log(`machine after: ${machine()}`);
+  console.log(`machine after: ${machineLine()}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -11,12 +11,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { importBaseline } from '@dtrn/tooling/bench-baseline';
+import { interleavedWindows, loadAverage, medianTimes } from '@dtrn/tooling/bench';
+import { todayAndBaseline } from '@dtrn/tooling/bench-baseline';
 import * as tf from '@tensorflow/tfjs-core';
 import * as today from '../dist/index.js';
 
-/** The commit before issue 15's DTRN step work ("today's code" of the issue). */
-const BASELINE_COMMIT = '65c928eb27f2795906024c1bf240beb95624d469';
+/** The "before" side: this package at the commit before issue 15's DTRN step work ("today's code" of the issue). */
+const BASELINE = {
+  packageName: 'senet-refiner',
+  packageDir: join(dirname(fileURLToPath(import.meta.url)), '..'),
+  ref: '65c928eb27f2795906024c1bf240beb95624d469',
+};
 const windows = Number(process.env.BENCH_WINDOWS ?? 7);
 const stepsPerWindow = Number(process.env.BENCH_STEPS ?? 5);
 const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',');
@@ -25,19 +30,6 @@ const numTasks = 3;
 const numBehaviors = 3;
 const numShared = 20;
 const embeddingDim = 16;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** Wall and process CPU ms per step of one window. */
-function windowMs(fn) {
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  for (let s = 0; s < stepsPerWindow; s++) fn();
-  const used = process.cpuUsage(cpuStart);
-  return {
-    wall: (performance.now() - start) / stepsPerWindow,
-    cpu: (used.user + used.system) / 1000 / stepsPerWindow,
-  };
-}
 
 /** The forward and training step of one strategy, from one copy of the package. */
 function trmCase(lib, code, strategy, shared, interests) {
@@ -82,17 +74,7 @@ function trmCase(lib, code, strategy, shared, interests) {
 for (const backend of backends) {
   await tf.setBackend(backend);
   await tf.ready();
-  const libs = [['today', today]];
-  if (backend === 'wasm') {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const baseline = await importBaseline({
-      packageName: 'senet-refiner',
-      packageDir: join(here, '..'),
-      ref: BASELINE_COMMIT,
-    });
-    if (baseline.module) libs.push([`before (${baseline.ref})`, baseline.module]);
-    else console.log(`(no "before" side: ${baseline.reason})`);
-  }
+  const libs = backend === 'wasm' ? await todayAndBaseline(today, BASELINE) : [['today', today]];
   const shared = tf.randomNormal([batch, numShared, embeddingDim], 0, 1, 'float32', 1);
   const interests = Array.from({ length: numTasks }, (_, k) =>
     Array.from({ length: numBehaviors }, (_, m) =>
@@ -103,30 +85,20 @@ for (const backend of backends) {
   for (const strategy of ['perTask', 'batched']) {
     for (const [code, lib] of libs) cases.push(trmCase(lib, code, strategy, shared, interests));
   }
-  const results = cases.map(() => ({ forward: [], step: [] }));
   for (const c of cases) {
     c.forward();
     c.step();
   }
-  for (const kind of ['forward', 'step']) {
-    for (let w = 0; w < windows; w++) {
-      for (const [i, c] of cases.entries()) results[i][kind].push(windowMs(c[kind]));
-    }
-  }
+  const results = interleavedWindows(cases, ['forward', 'step'], { windows, steps: stepsPerWindow });
   console.log(
-    `\n${backend}: TRM B=${batch} K=${numTasks} F=${numShared} M=${numBehaviors} N=${numShared + numBehaviors} d=${embeddingDim}; median of ${windows} interleaved windows x ${stepsPerWindow} steps; load average ${(
-      await import('node:os')
-    )
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}`,
+    `\n${backend}: TRM B=${batch} K=${numTasks} F=${numShared} M=${numBehaviors} N=${numShared + numBehaviors} d=${embeddingDim}; median of ${windows} interleaved windows x ${stepsPerWindow} steps; load average ${loadAverage(1)}`,
   );
   console.log(
     '| strategy | code | forward ms (CPU ms) | forward+backward ms (CPU ms) | backward / forward (CPU) |',
   );
   console.log('|---|---|---:|---:|---:|');
   cases.forEach((c, i) => {
-    const pick = (kind, key) => median(results[i][kind].map((t) => t[key]));
+    const pick = (kind, key) => medianTimes(results[i][kind])[key];
     const ratio = (pick('step', 'cpu') - pick('forward', 'cpu')) / pick('forward', 'cpu');
     console.log(
       `| ${c.strategy} | ${c.code} | ${pick('forward', 'wall').toFixed(1)} (${pick('forward', 'cpu').toFixed(1)}) | ${pick('step', 'wall').toFixed(1)} (${pick('step', 'cpu').toFixed(1)}) | ${ratio.toFixed(2)} |`,

@@ -7,6 +7,7 @@
 // Env: BENCH_ROWS=500000 BENCH_REPEATS=5
 import { createRng } from '@dtrn/base';
 import { sampleMasksFor, validateSchema } from '@dtrn/data';
+import { median, timed } from '@dtrn/tooling/bench';
 import { checkSplit } from '../dist/index.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 500_000);
@@ -71,14 +72,10 @@ const cells =
 const wall = [];
 const cpu = [];
 for (let i = 0; i < repeats; i++) {
-  const started = performance.now();
-  const startedCpu = process.cpuUsage();
-  checkSplit(dataset, { name: 'bench split', bothClasses: true });
-  const used = process.cpuUsage(startedCpu);
-  wall.push(performance.now() - started);
-  cpu.push((used.user + used.system) / 1000);
+  const run = timed(() => checkSplit(dataset, { name: 'bench split', bothClasses: true }));
+  wall.push(run.wall);
+  cpu.push(run.cpu);
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const range = (values) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
 console.log(
   `checkSplit on ${rows} rows (${(cells / 1e6).toFixed(0)}M cells), ${repeats} runs: wall median ${median(wall).toFixed(0)} ms (${range(wall)}), CPU median ${median(cpu).toFixed(0)} ms (${range(cpu)}), ${((median(cpu) / cells) * 1e6).toFixed(1)} ms CPU per million cells`,

@@ -1,36 +1,16 @@
 // The MMoE benchmark configuration (schema and model args from @dtrn/model's bench) plus
 // what the trainer benchmarks add: seeded random batches and a restartable cycling source.
 // Conversion is defined on clicks here (its sample mask is the click label).
-import {
-  L,
-  mmoeModelArgs,
-  mmoeSchema,
-  numBehaviors,
-  numFields,
-  vocabulary,
-} from '../../model/bench/mmoe-config.mjs';
+import { mmoeModelArgs, mmoeSchema, randomFeatures, seededRandom } from '../../model/bench/mmoe-config.mjs';
 
 export const schema = mmoeSchema();
 export const modelArgs = mmoeModelArgs;
 
 /** A seeded generator of random batches (uniform ids, sequences of random length, left-padded). */
 export function batchMaker(seed = 12345) {
-  let state = seed;
-  const random = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
+  const random = seededRandom(seed);
   return (size) => {
-    const id = () => 1 + Math.floor(random() * (vocabulary - 1));
-    const sparse = Array.from({ length: numFields }, () => Int32Array.from({ length: size }, id));
-    const sequences = Array.from({ length: numBehaviors }, () => {
-      const items = new Int32Array(size * L);
-      for (let b = 0; b < size; b++) {
-        const length = Math.floor(random() * (L + 1));
-        for (let l = L - length; l < L; l++) items[b * L + l] = id();
-      }
-      return { items, sideFields: [], maxLength: L };
-    });
+    const { sparse, sequences } = randomFeatures(random, size);
     const click = Float32Array.from({ length: size }, () => (random() < 0.3 ? 1 : 0));
     const conversion = Float32Array.from({ length: size }, (_, i) => (click[i] && random() < 0.3 ? 1 : 0));
     return {

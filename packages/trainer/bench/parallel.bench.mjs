@@ -24,9 +24,9 @@
 //      see the coordinator's time below); runs: fit = one thread; n = n workers with
 //      replicated embeddings; ns = n workers sharing one set of embedding rows.
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import '@tensorflow/tfjs-backend-wasm';
 import { createModel } from '@dtrn/model';
+import { loadAverage, median } from '@dtrn/tooling/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { d, MMOE_HEAD } from '../../model/bench/mmoe-config.mjs';
 import { fit } from '../dist/index.js';
@@ -56,11 +56,7 @@ const CONFIGS = {
 await tf.setBackend('wasm');
 await tf.ready();
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
+const load = () => loadAverage(1);
 const processCpuMs = () => {
   const used = process.cpuUsage();
   return (used.user + used.system) / 1000;

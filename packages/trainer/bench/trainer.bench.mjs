@@ -6,6 +6,7 @@
 // Run: pnpm --filter @dtrn/trainer bench  (median of BENCH_WINDOWS=5 timed epochs after a warm-up)
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { median, timedAsync } from '@dtrn/tooling/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   createTaskTargets,
@@ -24,11 +25,6 @@ const batchSize = Number(process.env.BENCH_BATCH ?? 1024);
 const batchesPerEpoch = Number(process.env.BENCH_STEPS ?? 8);
 const vocabulary = 10_000;
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 function makeModel() {
   return new TinyMultiTaskModel({
     taskNames: ['click', 'conversion'],
@@ -43,9 +39,7 @@ async function timeEpochs(run) {
   await run(); // warm-up
   const results = [];
   for (let w = 0; w < windows; w++) {
-    const start = performance.now();
-    await run();
-    results.push((performance.now() - start) / batchesPerEpoch);
+    results.push((await timedAsync(run)).wall / batchesPerEpoch);
   }
   return median(results);
 }
