@@ -12,19 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { readLatestCheckpoint } from './checkpoint/checkpoint-store.js';
 import { fit } from './fit.js';
 import type { FitOptions } from './fit-options.js';
-import { stateValues, tinySetup } from './testing/setup.js';
+import { RESUME_RUN, stateValues, tinySetup } from './testing/setup.js';
 import { TRAINER_STATE_KEYS, type TrainerState } from './trainer-state.js';
 
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/checkpoint-v1', import.meta.url));
 
-const options: FitOptions = {
-  epochs: 3,
-  batchSize: 16,
-  seed: 7,
-  optimizer: { learningRate: 0.02 },
-  earlyStopping: { patience: 5 },
-  balancing: 'uncertainty',
-};
+const options: FitOptions = { ...RESUME_RUN, balancing: 'uncertainty' };
 
 describe('checkpoints of earlier builds', () => {
   it('a version 1 checkpoint resumes where it stopped and ends as the uninterrupted run', async () => {

@@ -3,15 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { latestCheckpointName, readLatestCheckpoint } from './checkpoint/checkpoint-store.js';
 import { fit } from './fit.js';
 import type { FitOptions } from './fit-options.js';
-import { stateValues, tinySetup } from './testing/setup.js';
+import { RESUME_RUN, stateValues, tinySetup } from './testing/setup.js';
 
-const base: FitOptions = {
-  epochs: 3,
-  batchSize: 16,
-  seed: 7,
-  optimizer: { learningRate: 0.02 },
-  earlyStopping: { patience: 5 },
-};
+const base: FitOptions = RESUME_RUN;
 
 /** A run with dropout, uncertainty weighting (learned balancer state) and a mid-epoch stop. */
 async function runUninterrupted(balancing: FitOptions['balancing']) {

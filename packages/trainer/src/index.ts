@@ -90,6 +90,7 @@ export {
 } from './task-health.js';
 export {
   type ElapsedTime,
+  type EpochLoopProgress,
   TRAINER_STATE_KEYS,
   type TrainerState,
   validateTrainerState,

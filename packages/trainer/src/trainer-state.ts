@@ -38,9 +38,6 @@ export const EPOCH_LOOP_PROGRESS_KEYS = [
   'history',
   'stoppedEarly',
 ] as const satisfies readonly (keyof EpochLoopProgress)[];
-type UnlistedProgressKey = Exclude<keyof EpochLoopProgress, (typeof EPOCH_LOOP_PROGRESS_KEYS)[number]>;
-const everyProgressKeyListed: [UnlistedProgressKey] extends [never] ? true : UnlistedProgressKey = true;
-void everyProgressKeyListed;
 
 /** The trainer's part of a checkpoint (`trainer.json`): the loop's progress and what goes with it. */
 export interface TrainerState extends EpochLoopProgress {
@@ -80,9 +77,13 @@ export const TRAINER_STATE_KEYS = [
   'balancer',
   'elapsed',
 ] as const satisfies readonly (keyof TrainerState)[];
-type UnlistedKey = Exclude<keyof TrainerState, (typeof TRAINER_STATE_KEYS)[number]>;
-const everyKeyListed: [UnlistedKey] extends [never] ? true : UnlistedKey = true;
-void everyKeyListed;
+/** `true` when `Keys` lists every key of `T`, else the keys it misses (so `= true` fails to compile). */
+type EveryKeyListed<T, Keys extends readonly PropertyKey[]> = [Exclude<keyof T, Keys[number]>] extends [never]
+  ? true
+  : Exclude<keyof T, Keys[number]>;
+const everyProgressKeyListed: EveryKeyListed<EpochLoopProgress, typeof EPOCH_LOOP_PROGRESS_KEYS> = true;
+const everyKeyListed: EveryKeyListed<TrainerState, typeof TRAINER_STATE_KEYS> = true;
+void [everyProgressKeyListed, everyKeyListed];
 
 const FINGERPRINT_KEYS = ['taskNames', 'seed', 'batchesPerEpoch', 'balancing', 'monitor'];
 

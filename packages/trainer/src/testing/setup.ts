@@ -1,5 +1,6 @@
 /** Shared fixtures of the trainer's tests: a tiny model and train / validation splits. */
 import type { ModelState } from '@dtrn/core';
+import type { FitOptions } from '../fit-options.js';
 import { tinyDataset } from './tiny-data.js';
 import { type TinyModelArgs, TinyMultiTaskModel } from './tiny-model.js';
 
@@ -18,6 +19,15 @@ export function tinySetup(
   });
   return { train, validation, model };
 }
+
+/** The options of the checkpoint-and-resume tests' runs (3 epochs of 6 batches, seed 7). */
+export const RESUME_RUN = {
+  epochs: 3,
+  batchSize: 16,
+  seed: 7,
+  optimizer: { learningRate: 0.02 },
+  earlyStopping: { patience: 5 },
+} as const satisfies FitOptions;
 
 /** Every number of a model state, flattened (for bit-equality checks). */
 export function stateValues(state: ModelState): number[] {
