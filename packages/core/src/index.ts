@@ -100,6 +100,7 @@ export {
   INITIALIZERS,
   type Initializer,
   type InitializerName,
+  type SeededInitializerOptions,
   seededInitializer,
   weightSeed,
 } from './initializers.js';

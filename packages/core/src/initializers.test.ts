@@ -18,4 +18,19 @@ describe('seeded initializers', () => {
     );
     tf.dispose([a, b, c, normal]);
   });
+
+  it("balancedSigns keeps the initializer's magnitudes and alternates the signs over the input rows", () => {
+    for (const name of ['glorotUniform', 'heNormal', 'truncatedNormal'] as const) {
+      const plain = seededInitializer(name, 3, 'tower/0/1/kernel').apply([5, 2]);
+      const balanced = seededInitializer(name, 3, 'tower/0/1/kernel', { balancedSigns: true }).apply([5, 2]);
+      const values = Array.from(balanced.dataSync());
+      expect(values.map(Math.abs)).toEqual(Array.from(plain.dataSync(), Math.abs));
+      // Row i of the [5, 2] kernel: positive for even i, negative for odd i (both columns).
+      expect(values.map(Math.sign)).toEqual([1, 1, -1, -1, 1, 1, -1, -1, 1, 1]);
+      tf.dispose([plain, balanced]);
+    }
+    const before = tf.memory().numTensors;
+    tf.dispose(seededInitializer('glorotUniform', 1, 'w', { balancedSigns: true }).apply([3, 1]));
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -18,7 +18,10 @@ import type { ResolvedMtlHeadCommonArgs } from './common-args.js';
 import type { MtlHeadForwardOptions, WeightCreator, WeightOwner } from './contract.js';
 import { declare } from './define-head.js';
 
-/** Declares `${name}/${i}/kernel` [in, units_i] and `${name}/${i}/bias` [units_i] for each layer. */
+/**
+ * Declares `${name}/${i}/kernel` [in, units_i] and `${name}/${i}/bias` [units_i] for each layer.
+ * `balancedLastKernel`: the last kernel's signs alternate over its input rows (towers' logit layers).
+ */
 export function declareMlp(
   create: WeightCreator,
   name: string,
@@ -26,10 +29,14 @@ export function declareMlp(
   units: readonly number[],
   initializer: InitializerName,
   owner: WeightOwner,
+  options: { readonly balancedLastKernel?: boolean } = {},
 ): DenseParams[] {
   let previous = inputDim;
   return units.map((size, index) => {
-    const kernel = declare(create, `${name}/${index}/kernel`, [previous, size], initializer, owner);
+    const balancedSigns = options.balancedLastKernel === true && index === units.length - 1;
+    const kernel = declare(create, `${name}/${index}/kernel`, [previous, size], initializer, owner, {
+      balancedSigns,
+    });
     const bias = declare(create, `${name}/${index}/bias`, [size], 'zeros', owner);
     previous = size;
     return { kernel, bias };
@@ -51,7 +58,13 @@ export function declareExperts(
   );
 }
 
-/** Declares one task tower per task: `tower/${k}/${i}/...`, hidden `towerUnits` then one logit. */
+/**
+ * Declares one task tower per task: `tower/${k}/${i}/...`, hidden `towerUnits` then one logit.
+ * The logit layer's kernel has balanced signs (magnitudes from `initializer`, signs alternating over
+ * its inputs): its inputs are ReLU outputs (>= 0), and a logit layer drawn all one sign lets the
+ * first updates, which pull each task's output towards its base rate, switch every unit of the
+ * tower off for good (a dead tower: AUC 0.5 for the whole run; README, "Initialisation").
+ */
 export function declareTowers(
   create: WeightCreator,
   numTasks: number,
@@ -60,7 +73,9 @@ export function declareTowers(
   initializer: InitializerName,
 ): DenseParams[][] {
   return Array.from({ length: numTasks }, (_, task) =>
-    declareMlp(create, `tower/${task}`, inputDim, [...towerUnits, 1], initializer, task),
+    declareMlp(create, `tower/${task}`, inputDim, [...towerUnits, 1], initializer, task, {
+      balancedLastKernel: true,
+    }),
   );
 }
 

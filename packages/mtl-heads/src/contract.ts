@@ -70,6 +70,11 @@ export interface HeadWeightSpec {
   readonly shape: readonly number[];
   /** Initializer kind, seeded by `seededInitializer(initializer, args.seed, name)`. */
   readonly initializer: InitializerName;
+  /**
+   * The initializer's magnitudes with signs alternating over the input rows (`@dtrn/core`'s
+   * `balancedSigns`); the built-in heads set it on every tower's logit layer. Default false.
+   */
+  readonly balancedSigns?: boolean;
   readonly owner: WeightOwner;
 }
 

@@ -25,7 +25,9 @@ const createdVariables = new WeakMap<object, MtlHeadVariables>();
 
 /** The initial value of a declared weight (same values the Layer's `addWeight` produces). */
 export function initialValue(spec: HeadWeightSpec, seed: number): tf.Tensor {
-  return seededInitializer(spec.initializer, seed, spec.name).apply([...spec.shape], 'float32');
+  return seededInitializer(spec.initializer, seed, spec.name, {
+    balancedSigns: spec.balancedSigns ?? false,
+  }).apply([...spec.shape], 'float32');
 }
 
 /** Creates one trainable variable per declared weight and organises them with `buildParams`. */
@@ -100,6 +102,13 @@ export function declare(
   shape: readonly number[],
   initializer: HeadWeightSpec['initializer'],
   owner: HeadWeightSpec['owner'],
+  options: { readonly balancedSigns?: boolean } = {},
 ): tf.Tensor {
-  return create({ name, shape, initializer, owner });
+  return create({
+    name,
+    shape,
+    initializer,
+    owner,
+    ...(options.balancedSigns ? { balancedSigns: true } : {}),
+  });
 }

@@ -111,7 +111,9 @@ export class DtrnMtlHead extends tfl.layers.Layer {
         spec.name,
         [...spec.shape],
         'float32',
-        seededInitializer(spec.initializer, args.seed, spec.name),
+        seededInitializer(spec.initializer, args.seed, spec.name, {
+          balancedSigns: spec.balancedSigns ?? false,
+        }),
       );
       this.weightsByName.set(spec.name, weight);
       this.owners.set(spec.name, spec.owner);
