@@ -8,7 +8,8 @@ import type { RecommenderModel } from './recommender-model.js';
 import { SingleTaskModels } from './single-task-model.js';
 
 /** Model presets without TIM, for data without behavior sequences. */
-const PRESETS_WITHOUT_TIM = 'dtrn-ple-no-tim (TRM without TIM), or shared-bottom, mmoe, ple';
+const PRESETS_WITHOUT_TIM =
+  'dtrn-shared-bottom-no-tim, dtrn-mmoe-no-tim, dtrn-ple-no-tim (TRM without TIM), or shared-bottom, mmoe, ple';
 
 /**
  * TIM (bottoms `dtrn` and `dtrn-no-trm`) turns each behavior sequence into task-specific interests:

@@ -49,7 +49,7 @@ describe('a schema without sequences', () => {
         expect(message).toContain('needs behavior sequences (TIM), but the schema has no sequences');
         expect(message).toContain('schema.sequences with at least one behavior');
         expect(message).toContain('bottom "dtrn-no-tim"');
-        expect(message).toContain('dtrn-ple-no-tim');
+        expect(message).toContain('dtrn-shared-bottom-no-tim, dtrn-mmoe-no-tim, dtrn-ple-no-tim');
         expect(message).toContain('2 sparse and 1 dense fields, no schema.sequences');
         // The same check without building anything (apps run it before training the first model).
         expect(() => checkModelConfig(data.schema, tinyPreset(name))).toThrow(message);
@@ -59,21 +59,26 @@ describe('a schema without sequences', () => {
     },
   );
 
-  it.each<ModelPresetName>(['shared-bottom', 'mmoe', 'ple', 'dtrn-ple-no-tim', 'single-task'])(
-    '%s builds, predicts and frees its tensors',
-    async (name) => {
-      await expectNoLeakedTensors(() => {
-        checkModelConfig(data.schema, tinyPreset(name));
-        const model = createModel(data.schema, tinyPreset(name));
-        try {
-          expect(plannedParameterCount(data.schema, tinyPreset(name))).toEqual(model.parameterCount());
-          const probabilities = model.predict(sliceRows(data, 0, 5));
-          expect(probabilities.map((p) => p.length)).toEqual([5, 5]);
-          for (const p of probabilities) expect(Array.from(p).every((v) => v > 0 && v < 1)).toBe(true);
-        } finally {
-          model.dispose();
-        }
-      });
-    },
-  );
+  it.each<ModelPresetName>([
+    'shared-bottom',
+    'mmoe',
+    'ple',
+    'dtrn-shared-bottom-no-tim',
+    'dtrn-mmoe-no-tim',
+    'dtrn-ple-no-tim',
+    'single-task',
+  ])('%s builds, predicts and frees its tensors', async (name) => {
+    await expectNoLeakedTensors(() => {
+      checkModelConfig(data.schema, tinyPreset(name));
+      const model = createModel(data.schema, tinyPreset(name));
+      try {
+        expect(plannedParameterCount(data.schema, tinyPreset(name))).toEqual(model.parameterCount());
+        const probabilities = model.predict(sliceRows(data, 0, 5));
+        expect(probabilities.map((p) => p.length)).toEqual([5, 5]);
+        for (const p of probabilities) expect(Array.from(p).every((v) => v > 0 && v < 1)).toBe(true);
+      } finally {
+        model.dispose();
+      }
+    });
+  });
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { planFeatures } from './feature-layout.js';
 import { resolveModelArgs } from './model-args.js';
 import { plannedParameterCount } from './model-size.js';
-import { MODEL_PRESET_NAMES, type ModelPresetName } from './presets.js';
+import { MODEL_PRESET_NAMES, MODEL_PRESETS, type ModelPresetName } from './presets.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { tinyData, tinyModel, tinyPreset } from './testing/tiny.js';
 
@@ -148,5 +148,25 @@ describe('inspect', () => {
     model.dispose();
     expect(report.fieldWeights).toBeUndefined();
     expect(report.gates?.map((g) => g.gate)).toEqual(['level/0/task/0', 'level/0/task/1']);
+  });
+});
+
+describe('DTRN without TIM on each head', () => {
+  it.each([
+    ['dtrn-shared-bottom-no-tim', 'shared-bottom'],
+    ['dtrn-mmoe-no-tim', 'mmoe'],
+    ['dtrn-ple-no-tim', 'ple'],
+  ] as const)('%s is TRM over the %s head with that head and sizes', (name, base) => {
+    expect(MODEL_PRESETS[name]).toEqual({ ...MODEL_PRESETS[base], bottom: 'dtrn-no-tim' });
+    // TRM re-weights the fields per task: one field-weight row per task, starting uniform.
+    const model = tinyModel(name, data);
+    const prepared = model.prepare(batch, { training: false });
+    const report = model.inspect(prepared);
+    prepared.dispose();
+    model.dispose();
+    expect(report.fieldWeights?.map((weights) => weights.task)).toEqual([0, 1]);
+    for (const weights of report.fieldWeights!) {
+      for (const w of weights.weights) expect(w).toBeCloseTo(1, 5);
+    }
   });
 });

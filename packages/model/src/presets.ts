@@ -13,6 +13,8 @@ export const MODEL_PRESET_NAMES = [
   'dtrn-shared-bottom',
   'dtrn-mmoe',
   'dtrn-ple',
+  'dtrn-shared-bottom-no-tim',
+  'dtrn-mmoe-no-tim',
   'dtrn-ple-no-tim',
   'dtrn-ple-no-trm',
   'single-task',
@@ -39,6 +41,9 @@ export const MODEL_PRESETS: Readonly<Record<ModelPresetName, ModelArgs>> = Objec
   'dtrn-shared-bottom': { bottom: 'dtrn', head: 'shared-bottom', headArgs: SHARED_BOTTOM_HEAD },
   'dtrn-mmoe': { bottom: 'dtrn', head: 'mmoe', headArgs: MMOE_HEAD },
   'dtrn-ple': { bottom: 'dtrn', head: 'ple', headArgs: PLE_HEAD },
+  /** TRM without TIM on each head: what DTRN adds on data without behaviour sequences. */
+  'dtrn-shared-bottom-no-tim': { bottom: 'dtrn-no-tim', head: 'shared-bottom', headArgs: SHARED_BOTTOM_HEAD },
+  'dtrn-mmoe-no-tim': { bottom: 'dtrn-no-tim', head: 'mmoe', headArgs: MMOE_HEAD },
   'dtrn-ple-no-tim': { bottom: 'dtrn-no-tim', head: 'ple', headArgs: PLE_HEAD },
   'dtrn-ple-no-trm': { bottom: 'dtrn-no-trm', head: 'ple', headArgs: PLE_HEAD },
   /** Per task: its own embeddings, unconditioned encoder, a [384, 192] bottom and a [64] tower. */

@@ -14,13 +14,15 @@ import {
 } from '@dtrn/model';
 
 /**
- * The base each variant's gain is measured against: DTRN on head X against X; the ablations
- * (no TIM, no TRM) against PLE, the head they share with dtrn-ple.
+ * The base each variant's gain is measured against: DTRN (or TRM alone) on head X against X; the
+ * ablations of dtrn-ple (no TIM, no TRM) against PLE.
  */
 export const BASE_OF: Readonly<Partial<Record<ModelPresetName, ModelPresetName>>> = Object.freeze({
   'dtrn-shared-bottom': 'shared-bottom',
   'dtrn-mmoe': 'mmoe',
   'dtrn-ple': 'ple',
+  'dtrn-shared-bottom-no-tim': 'shared-bottom',
+  'dtrn-mmoe-no-tim': 'mmoe',
   'dtrn-ple-no-tim': 'ple',
   'dtrn-ple-no-trm': 'ple',
 });
@@ -32,7 +34,12 @@ const DESCRIPTIONS: Readonly<Record<ModelPresetName, string>> = {
   'dtrn-shared-bottom': 'DTRN bottoms (TIM + TRM) with a Shared-Bottom head',
   'dtrn-mmoe': 'DTRN bottoms (TIM + TRM) with an MMoE head',
   'dtrn-ple': 'DTRN bottoms (TIM + TRM) with a PLE head',
-  'dtrn-ple-no-tim': 'ablation: DTRN-PLE without TIM (unconditioned encoder + TRM)',
+  'dtrn-shared-bottom-no-tim':
+    'DTRN without TIM (unconditioned encoder + TRM) with a Shared-Bottom head; fits data without sequences',
+  'dtrn-mmoe-no-tim':
+    'DTRN without TIM (unconditioned encoder + TRM) with an MMoE head; fits data without sequences',
+  'dtrn-ple-no-tim':
+    'ablation: DTRN-PLE without TIM (unconditioned encoder + TRM); fits data without sequences',
   'dtrn-ple-no-trm': 'ablation: DTRN-PLE without TRM (TIM interests, no field re-weighting)',
   'single-task': 'one independent model per task (negative-transfer reference)',
 };
