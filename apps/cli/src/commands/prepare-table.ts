@@ -4,9 +4,9 @@
  * directory as the named loaders, so `train`, `compare` and `evaluate` read it with `--data <dir>`.
  */
 import { ConfigError } from '@dtrn/base';
-import { formatPrepareReport, type PrepareEvent, prepareTable, readTableConfigFile } from '@dtrn/prepare';
+import { formatPrepareReport, prepareTable, readTableConfigFile } from '@dtrn/prepare';
 import { Command } from 'commander';
-import type { ProgressReporter } from '../runtime/progress.js';
+import { showPrepareEvents } from '../data/prepare-events.js';
 import { type CliContext, type CommonFlags, integer, reporterFor } from './common-options.js';
 
 interface PrepareTableFlags extends CommonFlags {
@@ -17,22 +17,6 @@ interface PrepareTableFlags extends CommonFlags {
   readonly tempDirectory?: string;
   readonly threads?: number;
   readonly badInput?: 'error' | 'skip';
-}
-
-function onEvent(progress: ProgressReporter): (event: PrepareEvent) => void {
-  const shown = new Map<string, number>();
-  return (event) => {
-    progress.json({ ...event, type: `prepare-${event.type}` });
-    if (event.type === 'stage') progress.info(`${event.stage}: ${event.message}`);
-    else if (event.type === 'duckdb-progress')
-      progress.info(`${event.stage}: DuckDB ${event.percent.toFixed(0)}%`);
-    else {
-      const percent = Math.floor((100 * event.rows) / Math.max(1, event.total));
-      if (percent < (shown.get(event.split) ?? -10) + 10 && event.rows < event.total) return;
-      shown.set(event.split, percent);
-      progress.info(`write: ${event.split} ${event.rows}/${event.total} rows (${percent}%)`);
-    }
-  };
 }
 
 /** `--bad-input` and the DuckDB flags over the config's keys (flags win over the file). */
@@ -90,7 +74,7 @@ Every config key is documented in the README of @dtrn/prepare.`,
         ...(flags.data !== undefined ? { file: flags.data } : {}),
         ...(flags.rowsPerShard !== undefined ? { rowsPerShard: flags.rowsPerShard } : {}),
         overwrite: flags.overwrite ?? false,
-        onEvent: onEvent(progress),
+        onEvent: showPrepareEvents(progress),
       });
       progress.json({
         type: 'prepared',

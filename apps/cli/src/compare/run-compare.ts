@@ -16,6 +16,7 @@ import {
 import { parseStrict } from '../config/strict-schema.js';
 import { dataSource } from '../data/data-source.js';
 import { checkDataSource } from '../data/load-data.js';
+import { runData } from '../data/table-data.js';
 import { runResults } from '../report/results-file.js';
 import { writeResults } from '../report/write-results.js';
 import { reporterOf } from '../runtime/progress.js';
@@ -55,13 +56,19 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
     checkModelName(options.catalog, model, `compare config.models[${i}]`);
   });
   const { run, backend, workers } = await startTrainingRun(options, 'compare', config, seeds, progress);
+  // A table is prepared into the run once (kept by --resume); every seed reads the same shards.
+  const source = await runData(config.data, run.path, progress, options.resume ?? false);
   let dataDescription = '';
   const onProgress = options.onProgress;
   const outcome = await compareModels(engineConfig(config), {
     catalog: options.catalog,
-    data: dataSource(config.data, (data) => {
-      dataDescription = data.description.replace(/ \(seed \d+\)$/, '');
-    }),
+    data: dataSource(
+      source.data,
+      (data) => {
+        dataDescription = data.description.replace(/ \(seed \d+\)$/, '');
+      },
+      source.description,
+    ),
     store: runStore(run, true),
     ...engineHooks(options, workers.used),
     onEvent: reportEvents({

@@ -9,6 +9,7 @@ import { aucUndefinedReason, formatReportTable, type MultiTaskReport } from '@dt
 import { checkSplit, evaluate, readLatestCheckpoint } from '@dtrn/trainer';
 import type { TrainConfig } from '../config/run-configs.js';
 import { loadData } from '../data/load-data.js';
+import { runData } from '../data/table-data.js';
 import { useBackend } from '../runtime/backend.js';
 import { type ProgressMode, type ProgressReporter, reporterOf } from '../runtime/progress.js';
 import { checkDirectoryPath, RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
@@ -56,7 +57,8 @@ export async function runEvaluate(options: RunEvaluateOptions): Promise<Evaluati
     });
   }
   const { kind: _kind, ...input } = stored;
-  const config = resolveTrainConfig(input);
+  // A table's run holds its prepared shards: the raw file need not be where it was.
+  const config = resolveTrainConfig(input, { checkData: input.data?.kind !== 'table' });
   const selection = await useBackend(options.backend ?? 'auto');
   progress.info(`backend: ${selection.summary}`);
   const checkpoint = await readLatestCheckpoint(
@@ -69,7 +71,8 @@ export async function runEvaluate(options: RunEvaluateOptions): Promise<Evaluati
       expected: 'a run that trained at least one epoch',
     });
   }
-  const data = await loadData(config.data, config.seed);
+  // Table data: the shards the run was trained on (prepared into it), prepared again if missing.
+  const data = await loadData((await runData(config.data, run.path, progress, true)).data, config.seed);
   // Every value and at least one row, before the model is built; one class only is a warning
   // (the AUC is undefined, the other metrics are not).
   const counts = checkSplit(data[split], { name: `${split} split (seed ${config.seed})` });

@@ -14,6 +14,7 @@ import { parseStrict } from '../config/strict-schema.js';
 import { dataSource } from '../data/data-source.js';
 import { checkDataSource, type LoadedData, VOCABULARIES_FILE } from '../data/load-data.js';
 import { PREPARATION_FILE } from '../data/preparation.js';
+import { runData } from '../data/table-data.js';
 import { runResults } from '../report/results-file.js';
 import { writeResults } from '../report/write-results.js';
 import { type ProgressReporter, reporterOf } from '../runtime/progress.js';
@@ -33,9 +34,13 @@ export interface RunTrainOptions extends TrainingRunOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
-export function resolveTrainConfig(input: TrainConfigInput): TrainConfig {
+/** `checkData: false` skips the check that the data's files exist (evaluate reads a run's prepared table). */
+export function resolveTrainConfig(
+  input: TrainConfigInput,
+  options: { checkData?: boolean } = {},
+): TrainConfig {
   const config = parseStrict(trainConfigSchema, input, 'train config');
-  checkDataSource(config.data);
+  if (options.checkData !== false) checkDataSource(config.data);
   return config;
 }
 
@@ -65,6 +70,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
   checkModelName(options.catalog, config.model, 'train config.model');
   const progress = reporterOf(options.progress);
   const { run, backend, workers } = await startTrainingRun(options, 'train', config, [config.seed], progress);
+  const source = await runData(config.data, run.path, progress, options.resume ?? false);
   const loaded: { data?: LoadedData } = {}; // the seed's data, seen by the data source
   const onProgress = options.onProgress;
   const outcome = await compareModels(
@@ -78,9 +84,13 @@ export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
     },
     {
       catalog: options.catalog,
-      data: dataSource(config.data, (data) => {
-        loaded.data = data;
-      }),
+      data: dataSource(
+        source.data,
+        (data) => {
+          loaded.data = data;
+        },
+        source.description,
+      ),
       store: runStore(run, false),
       ...engineHooks(options, workers.used),
       onTrained: (model) => saveTrained(options, run, progress, model, loaded.data),

@@ -4,6 +4,7 @@
  */
 import { ConfigError, closestMatch } from '@dtrn/base';
 import type { SyntheticSetting } from '@dtrn/datasets';
+import { CENSUS_INCOME_GROUP_1, CENSUS_INCOME_GROUP_2 } from './census-income.js';
 import type { CompareConfigInput } from './run-configs.js';
 
 /** The baselines, DTRN on each head and the two ablations (MODEL-SPEC). */
@@ -170,6 +171,56 @@ function realDataPreset(kind: 'otto' | 'ali-ccp' | 'aliexpress', description: st
   };
 }
 
+/** The heads, and TRM without TIM on each (census has no behaviour sequences, so no TIM). */
+export const CENSUS_INCOME_MODELS = [
+  'shared-bottom',
+  'mmoe',
+  'ple',
+  'dtrn-shared-bottom-no-tim',
+  'dtrn-mmoe-no-tim',
+  'dtrn-ple-no-tim',
+] as const;
+
+/**
+ * torch-rechub's census sizes (examples/ranking/run_census.py): Shared-Bottom [117] (its dense
+ * budget close to MMoE's), MMoE 8 experts [16], PLE one level of 2 task-specific and 1 shared
+ * experts [16], towers [8]; DTRN without TIM takes its head's sizes.
+ */
+const CENSUS_INCOME_HEADS: Readonly<Record<string, Record<string, unknown>>> = {
+  'shared-bottom': { bottomUnits: [117], towerUnits: [8] },
+  mmoe: { numExperts: 8, expertUnits: [16], towerUnits: [8] },
+  ple: { numLevels: 1, numTaskExperts: 2, numSharedExperts: 1, expertUnits: [16], towerUnits: [8] },
+};
+
+/**
+ * A Census-Income comparison (docs/results/census-income.md): `--data` is the raw UCI file (the
+ * table is prepared into the run) or a directory `dtrn prepare table` wrote from the same config.
+ * Embedding 4 per categorical field, batch 1024 and Adam as torch-rechub; the learning rate,
+ * epochs and early stopping are ours, chosen on validation AUC (the results page says how).
+ */
+function censusIncomePreset(name: string, table: Readonly<Record<string, unknown>>, tasks: string) {
+  const models = [...CENSUS_INCOME_MODELS];
+  return {
+    name,
+    description: `UCI Census-Income (KDD), ${tasks}, at torch-rechub's sizes; the heads and DTRN without TIM on each. --data: the raw census file (census-income.test.gz) or its prepared directory.`,
+    data: { kind: 'table', config: structuredClone(table) as Record<string, unknown>, path: '' },
+    models,
+    seeds: 5,
+    training: { epochs: 40, batchSize: 1024, learningRate: 0.001, patience: 5 },
+    modelOverrides: {
+      embeddingDim: 4,
+      embeddings: { optimizer: { kind: 'adam', learningRate: 0.001 } },
+    },
+    perModel: Object.fromEntries(
+      models.map((model) => [
+        model,
+        { headArgs: CENSUS_INCOME_HEADS[model.replace(/^dtrn-/, '').replace(/-no-tim$/, '')]! },
+      ]),
+    ),
+    bootstrap: { resamples: 1000 },
+  } satisfies CompareConfigInput;
+}
+
 export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Object.freeze({
   tiny: {
     name: 'tiny',
@@ -212,6 +263,16 @@ export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Obj
   aliexpress: realDataPreset(
     'aliexpress',
     'AliExpress, one country (your downloaded files): click and conversion; no sequences, so only the heads are compared.',
+  ),
+  'census-income': censusIncomePreset(
+    'census-income',
+    CENSUS_INCOME_GROUP_1,
+    "the MMoE paper's task group 1 (income > 50k, never married)",
+  ),
+  'census-income-group2': censusIncomePreset(
+    'census-income-group2',
+    CENSUS_INCOME_GROUP_2,
+    "the MMoE paper's task group 2 (a college degree, never married)",
   ),
 });
 

@@ -1,6 +1,7 @@
 /**
- * Where a run's data comes from: a synthetic preset (generated per seed), prepared shards, or one of
- * the public data sets' raw files (which the user downloads; nothing is fetched).
+ * Where a run's data comes from: a synthetic preset (generated per seed), prepared shards, a table
+ * described by a dataset config (prepared into the run), or one of the public data sets' raw files
+ * (which the user downloads; nothing is fetched).
  */
 import { SYNTHETIC_SETTINGS, SYNTHETIC_SIZES } from '@dtrn/datasets';
 import * as z from 'zod';
@@ -58,9 +59,26 @@ export const aliExpressDataSchema = strictObject({
   loader: z.record(z.string(), z.unknown()).default({}),
 });
 
+/**
+ * Any table a `@dtrn/prepare` dataset config describes (`dtrn prepare table`'s format), prepared on
+ * DuckDB into the run directory (`<out>/prepared`) before the first model trains, once for every
+ * seed (the split is the dataset config's); `--resume` reuses it.
+ */
+export const tableDataSchema = strictObject({
+  kind: z.literal('table'),
+  /**
+   * The dataset config: a YAML or JSON file (relative paths inside resolve against it; relative to
+   * the working directory itself), or the config object (as the census-income preset holds it).
+   */
+  config: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+  /** The raw file (`--data`), replacing the dataset config's `file`; '' keeps the config's own. */
+  path: z.string().default(''),
+});
+
 export const dataSchema = z.discriminatedUnion('kind', [
   syntheticDataSchema,
   shardsDataSchema,
+  tableDataSchema,
   ottoDataSchema,
   aliCcpDataSchema,
   aliExpressDataSchema,
@@ -68,4 +86,5 @@ export const dataSchema = z.discriminatedUnion('kind', [
 
 export type DataConfig = z.output<typeof dataSchema>;
 export type SyntheticDataConfig = z.output<typeof syntheticDataSchema>;
-export const DATA_KINDS = ['synthetic', 'shards', 'otto', 'ali-ccp', 'aliexpress'] as const;
+export type TableDataConfig = z.output<typeof tableDataSchema>;
+export const DATA_KINDS = ['synthetic', 'shards', 'table', 'otto', 'ali-ccp', 'aliexpress'] as const;

@@ -7,10 +7,18 @@ import type { ComparisonDataSource } from '@dtrn/compare';
 import type { DataConfig } from '../config/data-config.js';
 import { type LoadedData, loadData } from './load-data.js';
 
-/** `onLoad` sees each seed's data (not the calibration run's). */
-export function dataSource(config: DataConfig, onLoad?: (data: LoadedData) => void): ComparisonDataSource {
+/**
+ * `onLoad` sees each seed's data (not the calibration run's). `description`, when given, replaces the
+ * loaded data's (a table prepared into the run is described by its config, not its shard directory).
+ */
+export function dataSource(
+  config: DataConfig,
+  onLoad?: (data: LoadedData) => void,
+  description?: string | null,
+): ComparisonDataSource {
   const load = async (seed: number) => {
-    const data = await loadData(config, seed);
+    const loaded = await loadData(config, seed);
+    const data = description ? { ...loaded, description } : loaded;
     onLoad?.(data);
     return data;
   };

@@ -5,6 +5,8 @@
  */
 
 import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DataError, parseJson } from '@dtrn/base';
 import { FileStorage } from '@dtrn/core/node';
@@ -31,7 +33,9 @@ import {
   syntheticPreset,
 } from '@dtrn/datasets/node';
 import type { DataConfig } from '../config/data-config.js';
+import { ProgressReporter } from '../runtime/progress.js';
 import { readPreparedRecord, type TablePreparation } from './preparation.js';
+import { checkTableSource, describeTable, PREPARED_DIRECTORY, prepareTableData } from './table-data.js';
 
 export interface LoadedData {
   readonly schema: DatasetSchema;
@@ -127,9 +131,10 @@ export function requireDataPath(kind: 'otto' | 'ali-ccp' | 'aliexpress' | 'shard
   }
 }
 
-/** Checks the files of real data and shards exist (synthetic data needs none). */
+/** Checks the files of real data, tables and shards exist (synthetic data needs none). */
 export function checkDataSource(config: DataConfig): void {
-  if (config.kind !== 'synthetic') requireDataPath(config.kind, config.path);
+  if (config.kind === 'table') checkTableSource(config);
+  else if (config.kind !== 'synthetic') requireDataPath(config.kind, config.path);
 }
 
 function withoutNonJson(value: unknown): unknown {
@@ -158,6 +163,7 @@ export async function loadData(
       vocabularies: null,
     };
   }
+  if (config.kind === 'table') return loadTable(config, seed);
   requireDataPath(config.kind, config.path);
   if (config.kind === 'shards') {
     const [train, validation, test] = await Promise.all(
@@ -182,6 +188,22 @@ export async function loadData(
         ? await loadAliCcp(aliCcpSources(config.path), loaderArgs(config, seed, onProgress))
         : await loadAliExpress(aliExpressSources(config.path), loaderArgs(config, seed, onProgress));
   return { ...describeRaw(config, loaded), ...loaded.datasets };
+}
+
+/**
+ * Table data outside a run: prepared into a temporary directory, read, and the directory removed
+ * (`train` and `compare` prepare into the run instead, once: `runData` in table-data.ts).
+ */
+async function loadTable(config: Extract<DataConfig, { kind: 'table' }>, seed: number): Promise<LoadedData> {
+  const scratch = await mkdtemp(join(tmpdir(), 'dtrn-table-'));
+  try {
+    const directory = join(scratch, PREPARED_DIRECTORY);
+    const shards = await prepareTableData(config, directory, new ProgressReporter('quiet'), { reuse: false });
+    const loaded = await loadData(shards, seed);
+    return { ...loaded, description: describeTable(config, 'a temporary directory') };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 /** A raw data set's config: the named loaders' files. */
