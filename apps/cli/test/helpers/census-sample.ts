@@ -6,18 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRng } from '@dtrn/base';
-import { CENSUS_INCOME_COLUMNS } from '../../src/config/census-income.js';
+import { CENSUS_INCOME_COLUMNS, CENSUS_INCOME_NUMERIC } from '../../src/config/census-income.js';
 
-const NUMERIC = new Set([
-  'age',
-  'wage_per_hour',
-  'capital_gains',
-  'capital_losses',
-  'stock_dividends',
-  'num_emp',
-  'weeks_worked',
-  'instance_weight',
-]);
+const NUMERIC = new Set<string>([...CENSUS_INCOME_NUMERIC, 'instance_weight']);
 const MARITAL = ['Never married', 'Married-civilian spouse present', 'Divorced', 'Widowed', 'Separated'];
 const EDUCATION = [
   'Children',
