@@ -118,7 +118,10 @@ export function addTrainingOptions(command: Command): Command {
       '--monitor <metric>',
       'early-stopping metric: meanAuc (default), minAuc (worst task), auc:<task>, meanLogloss, ...',
     )
-    .option('--data <path>', 'raw data file or directory (OTTO, Ali-CCP, AliExpress) or prepared shards');
+    .option(
+      '--data <path>',
+      'raw data file or directory (OTTO, Ali-CCP, AliExpress, a table preset such as census-income) or prepared shards',
+    );
 }
 
 /** The `training` part of a config from flags (undefined values keep the preset's). */

@@ -66,6 +66,7 @@ Examples:
   $ dtrn compare --preset tiny --seeds 2 --out runs/tiny
   $ dtrn compare --preset full-conflict --out runs/full-conflict     # hours on wasm
   $ dtrn compare --preset otto --data ~/data/otto-train.jsonl --out runs/otto
+  $ dtrn compare --preset census-income --data census-income.test.gz --out runs/census
   $ dtrn compare --config my-comparison.yaml --jsonl > events.jsonl
   $ dtrn compare --preset full-conflict --out runs/full-conflict --resume   # after Ctrl-C
 
