@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { ConfigError, DataError } from '@dtrn/base';
 import type { BackendPreference } from '@dtrn/core';
 import type { VocabularyJson } from '@dtrn/data';
-import { loadModel } from '@dtrn/model';
 import { exportOnnx } from '@dtrn/onnx';
 import { writeOnnxExport } from '@dtrn/onnx/node';
 import { readVocabularies } from '../data/load-data.js';
-import { useBackend } from '../runtime/backend.js';
 import type { ProgressMode, ProgressReporter } from '../runtime/progress.js';
 import { reporterOf } from '../runtime/progress.js';
-import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
+import { RUN_FILES } from '../runtime/run-directory.js';
+import { loadRunModel } from '../runtime/run-model.js';
 
 export const EXPORT_FORMATS = ['onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -57,16 +56,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportOutcom
     throw new ConfigError(`dtrn export: unknown format "${format}"`, { expected: EXPORT_FORMATS.join(', ') });
   }
   const progress = reporterOf(options.progress);
-  const run = new RunDirectory(options.run);
-  if (!(await run.exists(`${RUN_FILES.model}/manifest.json`))) {
-    throw new DataError('the run has no saved model', {
-      where: { file: join(run.path, RUN_FILES.model) },
-      expected: 'a directory written by dtrn train (it saves the trained model to <run>/model)',
-    });
-  }
-  const selection = await useBackend(options.backend ?? 'auto');
-  progress.info(`backend: ${selection.summary}`);
-  const loaded = await loadModel(run.storage, RUN_FILES.model);
+  const { run, loaded } = await loadRunModel(options.run, options.backend, progress);
   try {
     const vocabularies =
       (await readVocabularies(run.path)) ??

@@ -1,20 +1,12 @@
-/**
- * `dtrn predict`: scores a data set with a trained run's model, in batches, in input order, and
- * writes one probability per task (plus the record index and kept columns) to CSV, JSON lines or
- * Parquet, atomically. Engines: `tfjs` (the model's `predict` on the selected backend) or `onnx`
- * (the same model exported in memory and run by onnxruntime-node).
- */
-import { join } from 'node:path';
-import { ConfigError, DataError } from '@dtrn/base';
+import { ConfigError } from '@dtrn/base';
 import type { BackendPreference } from '@dtrn/core';
 import { sliceRows } from '@dtrn/data';
-import { loadModel } from '@dtrn/model';
 import type { SplitName } from '@dtrn/prepare';
 import { readVocabularies } from '../data/load-data.js';
 import { readPreparedRecord, readRunPreparation } from '../data/preparation.js';
-import { useBackend } from '../runtime/backend.js';
 import { type ProgressMode, type ProgressReporter, reporterOf } from '../runtime/progress.js';
-import { RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
+import { RUN_FILES, type RunDirectory } from '../runtime/run-directory.js';
+import { loadRunModel } from '../runtime/run-model.js';
 import { alignSchema } from './align-schema.js';
 import { ENGINES, type EngineName, onnxEngine, type ScoringEngine, tfjsEngine } from './engines.js';
 import { openSource } from './open-source.js';
@@ -86,16 +78,11 @@ export async function runPredict(options: RunPredictOptions): Promise<PredictOut
   const progress = reporterOf(options.progress);
   outputFormat(options.out);
   await checkOut(options.out, options.overwrite ?? false);
-  const run = new RunDirectory(options.run);
-  if (!(await run.exists(`${RUN_FILES.model}/manifest.json`))) {
-    throw new DataError('the run has no saved model', {
-      where: { file: join(run.path, RUN_FILES.model) },
-      expected: 'a directory written by dtrn train (it saves the trained model to <run>/model)',
-    });
-  }
-  const selection = await useBackend(options.backend ?? 'auto');
-  progress.info(`backend: ${selection.summary}`);
-  const { model } = await loadModel(run.storage, RUN_FILES.model);
+  const {
+    run,
+    selection,
+    loaded: { model },
+  } = await loadRunModel(options.run, options.backend, progress);
   let engine: ScoringEngine | undefined;
   let source: Awaited<ReturnType<typeof openSource>> | undefined;
   let writer: PredictionWriter | undefined;
