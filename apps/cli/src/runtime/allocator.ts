@@ -40,23 +40,24 @@ export function shouldRerunWithAllocator(facts: ProcessFacts): boolean {
 
 /**
  * Runs `script` with the same Node flags and arguments and the allocator setting; resolves to its
- * exit code. The child shares the terminal and its process group, so Ctrl-C reaches it directly
- * (this process ignores SIGINT); SIGTERM and SIGHUP sent to this process are passed on.
+ * exit code. SIGINT, SIGTERM and SIGHUP sent to this process are passed on, so `kill -INT <pid>`
+ * stops the run with a checkpoint as Ctrl-C does. A Ctrl-C in a terminal reaches the child twice
+ * (directly, as a member of the process group, and passed on); the child counts the two as one
+ * (runtime/interrupt.ts).
  */
 export function rerunWithAllocator(script: string): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, script, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, [MMAP_THRESHOLD_VARIABLE]: MMAP_THRESHOLD_BYTES },
   });
-  const ignore = () => {};
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', ignore);
+  process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   process.on('SIGHUP', forward);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      process.off('SIGINT', ignore);
+      process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
       process.off('SIGHUP', forward);
       resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
