@@ -1,4 +1,7 @@
 // Browser-safe entry point: no Node built-ins may be imported from here.
+
+/** The scale apps size every preset's head with (`modelPresetHead(name).family.sizesAt(scale)`). */
+export type { HeadScale } from '@dtrn/mtl-heads';
 export { checkModelConfig, createModel } from './create-model.js';
 export { DtrnModel } from './dtrn-model.js';
 export { type ElementPart, type FeatureLayout, planFeatures } from './feature-layout.js';
@@ -22,7 +25,15 @@ export {
   type SequenceEncoderKind,
 } from './model-args.js';
 export { type PlannedSize, plannedParameterCount } from './model-size.js';
-export { MODEL_PRESET_NAMES, MODEL_PRESETS, type ModelPresetName, modelPreset } from './presets.js';
+export {
+  MODEL_PRESET_DESCRIPTIONS,
+  MODEL_PRESET_NAMES,
+  MODEL_PRESETS,
+  type ModelPresetName,
+  modelPreset,
+  modelPresetBase,
+  modelPresetHead,
+} from './presets.js';
 export type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 export { type SaveModelOptions, saveModel } from './save-model.js';
 export {

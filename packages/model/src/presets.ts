@@ -1,59 +1,113 @@
 /**
  * Named configurations: the baselines, DTRN on each head, the ablations and single-task models.
- * Every preset uses the same embedding size (the `ModelArgs` default, d = 40) and heads sized for
- * comparable dense budgets (the README's table is computed by `bench/parameter-table.mjs`).
+ * Every preset uses the same embedding size (the `ModelArgs` default, d = 40) and its head's preset
+ * sizes, registered with the head in @dtrn/mtl-heads and chosen for comparable dense budgets (the
+ * README's table is computed by `bench/parameter-table.mjs`).
  */
 import { ConfigError, checkEnum } from '@dtrn/base';
-import { type ModelArgs, resolveModelArgs } from './model-args.js';
+import { type AnyMtlHeadDefinition, getHead } from '@dtrn/mtl-heads';
+import { type BottomKind, type ModelArgs, resolveModelArgs } from './model-args.js';
 
-export const MODEL_PRESET_NAMES = [
-  'shared-bottom',
-  'mmoe',
-  'ple',
-  'dtrn-shared-bottom',
-  'dtrn-mmoe',
-  'dtrn-ple',
-  'dtrn-shared-bottom-no-tim',
-  'dtrn-mmoe-no-tim',
-  'dtrn-ple-no-tim',
-  'dtrn-ple-no-trm',
-  'single-task',
-] as const;
-export type ModelPresetName = (typeof MODEL_PRESET_NAMES)[number];
+/** The head's preset sizes, from its registration in @dtrn/mtl-heads (comparable dense budgets). */
+function onHead(bottom: BottomKind, head: string): ModelArgs {
+  return { bottom, head, headArgs: getHead(head).presetSizes };
+}
 
-/** Shared-Bottom's bottom is wider ([640, 384]) so its budget is close to the 4-expert heads'. */
-const SHARED_BOTTOM_HEAD = { bottomUnits: [640, 384], towerUnits: [64] };
-/** 4 experts of [256, 128] (MODEL-SPEC: 4 to 8). */
-const MMOE_HEAD = { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] };
-/** One CGC level with 1 expert per task and 2 shared: 4 experts for 2 tasks, like MMoE. */
-const PLE_HEAD = {
-  numLevels: 1,
-  numTaskExperts: 1,
-  numSharedExperts: 2,
-  expertUnits: [256, 128],
-  towerUnits: [64],
-};
-
-export const MODEL_PRESETS: Readonly<Record<ModelPresetName, ModelArgs>> = Object.freeze({
-  'shared-bottom': { bottom: 'shared', head: 'shared-bottom', headArgs: SHARED_BOTTOM_HEAD },
-  mmoe: { bottom: 'shared', head: 'mmoe', headArgs: MMOE_HEAD },
-  ple: { bottom: 'shared', head: 'ple', headArgs: PLE_HEAD },
-  'dtrn-shared-bottom': { bottom: 'dtrn', head: 'shared-bottom', headArgs: SHARED_BOTTOM_HEAD },
-  'dtrn-mmoe': { bottom: 'dtrn', head: 'mmoe', headArgs: MMOE_HEAD },
-  'dtrn-ple': { bottom: 'dtrn', head: 'ple', headArgs: PLE_HEAD },
-  /** TRM without TIM on each head: what DTRN adds on data without behaviour sequences. */
-  'dtrn-shared-bottom-no-tim': { bottom: 'dtrn-no-tim', head: 'shared-bottom', headArgs: SHARED_BOTTOM_HEAD },
-  'dtrn-mmoe-no-tim': { bottom: 'dtrn-no-tim', head: 'mmoe', headArgs: MMOE_HEAD },
-  'dtrn-ple-no-tim': { bottom: 'dtrn-no-tim', head: 'ple', headArgs: PLE_HEAD },
-  'dtrn-ple-no-trm': { bottom: 'dtrn-no-trm', head: 'ple', headArgs: PLE_HEAD },
-  /** Per task: its own embeddings, unconditioned encoder, a [384, 192] bottom and a [64] tower. */
-  'single-task': {
-    bottom: 'shared',
-    head: 'shared-bottom',
-    headArgs: { bottomUnits: [384, 192], towerUnits: [64] },
-    singleTask: true,
+/** Every preset: its args and one line for listings (`dtrn models`, reports). The one list of names. */
+const PRESETS = {
+  'shared-bottom': {
+    args: onHead('shared', 'shared-bottom'),
+    description: 'Shared-Bottom: one shared MLP bottom, a tower per task (baseline)',
   },
-});
+  mmoe: {
+    args: onHead('shared', 'mmoe'),
+    description: 'MMoE: 4 experts, a softmax gate per task (baseline)',
+  },
+  ple: {
+    args: onHead('shared', 'ple'),
+    description: 'PLE: one CGC level, 1 expert per task + 2 shared (baseline)',
+  },
+  'dtrn-shared-bottom': {
+    args: onHead('dtrn', 'shared-bottom'),
+    description: 'DTRN bottoms (TIM + TRM) with a Shared-Bottom head',
+  },
+  'dtrn-mmoe': { args: onHead('dtrn', 'mmoe'), description: 'DTRN bottoms (TIM + TRM) with an MMoE head' },
+  'dtrn-ple': { args: onHead('dtrn', 'ple'), description: 'DTRN bottoms (TIM + TRM) with a PLE head' },
+  // TRM without TIM on each head: what DTRN adds on data without behaviour sequences.
+  'dtrn-shared-bottom-no-tim': {
+    args: onHead('dtrn-no-tim', 'shared-bottom'),
+    description:
+      'DTRN without TIM (unconditioned encoder + TRM) with a Shared-Bottom head; fits data without sequences',
+  },
+  'dtrn-mmoe-no-tim': {
+    args: onHead('dtrn-no-tim', 'mmoe'),
+    description:
+      'DTRN without TIM (unconditioned encoder + TRM) with an MMoE head; fits data without sequences',
+  },
+  'dtrn-ple-no-tim': {
+    args: onHead('dtrn-no-tim', 'ple'),
+    description: 'ablation: DTRN-PLE without TIM (unconditioned encoder + TRM); fits data without sequences',
+  },
+  'dtrn-ple-no-trm': {
+    args: onHead('dtrn-no-trm', 'ple'),
+    description: 'ablation: DTRN-PLE without TRM (TIM interests, no field re-weighting)',
+  },
+  // Per task: its own embeddings, unconditioned encoder, a [384, 192] bottom and a [64] tower.
+  'single-task': {
+    args: {
+      bottom: 'shared',
+      head: 'shared-bottom',
+      headArgs: { bottomUnits: [384, 192], towerUnits: [64] },
+      singleTask: true,
+    },
+    description: 'one independent model per task (negative-transfer reference)',
+  },
+} satisfies Record<string, { readonly args: ModelArgs; readonly description: string }>;
+
+export type ModelPresetName = keyof typeof PRESETS;
+export const MODEL_PRESET_NAMES: readonly ModelPresetName[] = Object.freeze(
+  Object.keys(PRESETS) as ModelPresetName[],
+);
+
+function byPreset<T>(
+  pick: (entry: (typeof PRESETS)[ModelPresetName]) => T,
+): Readonly<Record<ModelPresetName, T>> {
+  return Object.freeze(
+    Object.fromEntries(MODEL_PRESET_NAMES.map((name) => [name, pick(PRESETS[name])])) as Record<
+      ModelPresetName,
+      T
+    >,
+  );
+}
+
+export const MODEL_PRESETS: Readonly<Record<ModelPresetName, ModelArgs>> = byPreset((entry) => entry.args);
+export const MODEL_PRESET_DESCRIPTIONS: Readonly<Record<ModelPresetName, string>> = byPreset(
+  (entry) => entry.description,
+);
+
+function checkPresetName(name: string, where: string): ModelPresetName {
+  return checkEnum(name, MODEL_PRESET_NAMES, where);
+}
+
+/** The head a preset uses, as registered in @dtrn/mtl-heads (its family, preset sizes, ...). */
+export function modelPresetHead(name: string): AnyMtlHeadDefinition {
+  return getHead(MODEL_PRESETS[checkPresetName(name, 'modelPresetHead: name')].head!);
+}
+
+/**
+ * The preset a variant's gain is measured against: a preset with a DTRN bottom (or TRM alone, or
+ * an ablation) against the baseline with the same head and the shared bottom; baselines and
+ * single-task models have none (null).
+ */
+export function modelPresetBase(name: string): ModelPresetName | null {
+  const preset = MODEL_PRESETS[checkPresetName(name, 'modelPresetBase: name')];
+  if (preset.bottom === 'shared') return null;
+  const isBase = (candidate: ModelPresetName) => {
+    const args = MODEL_PRESETS[candidate];
+    return args.bottom === 'shared' && args.head === preset.head && !args.singleTask;
+  };
+  return MODEL_PRESET_NAMES.find(isBase) ?? null;
+}
 
 const NESTED_KEYS = ['headArgs', 'encoder', 'refiner', 'embeddings'] as const;
 
@@ -67,7 +121,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * preset names and keys name the closest valid one).
  */
 export function modelPreset(name: ModelPresetName, overrides: ModelArgs = {}): ModelArgs {
-  const preset = MODEL_PRESETS[checkEnum(name, MODEL_PRESET_NAMES, 'modelPreset: name')];
+  const preset = MODEL_PRESETS[checkPresetName(name, 'modelPreset: name')];
   if (!isPlainObject(overrides)) {
     throw new ConfigError('modelPreset: overrides must be an object', {
       expected: 'ModelArgs',

@@ -4,6 +4,7 @@
  */
 import type { DenseInput, InitializerName } from '@dtrn/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { HeadFamily } from './head-family.js';
 
 /** What a head reads. All tensors are [B, inputDim]. */
 export interface MtlHeadInputs {
@@ -100,6 +101,13 @@ export interface MtlHeadBaseArgs {
 export interface MtlHeadDefinition<Args extends MtlHeadBaseArgs = MtlHeadBaseArgs, Params = unknown> {
   /** Registry key, kebab-case (e.g. `mmoe`). */
   readonly name: string;
+  /** The kind of size arguments the head takes, and its sizes at an app's scale (`head-family.ts`). */
+  readonly family: HeadFamily;
+  /**
+   * The head's sizes in the library's model presets (`@dtrn/model`): size arguments chosen for a
+   * dense budget comparable with the other built-in heads. Valid arguments for `resolveArgs`.
+   */
+  readonly presetSizes: Readonly<Record<string, unknown>>;
   /** Strict resolution of raw arguments into a complete readonly object. */
   resolveArgs(raw: unknown): Args;
   /**

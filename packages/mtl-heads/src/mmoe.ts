@@ -31,6 +31,7 @@ import type {
   MtlHeadOutput,
 } from './contract.js';
 import { declare, defineHead } from './define-head.js';
+import { EXPERT_FAMILY } from './head-family.js';
 import { applyPerTaskInput, checkHeadInputs } from './inputs.js';
 
 export interface MmoeArgs extends MtlHeadCommonArgs {
@@ -120,6 +121,9 @@ export function mmoeForward(
 
 export const mmoeHead = defineHead<ResolvedMmoeArgs, MmoeParams>({
   name: 'mmoe',
+  family: EXPERT_FAMILY,
+  /** 4 experts of [256, 128] (MODEL-SPEC: 4 to 8). */
+  presetSizes: { numExperts: 4, expertUnits: [256, 128], towerUnits: [64] },
   resolveArgs: resolveMmoeArgs,
   buildParams: (args, create) => ({
     experts: declareExperts(

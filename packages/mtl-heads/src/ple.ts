@@ -34,6 +34,7 @@ import type {
   WeightOwner,
 } from './contract.js';
 import { declare, defineHead } from './define-head.js';
+import { EXPERT_FAMILY } from './head-family.js';
 import { checkHeadInputs } from './inputs.js';
 
 export interface PleArgs extends MtlHeadCommonArgs {
@@ -260,6 +261,15 @@ function buildPleParams(args: ResolvedPleArgs, create: Parameters<typeof declare
 
 export const pleHead = defineHead<ResolvedPleArgs, PleParams>({
   name: 'ple',
+  family: EXPERT_FAMILY,
+  /** One CGC level with 1 expert per task and 2 shared: 4 experts for 2 tasks, like MMoE. */
+  presetSizes: {
+    numLevels: 1,
+    numTaskExperts: 1,
+    numSharedExperts: 2,
+    expertUnits: [256, 128],
+    towerUnits: [64],
+  },
   resolveArgs: resolvePleArgs,
   buildParams: buildPleParams,
   forward: pleForward,

@@ -1,5 +1,6 @@
 import { mlpParameterCount } from '@dtrn/core';
 import { describe, expect, it } from 'vitest';
+import { BOTTOM_FAMILY, EXPERT_FAMILY } from './head-family.js';
 import { mmoeHead } from './mmoe.js';
 import { getHead, headNames, registerHead, unregisterHead } from './registry.js';
 import { describeHeadContract } from './testing/head-contract-suite.js';
@@ -54,5 +55,48 @@ describe('head registry', () => {
     expect(registerHead({ ...copy }, { replace: true }).name).toBe('mmoe-copy');
     expect(unregisterHead('mmoe-copy')).toBe(true);
     expect(headNames()).not.toContain('mmoe-copy');
+  });
+});
+
+describe('head metadata in the registry', () => {
+  it('gives each built-in head its family and preset sizes', () => {
+    expect(['shared-bottom', 'mmoe', 'ple'].map((name) => getHead(name).family.name)).toEqual([
+      'bottom',
+      'experts',
+      'experts',
+    ]);
+    expect(getHead('shared-bottom').presetSizes).toEqual({ bottomUnits: [640, 384], towerUnits: [64] });
+    expect(getHead('ple').presetSizes).toMatchObject({
+      numLevels: 1,
+      numTaskExperts: 1,
+      numSharedExperts: 2,
+    });
+  });
+
+  it('derives each family sizes from one scale (bottoms twice an expert wide)', () => {
+    const scale = { expertUnits: [64, 32], towerUnits: [32] };
+    expect(BOTTOM_FAMILY.sizesAt(scale)).toEqual({ bottomUnits: [128, 64], towerUnits: [32] });
+    expect(EXPERT_FAMILY.sizesAt(scale)).toEqual({ expertUnits: [64, 32], towerUnits: [32] });
+    expect(getHead('mmoe').family.sizesAt({ expertUnits: [16], towerUnits: [] })).toEqual({
+      expertUnits: [16],
+      towerUnits: [],
+    });
+  });
+
+  it('rejects a head without a family or preset sizes', () => {
+    expectMessage(
+      () => registerHead({ ...mmoeHead, name: 'no-family', family: undefined as never }),
+      'registerHead: head "no-family" has no valid family (expected a family { name (kebab-case), sizesAt(scale) }, e.g. EXPERT_FAMILY, found undefined)',
+    );
+    expectMessage(
+      () =>
+        registerHead({ ...mmoeHead, name: 'bad-family', family: { name: 'Experts', sizesAt: () => ({}) } }),
+      'registerHead: head "bad-family" has no valid family (expected a family { name (kebab-case), sizesAt(scale) }, e.g. EXPERT_FAMILY, found {"name":"Experts"})',
+    );
+    expectMessage(
+      () => registerHead({ ...mmoeHead, name: 'no-sizes', presetSizes: [] as never }),
+      'registerHead: head "no-sizes" has no presetSizes (expected an object of size arguments, e.g. { expertUnits: [256, 128], towerUnits: [64] }, found [])',
+    );
+    expect(headNames()).not.toContain('no-family');
   });
 });

@@ -51,6 +51,7 @@ export function registerHead<Args extends MtlHeadBaseArgs, Params>(
       });
     }
   }
+  checkSizing(definition);
   const existing = heads.get(definition.name);
   if (existing && existing !== definition && !options.replace) {
     throw new ConfigError(`registerHead: a different head is already registered as "${definition.name}"`, {
@@ -60,6 +61,28 @@ export function registerHead<Args extends MtlHeadBaseArgs, Params>(
   }
   heads.set(definition.name, definition as AnyMtlHeadDefinition);
   return definition;
+}
+
+/** A head's size metadata: apps size heads through it, so it must be there and well formed. */
+function checkSizing(definition: AnyMtlHeadDefinition): void {
+  const family = definition.family;
+  if (
+    typeof family?.name !== 'string' ||
+    !NAME_PATTERN.test(family.name) ||
+    typeof family.sizesAt !== 'function'
+  ) {
+    throw new ConfigError(`registerHead: head "${definition.name}" has no valid family`, {
+      expected: 'a family { name (kebab-case), sizesAt(scale) }, e.g. EXPERT_FAMILY',
+      found: family,
+    });
+  }
+  const sizes = definition.presetSizes;
+  if (typeof sizes !== 'object' || sizes === null || Array.isArray(sizes)) {
+    throw new ConfigError(`registerHead: head "${definition.name}" has no presetSizes`, {
+      expected: 'an object of size arguments, e.g. { expertUnits: [256, 128], towerUnits: [64] }',
+      found: sizes,
+    });
+  }
 }
 
 /** The head registered under `name`. @throws ConfigError naming the closest registered name. */

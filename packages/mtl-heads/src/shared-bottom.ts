@@ -23,6 +23,7 @@ import {
 } from './common-args.js';
 import type { MtlHeadFactoredInputs, MtlHeadForwardOptions, MtlHeadOutput } from './contract.js';
 import { defineHead } from './define-head.js';
+import { BOTTOM_FAMILY } from './head-family.js';
 import { applyPerTaskInput, checkHeadInputs } from './inputs.js';
 
 export interface SharedBottomArgs extends MtlHeadCommonArgs {
@@ -82,6 +83,9 @@ export function sharedBottomForward(
 
 export const sharedBottomHead = defineHead<ResolvedSharedBottomArgs, SharedBottomParams>({
   name: 'shared-bottom',
+  family: BOTTOM_FAMILY,
+  /** A wider bottom than the default, so the dense budget is close to the 4-expert heads'. */
+  presetSizes: { bottomUnits: [640, 384], towerUnits: [64] },
   resolveArgs: resolveSharedBottomArgs,
   buildParams: (args, create) => ({
     bottom: declareMlp(create, 'bottom', args.inputDim, args.bottomUnits, args.kernelInitializer, 'shared'),

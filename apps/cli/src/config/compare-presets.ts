@@ -4,6 +4,7 @@
  */
 import { ConfigError, closestMatch } from '@dtrn/base';
 import type { SyntheticSetting } from '@dtrn/datasets';
+import { type HeadScale, MODEL_PRESET_NAMES, modelPresetHead } from '@dtrn/model';
 import { CENSUS_INCOME_GROUP_1, CENSUS_INCOME_GROUP_2 } from './census-income.js';
 import type { CompareConfigInput } from './run-configs.js';
 
@@ -23,42 +24,54 @@ export const FULL_MODEL_SET = [
 const DEMO_MODEL = { embeddingDim: 40 };
 
 /**
- * Per-model head sizes: Shared-Bottom style heads take `bottomUnits`/`towerUnits`, expert heads
- * (MMoE, PLE) take `expertUnits`/`towerUnits`.
+ * How a preset sizes the heads of its models: one scale that every head's family turns into its
+ * own size arguments, or sizes by head name (a published configuration). Either way the head of
+ * a model comes from the head registry (via @dtrn/model), so a new head needs no edit here.
  */
-/** Which head-size entry a model takes: the Shared-Bottom sizes or the expert-head sizes. */
-function headFamily(model: string): 'bottom' | 'experts' {
-  return model.endsWith('shared-bottom') || model === 'single-task' ? 'bottom' : 'experts';
+type PresetHeads =
+  | { readonly scale: HeadScale }
+  | { readonly byHead: Readonly<Record<string, Record<string, unknown>>> };
+
+/** How each preset sizes its heads, by preset name (filled as the presets below are built). */
+const PRESET_HEADS = new Map<string, PresetHeads>();
+
+/** The head args of `model` under `heads`; none for a name that is no model preset (validation names it). */
+function headArgsOf(model: string, heads: PresetHeads): Record<string, unknown> | undefined {
+  if (!(MODEL_PRESET_NAMES as readonly string[]).includes(model)) return undefined;
+  const head = modelPresetHead(model);
+  return 'scale' in heads ? head.family.sizesAt(heads.scale) : heads.byHead[head.name];
 }
 
-function headSizes(
-  models: readonly string[],
-  sharedBottom: Record<string, unknown>,
-  experts: Record<string, unknown>,
-): Record<string, Record<string, unknown>> {
+function headSizes(models: readonly string[], heads: PresetHeads): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    models.map((model) => [model, { headArgs: headFamily(model) === 'bottom' ? sharedBottom : experts }]),
+    models.flatMap((model) => {
+      const headArgs = headArgsOf(model, heads);
+      return headArgs ? [[model, { headArgs: structuredClone(headArgs) }] as const] : [];
+    }),
   );
 }
 
+/** The `perModel` of preset `name`: each model's head sizes under `heads`. */
+function presetHeadSizes(name: string, models: readonly string[], heads: PresetHeads) {
+  PRESET_HEADS.set(name, heads);
+  return headSizes(models, heads);
+}
+
 /**
- * The preset with another model list (`--models`): each model takes the `perModel` settings of a
- * preset model of the same head family, so a model added by the flag gets the preset's head sizes
- * instead of its preset defaults (which would break the comparable-budget rule).
+ * The preset with another model list (`--models`): every model gets the preset's head sizes for
+ * its head (at the preset's scale, or the preset's sizes for that head), so a model added by the
+ * flag keeps the comparable-budget rule instead of taking its preset defaults.
  */
 export function withModels(preset: CompareConfigInput, models: readonly string[]): CompareConfigInput {
-  const perModel = preset.perModel;
-  if (!perModel) return { ...preset, models: [...models] };
-  const byFamily = new Map<string, Record<string, unknown>>();
-  for (const [model, settings] of Object.entries(perModel)) {
-    if (!byFamily.has(headFamily(model))) byFamily.set(headFamily(model), settings);
-  }
-  const entries = models.flatMap((model) => {
-    const settings = perModel[model] ?? byFamily.get(headFamily(model));
-    return settings ? [[model, structuredClone(settings)] as const] : [];
-  });
-  return { ...preset, models: [...models], perModel: Object.fromEntries(entries) };
+  const heads = preset.name === undefined ? undefined : PRESET_HEADS.get(preset.name);
+  if (!preset.perModel || !heads) return { ...preset, models: [...models] };
+  return { ...preset, models: [...models], perModel: headSizes(models, heads) };
 }
+
+/** The small heads of the CI smoke test: experts [16] (bottoms [32]), towers [8]. */
+const TINY_SCALE: HeadScale = { expertUnits: [16], towerUnits: [8] };
+/** The measured reproduction size: experts [64, 32] (bottoms [128, 64]), towers [32]. */
+const REPRODUCTION_SCALE: HeadScale = { expertUnits: [64, 32], towerUnits: [32] };
 
 const TINY_MODELS = ['shared-bottom', 'ple', 'dtrn-ple'];
 
@@ -111,11 +124,7 @@ const QUICK_PRESET: CompareConfigInput = {
     encoder: { feedForwardDim: 48 },
     embeddings: { optimizer: { kind: 'adam', learningRate: 0.005 } },
   },
-  perModel: headSizes(
-    QUICK_MODELS,
-    { bottomUnits: [128, 64], towerUnits: [32] },
-    { expertUnits: [64, 32], towerUnits: [32] },
-  ),
+  perModel: presetHeadSizes('quick', QUICK_MODELS, { scale: REPRODUCTION_SCALE }),
   bootstrap: { resamples: 1000 },
 };
 
@@ -138,11 +147,7 @@ function reproductionPreset(setting: SyntheticSetting): CompareConfigInput {
       encoder: { feedForwardDim: 48 },
       embeddings: { optimizer: { kind: 'adam', learningRate: 0.005 } },
     },
-    perModel: headSizes(
-      models,
-      { bottomUnits: [128, 64], towerUnits: [32] },
-      { expertUnits: [64, 32], towerUnits: [32] },
-    ),
+    perModel: presetHeadSizes(setting, models, { scale: REPRODUCTION_SCALE }),
     bootstrap: { resamples: 1000 },
   };
 }
@@ -213,12 +218,7 @@ function censusIncomePreset(name: string, table: Readonly<Record<string, unknown
       embeddingDim: 4,
       embeddings: { optimizer: { kind: 'adam', learningRate: 0.001 } },
     },
-    perModel: Object.fromEntries(
-      models.map((model) => [
-        model,
-        { headArgs: CENSUS_INCOME_HEADS[model.replace(/^dtrn-/, '').replace(/-no-tim$/, '')]! },
-      ]),
-    ),
+    perModel: presetHeadSizes(name, models, { byHead: CENSUS_INCOME_HEADS }),
     bootstrap: { resamples: 1000 },
   } satisfies CompareConfigInput;
 }
@@ -238,11 +238,7 @@ export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Obj
     seeds: 2,
     training: { epochs: 2, batchSize: 256, learningRate: 0.005, patience: 0 },
     modelOverrides: { embeddingDim: 10, encoder: { feedForwardDim: 16 } },
-    perModel: headSizes(
-      TINY_MODELS,
-      { bottomUnits: [32], towerUnits: [8] },
-      { expertUnits: [16], towerUnits: [8] },
-    ),
+    perModel: presetHeadSizes('tiny', TINY_MODELS, { scale: TINY_SCALE }),
     bootstrap: { resamples: 200 },
   },
   quick: QUICK_PRESET,

@@ -4,33 +4,31 @@
  * narrower ones. OUR CHOICE: `tiny` follows the CLI's `tiny` comparison preset; `compact` has the
  * head widths of the CLI's `quick` and reproduction presets at d = 20 (theirs: 24).
  */
-import { type ModelArgs, type ModelPresetName, modelPreset } from '@dtrn/model';
+import {
+  type HeadScale,
+  type ModelArgs,
+  type ModelPresetName,
+  modelPreset,
+  modelPresetHead,
+} from '@dtrn/model';
 import type { ModelScale } from './playground-config.js';
 
 interface ScaleSizes {
   readonly common: ModelArgs;
-  /** Head sizes of the Shared-Bottom head (one bottom MLP and towers). */
-  readonly sharedBottomHead: Readonly<Record<string, unknown>>;
-  /** Head sizes of the expert heads (MMoE, PLE). */
-  readonly expertHead: Readonly<Record<string, unknown>>;
+  /** The head scale: each preset's head family turns it into its own size arguments. */
+  readonly heads: HeadScale;
 }
 
 const SCALES: Readonly<Record<Exclude<ModelScale, 'preset'>, ScaleSizes>> = Object.freeze({
   tiny: {
     common: { embeddingDim: 10, encoder: { feedForwardDim: 16 } },
-    sharedBottomHead: { bottomUnits: [32], towerUnits: [8] },
-    expertHead: { expertUnits: [16], towerUnits: [8] },
+    heads: { expertUnits: [16], towerUnits: [8] }, // bottoms [32]
   },
   compact: {
     common: { embeddingDim: 20, encoder: { feedForwardDim: 40 } },
-    sharedBottomHead: { bottomUnits: [128, 64], towerUnits: [32] },
-    expertHead: { expertUnits: [64, 32], towerUnits: [32] },
+    heads: { expertUnits: [64, 32], towerUnits: [32] }, // bottoms [128, 64]
   },
 });
-
-function usesSharedBottomHead(preset: ModelPresetName): boolean {
-  return preset.endsWith('shared-bottom') || preset === 'single-task';
-}
 
 /**
  * The complete model args of `preset` at `scale`, seeded with `seed` (validated by @dtrn/model).
@@ -45,6 +43,6 @@ export function scaledModelArgs(
   const embeddings = { optimizer: { kind: 'adam', learningRate: options.learningRate } };
   if (scale === 'preset') return modelPreset(preset, { seed: options.seed, embeddings });
   const sizes = SCALES[scale];
-  const headArgs = usesSharedBottomHead(preset) ? sizes.sharedBottomHead : sizes.expertHead;
+  const headArgs = modelPresetHead(preset).family.sizesAt(sizes.heads);
   return modelPreset(preset, { ...sizes.common, headArgs, embeddings, seed: options.seed });
 }

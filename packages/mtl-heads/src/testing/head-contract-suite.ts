@@ -221,6 +221,14 @@ export function describeHeadContract(head: AnyHead, options: HeadContractOptions
       expect(report.checked).toBeGreaterThan(names.length);
       tf.dispose([...inputs.taskInputs, inputs.sharedInput, ...Object.values(all)]);
     });
+
+    it('accepts its preset sizes and its family sizes at a scale (what apps pass)', () => {
+      const base = { numTasks, inputDim: args.inputDim };
+      const preset = head.resolveArgs({ ...head.presetSizes, ...base });
+      expect(preset).toMatchObject(head.presetSizes);
+      const scaled = head.family.sizesAt({ expertUnits: [6, 4], towerUnits: [3] });
+      expect(head.resolveArgs({ ...head.presetSizes, ...scaled, ...base })).toMatchObject(scaled);
+    });
   });
 }
 

@@ -18,6 +18,9 @@ interface LinearParams {
 
 export const linearHead = defineHead<LinearArgs, LinearParams>({
   name: 'test-linear',
+  // A family of its own: the head has no size arguments, at any scale.
+  family: { name: 'linear', sizesAt: () => ({}) },
+  presetSizes: {},
   resolveArgs(raw) {
     assertPlainObject(raw, 'LinearArgs');
     assertKnownKeys(raw, ['numTasks', 'inputDim', 'seed'], 'LinearArgs');
