@@ -68,7 +68,9 @@ export {
   runPredict,
 } from './predict/run-predict.js';
 export { createProgram, loadDtrnCatalog, type ProgramOptions, SUBCOMMANDS } from './program.js';
-export { renderReportHtml } from './report/report-html.js';
+export { renderComparisonHtml } from './report/comparison-html.js';
+export { type ReportExtras, renderReportHtml } from './report/report-html.js';
+export { type ReportRun, readReportRun, type StepSeries } from './report/report-run.js';
 export {
   RESULTS_FORMAT,
   RESULTS_VERSION,
@@ -77,7 +79,12 @@ export {
   upgradeModelRun,
 } from './report/results-file.js';
 export { formatResultsMarkdown } from './report/results-markdown.js';
-export { regenerateReport, writeReport } from './report/write-report.js';
+export {
+  defaultComparisonFile,
+  regenerateReport,
+  writeComparisonReport,
+  writeReport,
+} from './report/write-report.js';
 export { type BackendRecord, useBackend } from './runtime/backend.js';
 export {
   type OutputStreams,

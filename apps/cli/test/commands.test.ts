@@ -93,7 +93,9 @@ describe('dtrn prepare, compare on shards, report', () => {
     const html = readFileSync(join(run, 'report.html'), 'utf8');
     expect(html).toContain('<title>dtrn compare: shards-yaml</title>');
     expect(html).toContain('Chart.js'); // the inlined UMD build's banner
-    await expect(dtrn(['report', '--run', root])).rejects.toThrow('no results.json in the run directory');
+    await expect(dtrn(['report', '--run', root])).rejects.toThrow(
+      'is not a finished run: it has no results.json',
+    );
   });
 });
 

@@ -107,6 +107,14 @@ describe('dtrn compare --preset tiny --seeds 2', () => {
     const metricLines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(metricLines).toHaveLength(MODELS.length * 2 * 2); // two epochs per model and seed
     for (const line of metricLines) expect(JSON.parse(line)).toHaveProperty('validation');
+    // Per-step losses for the report: each epoch's entries end at its last global step.
+    for (const line of metricLines) {
+      const record = JSON.parse(line);
+      expect(record.stepLosses.at(-1).step, `${record.model} ${record.seed}`).toBe(
+        record.epoch * record.steps,
+      );
+      expect(Object.keys(record.stepLosses[0].lossPerTask)).toEqual(TASKS);
+    }
     // Epochs are numbered from 1 in every output: metrics.jsonl, results.json, the progress lines.
     expect(metricLines.map((line) => JSON.parse(line).epoch)).toEqual(MODELS.flatMap(() => [1, 2, 1, 2]));
   });
@@ -207,8 +215,9 @@ describe('dtrn compare --preset tiny --seeds 2', () => {
     const page = await renderInChromium(join(out, 'report.html'), screenshot);
     expect(page.errors).toEqual([]);
     expect(page.rendered).toBe(true);
-    // gains, final AUC, 2 tasks x (loss + validation AUC), TRM field weights of dtrn-ple, gates of ple and dtrn-ple
-    expect(page.canvasCount).toBe(1 + 1 + 4 + 1 + 2);
+    // gains, final AUC, 2 tasks x (loss + validation AUC), 2 tasks x loss per step, TRM field weights
+    // of dtrn-ple, gates of ple and dtrn-ple
+    expect(page.canvasCount).toBe(1 + 1 + 4 + 2 + 1 + 2);
     expect(page.paintedCanvasCount).toBe(page.canvasCount);
     expect(existsSync(screenshot)).toBe(true);
   });

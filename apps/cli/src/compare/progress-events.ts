@@ -2,6 +2,8 @@
  * What the app shows and records while the engine runs: the engine's events (`@dtrn/compare`) as
  * progress lines or bars and JSON lines (`ProgressReporter`), and one `metrics.jsonl` record per
  * epoch. Epochs are numbered from 1 in everything written here.
+ * Each epoch record carries `stepLosses` (step-losses.ts), for the per-step curves of report.html;
+ * a resumed run records the steps after the resume only.
  */
 import {
   type ComparisonEvent,
@@ -15,6 +17,7 @@ import { aucUndefinedReason } from '@dtrn/metrics';
 import type { EpochEndEvent, ProgressEvent } from '@dtrn/trainer';
 import type { ProgressReporter, TrainingProgress } from '../runtime/progress.js';
 import type { RunDirectory } from '../runtime/run-directory.js';
+import { type StepLoss, StepLossRecorder } from './step-losses.js';
 
 export interface EventOutput {
   readonly progress: ProgressReporter;
@@ -39,7 +42,12 @@ export function runSummary(record: ModelRun): string {
 }
 
 /** One `metrics.jsonl` record of an epoch end. */
-function metricRecord(run: RunKey, taskNames: readonly string[], event: EpochEndEvent) {
+function metricRecord(
+  run: RunKey,
+  taskNames: readonly string[],
+  event: EpochEndEvent,
+  stepLosses: readonly StepLoss[],
+) {
   return {
     model: run.name,
     seed: run.seed,
@@ -51,6 +59,7 @@ function metricRecord(run: RunKey, taskNames: readonly string[], event: EpochEnd
     monitorValue: event.monitorValue,
     improved: event.improved,
     degenerateTasks: event.degenerateTasks,
+    stepLosses,
   };
 }
 
@@ -59,6 +68,9 @@ export function reportEvents(output: EventOutput): (event: ComparisonEvent) => P
   const { progress } = output;
   let display: TrainingProgress | null = null;
   let taskNames: readonly string[] = [];
+  // Step losses of the current epoch per run (runs may interleave with --workers).
+  const windows = new Map<string, StepLossRecorder>();
+  const key = (run: RunKey) => `${run.name}\u0000${run.seed}`;
   return async (event) => {
     switch (event.type) {
       case 'data':
@@ -76,15 +88,19 @@ export function reportEvents(output: EventOutput): (event: ComparisonEvent) => P
         break;
       case 'run-start':
         taskNames = event.taskNames;
+        windows.set(key(event.run), new StepLossRecorder(taskNames));
         display = progress.training(`${event.run.name} seed ${event.run.seed}`, taskNames);
         break;
       case 'progress':
         display?.update(event.progress);
+        windows.get(key(event.run))?.add(event.progress);
         if (!event.run.calibration) output.onProgress?.(event.progress, event.run);
         break;
       case 'epoch':
         display?.epochEnd(event.epoch);
-        await output.run.appendMetric(metricRecord(event.run, taskNames, event.epoch));
+        await output.run.appendMetric(
+          metricRecord(event.run, taskNames, event.epoch, windows.get(key(event.run))?.take() ?? []),
+        );
         break;
       case 'run-stopped':
         display?.done(

@@ -1,14 +1,14 @@
-/** The numbers report.html draws, derived from results.json. */
+/** The numbers report.html draws for one run, derived from results.json and metrics.jsonl. */
 import type { ModelInspection } from '@dtrn/core';
+import type { StepSeries } from './report-run.js';
 import type { RunResults } from './results-file.js';
-
-interface Curve {
-  readonly model: string;
-  readonly values: (number | null)[];
-}
+import { type BandCurve, bandCurve, gainSeeds, interpolate, type SeedValue } from './seed-values.js';
 
 export interface ChartData {
-  readonly curves: { task: string; loss: Curve[]; validationAuc: Curve[] }[];
+  /** Per task, per model: mean over seeds per epoch with the seeds' min-max band. */
+  readonly curves: { task: string; loss: BandCurve[]; validationAuc: BandCurve[] }[];
+  /** Per task, per model: training loss per step (metrics.jsonl `stepLosses`); empty for older runs. */
+  readonly steps: { task: string; loss: BandCurve[] }[];
   readonly finalAuc: {
     readonly tasks: readonly string[];
     readonly intervalLabel: string;
@@ -16,12 +16,20 @@ export interface ChartData {
       model: string;
       values: (number | null)[];
       intervals: ({ lower: number; upper: number } | null)[];
+      /** Per task, each seed's test AUC. */
+      seedPoints: SeedValue[][];
     }[];
     readonly oracles: { label: string; values: (number | null)[] }[];
   };
   readonly gains: {
     readonly labels: string[];
-    readonly tasks: { task: string; values: number[]; intervals: { lower: number; upper: number }[] }[];
+    readonly tasks: {
+      task: string;
+      values: number[];
+      intervals: { lower: number; upper: number }[];
+      /** Per pair, each seed's gain. */
+      seedPoints: SeedValue[][];
+    }[];
   };
   readonly fieldWeights: {
     model: string;
@@ -39,36 +47,49 @@ const ORACLE_LABELS: Readonly<Record<string, string>> = {
   'oracle-no-user-item': 'oracle: no user-item',
 };
 
-/** Mean over seeds of per-epoch values (seeds that stopped earlier drop out of later epochs). */
-function meanCurve(series: (number | null)[][]): (number | null)[] {
-  const length = Math.max(0, ...series.map((values) => values.length));
-  return Array.from({ length }, (_, epoch) => {
-    const defined = series
-      .map((values) => values[epoch])
-      .filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
-    return defined.length > 0 ? defined.reduce((a, b) => a + b, 0) / defined.length : null;
+/** Per model: epochs 1..n, mean over seeds with their band (seeds that stopped earlier drop out). */
+function epochCurves(
+  results: RunResults,
+  pick: (epoch: RunResults['runs'][number]['history'][number]) => number | null,
+) {
+  return results.models.map((model) => {
+    const series = results.runs
+      .filter((run) => run.model === model)
+      .map((run) => run.history.map((epoch) => pick(epoch)));
+    const length = Math.max(0, ...series.map((values) => values.length));
+    return bandCurve(
+      model,
+      Array.from({ length }, (_, i) => i + 1),
+      series,
+    );
   });
 }
 
-export function buildChartData(results: RunResults): ChartData {
+/** Per task and model: the seeds' step losses on the union of their steps, as a band curve. */
+export function stepCurves(results: RunResults, steps: readonly StepSeries[]): ChartData['steps'] {
+  if (steps.length === 0) return [];
+  return results.tasks.map((task, k) => ({
+    task,
+    loss: results.models.flatMap((model) => {
+      const seeds = steps.filter((entry) => entry.model === model);
+      if (seeds.length === 0) return [];
+      const at = [...new Set(seeds.flatMap((entry) => entry.steps))].sort((a, b) => a - b);
+      return [
+        bandCurve(
+          model,
+          at,
+          seeds.map((entry) => interpolate(entry.steps, entry.lossPerTask[k]!, at)),
+        ),
+      ];
+    }),
+  }));
+}
+
+export function buildChartData(results: RunResults, steps: readonly StepSeries[] = []): ChartData {
   const curves = results.tasks.map((task, k) => ({
     task,
-    loss: results.models.map((model) => ({
-      model,
-      values: meanCurve(
-        results.runs
-          .filter((run) => run.model === model)
-          .map((run) => run.history.map((epoch) => epoch.trainLossPerTask[k] ?? null)),
-      ),
-    })),
-    validationAuc: results.models.map((model) => ({
-      model,
-      values: meanCurve(
-        results.runs
-          .filter((run) => run.model === model)
-          .map((run) => run.history.map((epoch) => epoch.validationAuc[k] ?? null)),
-      ),
-    })),
+    loss: epochCurves(results, (epoch) => epoch.trainLossPerTask[k] ?? null),
+    validationAuc: epochCurves(results, (epoch) => epoch.validationAuc[k] ?? null),
   }));
   const confidence = results.summary[0]?.tasks[0]?.aucInterval?.confidence ?? 0.95;
   const finalAuc = {
@@ -79,6 +100,14 @@ export function buildChartData(results: RunResults): ChartData {
       values: summary.tasks.map((task) => task.auc.mean),
       intervals: summary.tasks.map((task) =>
         task.aucInterval ? { lower: task.aucInterval.lower, upper: task.aucInterval.upper } : null,
+      ),
+      seedPoints: results.tasks.map((task) =>
+        results.runs
+          .filter((run) => run.model === summary.model)
+          .map((run) => ({
+            seed: run.seed,
+            value: run.test.find((entry) => entry.task === task)?.auc ?? null,
+          })),
       ),
     })),
     oracles: [...new Set(results.oracles.map((oracle) => oracle.kind))]
@@ -101,6 +130,7 @@ export function buildChartData(results: RunResults): ChartData {
         task,
         values: rows.map((row) => row?.estimate ?? 0),
         intervals: rows.map((row) => ({ lower: row?.lower ?? 0, upper: row?.upper ?? 0 })),
+        seedPoints: rows.map((row) => (row ? gainSeeds(results, row) : [])),
       };
     }),
   };
@@ -134,5 +164,5 @@ export function buildChartData(results: RunResults): ChartData {
     }));
     return [{ model: run.model, seed: run.seed, gates: named }];
   });
-  return { curves, finalAuc, gains, fieldWeights, gates };
+  return { curves, steps: stepCurves(results, steps), finalAuc, gains, fieldWeights, gates };
 }

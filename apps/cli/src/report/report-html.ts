@@ -1,57 +1,22 @@
 /**
  * report.html: one static, self-contained file (Chart.js's UMD build and the data are inlined), so
- * it opens offline from any disk. Sections: the results table, loss and validation AUC curves,
- * final test AUC with CIs, AUC gains with CIs, TRM field weights, gate utilisation.
+ * it opens offline from any disk. Sections: the results table and each seed's AUC, AUC gains with
+ * CIs and per-seed values, the check, final test AUC with CIs and seed dots, loss and validation AUC
+ * curves with seed bands, per-step loss, TRM field weights, gate utilisation, config and environment.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { degenerateHeadline } from '@dtrn/compare';
 import { buildChartData } from './chart-data.js';
+import { escapeHtml, page, runSetupSection, signed, table } from './html-parts.js';
+import type { ReportRun } from './report-run.js';
 import { REPORT_SCRIPT } from './report-script.js';
 import type { RunResults } from './results-file.js';
 import { checkHeadline, formatMeanStd } from './results-markdown.js';
+import { formatSeedValues, gainSeeds } from './seed-values.js';
 
-const require = createRequire(import.meta.url);
+export { chartJsUmd } from './html-parts.js';
 
-let chartJsSource: string | undefined;
-
-/** The Chart.js UMD build from the installed package (read once). */
-export function chartJsUmd(): string {
-  if (chartJsSource === undefined) {
-    const main = require.resolve('chart.js'); // .../chart.js/dist/chart.cjs
-    chartJsSource = readFileSync(join(dirname(main), 'chart.umd.min.js'), 'utf8');
-  }
-  return chartJsSource;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
-}
-
-/** JSON safe inside a <script> element. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
-}
-
-function signed(value: number): string {
-  return `${value >= 0 ? '+' : ''}${value.toFixed(4)}`;
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[], className = ''): string {
-  const head = header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('');
-  const body = rows
-    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<table class="${className}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
+/** What a run directory adds to results.json (report-run.ts); every part may be missing. */
+export type ReportExtras = Partial<Pick<ReportRun, 'config' | 'environment' | 'steps'>>;
 
 function metricsTable(results: RunResults): string {
   const header = [
@@ -84,7 +49,7 @@ function gainsTable(results: RunResults): string {
   if (results.gains.length === 0)
     return '<p class="note">No DTRN variant was compared with its base head.</p>';
   return table(
-    ['model', 'base', 'task', 'gain', 'CI', 'P(gain > 0)', 'verdict'],
+    ['model', 'base', 'task', 'gain', 'CI', 'P(gain > 0)', 'per seed', 'verdict'],
     results.gains.map((gain) => [
       gain.model,
       gain.base,
@@ -92,6 +57,7 @@ function gainsTable(results: RunResults): string {
       signed(gain.estimate),
       `[${signed(gain.lower)}, ${signed(gain.upper)}]`,
       gain.probabilityPositive.toFixed(3),
+      formatSeedValues(gainSeeds(results, gain), signed),
       gain.excludedSeeds?.length
         ? `${gain.verdict} (degenerate seeds ${gain.excludedSeeds.join(', ')} left out)`
         : gain.verdict,
@@ -113,32 +79,30 @@ function checkSection(results: RunResults): string {
   return `<p class="${check.passed ? 'pass' : 'flag'}">${check.passed ? 'PASSED' : 'FAILED'}: Shared-Bottom must recover at least ${(check.threshold * 100).toFixed(0)}% of the sequence-only oracle's AUC gain over 0.5 on the control setting (${escapeHtml(check.note)}).</p>\n${table(['task', 'Shared-Bottom AUC', 'sequence-only oracle AUC', 'recovered', 'passed'], rows)}`;
 }
 
-const STYLE = `
-body { font: 14px/1.45 system-ui, -apple-system, Segoe UI, Roboto, sans-serif; margin: 24px auto; max-width: 1180px; padding: 0 16px; color: #222; }
-h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
-table { border-collapse: collapse; margin: 8px 0; font-size: 13px; } th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
-th:first-child, td:first-child { text-align: left; } thead { background: #f4f4f4; }
-.flag { background: #fde2e1; border: 1px solid #d62728; padding: 8px 12px; font-weight: 600; }
-.pass { background: #e3f4e1; border: 1px solid #2ca02c; padding: 8px 12px; }
-.note { color: #666; } .meta { color: #444; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
-figure.chart { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; } .chart-holder { position: relative; height: 300px; }
-`;
+/** Test AUC of each model, task and seed (the values behind the dots of the AUC chart). */
+function perSeedTable(results: RunResults): string {
+  const header = [
+    'model',
+    ...results.tasks.flatMap((task) => results.seeds.map((seed) => `${task} s${seed}`)),
+  ];
+  const rows = results.models.map((model) => [
+    model,
+    ...results.tasks.flatMap((task) =>
+      results.seeds.map((seed) => {
+        const run = results.runs.find((entry) => entry.model === model && entry.seed === seed);
+        const auc = run?.test.find((entry) => entry.task === task)?.auc;
+        return typeof auc === 'number' ? auc.toFixed(4) : run ? 'n/a' : '';
+      }),
+    ),
+  ]);
+  return `<details><summary>Test AUC per seed</summary>${table(header, rows, 'per-seed')}</details>`;
+}
 
-export function renderReportHtml(results: RunResults): string {
+/** The body of a one-run report (headings, tables and the chart holders the script fills). */
+function reportBody(results: RunResults, extras: ReportExtras, title: string): string {
   const headline = checkHeadline(results);
   const degenerate = degenerateHeadline(results);
-  const title = `dtrn ${results.kind}: ${results.name}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}${results.check.passed === false || degenerate ? ' (FLAGGED)' : ''}</h1>
+  return `<h1>${escapeHtml(title)}${results.check.passed === false || degenerate ? ' (FLAGGED)' : ''}</h1>
 ${results.description ? `<p>${escapeHtml(results.description)}</p>` : ''}
 <p class="meta">Data: ${escapeHtml(results.data)} · seeds: ${escapeHtml(results.seeds.join(', '))} · backend: ${escapeHtml(results.backend.summary)} · ${escapeHtml(results.createdAt)} · ${results.seconds.toFixed(1)} s</p>
 ${headline ? `<p class="${results.check.passed ? 'pass' : 'flag'}">${escapeHtml(headline.replaceAll('**', ''))}</p>` : ''}
@@ -146,7 +110,9 @@ ${degenerate ? `<p class="flag">${escapeHtml(degenerate.replaceAll('**', ''))}</
 <h2>Test metrics</h2>
 <p class="note">Mean ± std over seeds; AUC on each task's sample space (conversion on clicked rows); CI: pooled bootstrap of the mean AUC.</p>
 ${metricsTable(results)}
+${perSeedTable(results)}
 <h2>AUC gain over the base head</h2>
+<p class="note">Per seed: AUC(variant) - AUC(base) on that seed's test rows (s0 = seed 0).</p>
 ${gainsTable(results)}
 <div class="charts" id="gains"></div>
 <h2>Meaningfulness check</h2>
@@ -155,15 +121,27 @@ ${checkSection(results)}
 <div class="charts" id="final-auc"></div>
 <h2>Training curves</h2>
 <div class="charts" id="curves"></div>
+<h2>Training loss per step</h2>
+<p class="note">Each point: the mean loss of the steps since the previous point (one per 50 steps and at each epoch's end); seeds interpolated onto the same steps.</p>
+<div class="charts" id="steps"></div>
 <h2>TRM field weights</h2>
 <div class="charts" id="field-weights"></div>
 <h2>Expert gate utilisation</h2>
 <div class="charts" id="gates"></div>
-<script id="dtrn-results" type="application/json">${scriptJson(results)}</script>
-<script id="dtrn-chart-data" type="application/json">${scriptJson(buildChartData(results))}</script>
-<script>${chartJsUmd().replaceAll('</script', '<\\/script')}</script>
-<script>${REPORT_SCRIPT}</script>
-</body>
-</html>
-`;
+<h2>Config and environment</h2>
+${runSetupSection(extras.config ?? null, extras.environment ?? null)}`;
+}
+
+/**
+ * The report of one run; `extras` (from the run directory: config, environment, step losses) adds
+ * the per-step curves and the config and environment section.
+ */
+export function renderReportHtml(results: RunResults, extras: ReportExtras = {}): string {
+  const title = `dtrn ${results.kind}: ${results.name}`;
+  return page(
+    title,
+    reportBody(results, extras, title),
+    { 'dtrn-results': results, 'dtrn-chart-data': buildChartData(results, extras.steps ?? []) },
+    REPORT_SCRIPT,
+  );
 }

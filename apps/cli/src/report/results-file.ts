@@ -10,6 +10,7 @@ import { DataError } from '@dtrn/base';
 import type { ComparisonResults, ModelRun } from '@dtrn/compare';
 import type { BackendRecord } from '../runtime/backend.js';
 import type { WorkersRecord } from '../runtime/workers.js';
+import { checkResultsShape } from './results-shape.js';
 
 export const RESULTS_FORMAT = 'dtrn-run-results';
 export const RESULTS_VERSION = 2;
@@ -65,8 +66,8 @@ export function upgradeModelRun(run: ModelRun, version: number): ModelRun {
 }
 
 /**
- * Checks the format and version of a parsed results.json (`file` names it in errors) and upgrades
- * version 1 to the current version.
+ * Checks the format, version and shape (what the report and tables read) of a parsed results.json
+ * (`file` names it in errors) and upgrades version 1 to the current version.
  */
 export function readRunResults(json: Record<string, unknown>, file: string): RunResults {
   if (json.format !== RESULTS_FORMAT) {
@@ -84,6 +85,7 @@ export function readRunResults(json: Record<string, unknown>, file: string): Run
       found: version,
     });
   }
+  checkResultsShape(json, file);
   const results = json as unknown as RunResults;
   if (version === RESULTS_VERSION) return results;
   return { ...results, version: RESULTS_VERSION, runs: results.runs.map((run) => upgradeModelRun(run, 1)) };
