@@ -63,7 +63,7 @@ Examples:
   $ dtrn train --preset quick --model dtrn-ple --out runs/dtrn-ple
   $ dtrn predict --run runs/dtrn-ple --data prepared/mine --out preds.csv
   $ dtrn export --run runs/dtrn-ple --out dtrn-ple.onnx
-  $ dtrn report --run runs/tiny
+  $ dtrn report runs/tiny runs/other              # one run, or several side by side
   $ dtrn <command> --help                         # options and examples of each command`,
     );
   for (const make of [

@@ -22,30 +22,41 @@ function window(step: number, batchIndex: number, batches: number, losses: [numb
 }
 
 describe('StepLossRecorder', () => {
-  it('merges 10-step windows into one entry per 50 steps, weighted by steps, and closes at the epoch end', () => {
+  it('merges 10-step windows into one entry per 50 steps, weighted by steps, closing at the epoch end', () => {
     expect(STEP_LOSS_EVERY).toBe(50);
     const recorder = new StepLossRecorder(['click', 'conversion']);
-    // Epoch of 64 batches: windows end at 10, 20, ..., 60 and at 64 (4 steps).
+    // Epoch of 130 batches: windows end at 10, 20, ..., 130.
+    for (let step = 10; step <= 130; step += 10) recorder.add(window(step, step, 130, [step / 100, 1]));
+    const entries = recorder.take();
+    expect(entries.map((entry) => entry.step)).toEqual([50, 100, 130]);
+    expect(entries[0]!.lossPerTask.click).toBeCloseTo((0.1 + 0.2 + 0.3 + 0.4 + 0.5) / 5, 12);
+    expect(entries[2]!.lossPerTask.click).toBeCloseTo((1.1 + 1.2 + 1.3) / 3, 12);
+    expect(entries[2]!.loss).toBeCloseTo((2.1 + 2.2 + 2.3) / 3, 12);
+    expect(recorder.take()).toEqual([]);
+  });
+
+  it('folds a short epoch-end remainder into the entry before it, and starts the next epoch where it ended', () => {
+    const recorder = new StepLossRecorder(['click', 'conversion']);
+    // Epoch of 64 batches: an entry at 50, then 10 steps (to 60) and 4 steps (to 64): 14 < 25 steps.
     for (let step = 10; step <= 60; step += 10) recorder.add(window(step, step, 64, [step / 100, 1]));
     recorder.add(window(64, 64, 64, [2, 3]));
     const entries = recorder.take();
-    expect(entries.map((entry) => entry.step)).toEqual([50, 64]);
-    expect(entries[0]!.lossPerTask.click).toBeCloseTo((0.1 + 0.2 + 0.3 + 0.4 + 0.5) / 5, 12);
-    // 60: 10 steps of 0.6; 64: 4 steps of 2.
-    expect(entries[1]!.lossPerTask.click).toBeCloseTo((0.6 * 10 + 2 * 4) / 14, 12);
-    expect(entries[1]!.lossPerTask.conversion).toBeCloseTo((1 * 10 + 3 * 4) / 14, 12);
-    expect(entries[1]!.loss).toBeCloseTo((1.6 * 10 + 5 * 4) / 14, 12);
-    // The next epoch starts where this one ended (step 64), not at 0.
+    expect(entries.map((entry) => entry.step)).toEqual([64]);
+    expect(entries[0]!.lossPerTask.click).toBeCloseTo(
+      ((0.1 + 0.2 + 0.3 + 0.4 + 0.5 + 0.6) * 10 + 2 * 4) / 64,
+      12,
+    );
+    expect(entries[0]!.lossPerTask.conversion).toBeCloseTo((60 + 3 * 4) / 64, 12);
+    // The next epoch's first window counts from step 64; an epoch cut short (early stop, Ctrl-C)
+    // closes its open entry.
     recorder.add(window(70, 6, 64, [1, 1]));
     recorder.add(window(80, 16, 64, [3, 3]));
-    const next = recorder.take(); // an epoch cut short (early stop or Ctrl-C): the open entry is closed
-    expect(next).toEqual([
+    expect(recorder.take()).toEqual([
       {
         step: 80,
         loss: (2 * 6 + 6 * 10) / 16,
         lossPerTask: { click: (6 + 30) / 16, conversion: (6 + 30) / 16 },
       },
     ]);
-    expect(recorder.take()).toEqual([]);
   });
 });

@@ -18,9 +18,15 @@ export interface StepLoss {
   readonly lossPerTask: Readonly<Record<string, number>>;
 }
 
-/** Merges the progress windows of one run's epoch into `StepLoss` entries. */
+/**
+ * Merges the progress windows of one run's epoch into `StepLoss` entries. A short remainder at the
+ * epoch's end (under half of `STEP_LOSS_EVERY` steps: the mean of a few batches, very noisy) joins
+ * the entry before it.
+ */
 export class StepLossRecorder {
   private readonly done: StepLoss[] = [];
+  /** Steps behind each entry of `done`. */
+  private readonly doneSteps: number[] = [];
   private lossSums: number[] = [];
   private objectiveSum = 0;
   private steps = 0;
@@ -49,10 +55,25 @@ export class StepLossRecorder {
   /** The entries of the epoch so far (a window left open at the end is closed). */
   take(): StepLoss[] {
     if (this.steps > 0 && this.lastStep !== null) this.flush(this.lastStep);
+    this.doneSteps.splice(0);
     return this.done.splice(0);
   }
 
   private flush(step: number): void {
+    const previous = this.done.length - 1;
+    if (this.steps < STEP_LOSS_EVERY / 2 && previous >= 0) {
+      // Fold the previous entry back into the sums, then write one entry for both.
+      const steps = this.doneSteps[previous]!;
+      const entry = this.done[previous]!;
+      this.taskNames.forEach((task, k) => {
+        this.lossSums[k] = (this.lossSums[k] ?? 0) + (entry.lossPerTask[task] ?? 0) * steps;
+      });
+      this.objectiveSum += entry.loss * steps;
+      this.steps += steps;
+      this.done.pop();
+      this.doneSteps.pop();
+    }
+    this.doneSteps.push(this.steps);
     this.done.push({
       step,
       loss: this.objectiveSum / this.steps,

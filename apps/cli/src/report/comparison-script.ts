@@ -14,7 +14,7 @@ function runBars(sectionId, title, labels, runs, yLabel, zeroBased) {
   var range = extent(datasets);
   var y = zeroBased
     ? { suggestedMin: Math.min(0, range.min), suggestedMax: Math.max(0, range.max) }
-    : { min: Math.max(0, Math.floor((Math.min(1, range.min) - 0.02) * 50) / 50) };
+    : { min: Math.max(0, Math.floor((Math.min(1, range.min) - 0.02) * 50) / 50), suggestedMax: Math.min(1, range.max + 0.005) };
   y.title = { display: true, text: yLabel };
   new Chart(addCanvas(sectionId, title), {
     type: 'bar',

@@ -24,12 +24,19 @@ if (charts.steps.length === 0) note('steps', 'No per-step losses in metrics.json
   charts.finalAuc.oracles.forEach(function (oracle, index) {
     datasets.push({ label: oracle.label, data: oracle.values, backgroundColor: 'rgba(120,120,120,' + (0.25 + 0.15 * index) + ')', borderColor: '#555', borderWidth: 1 });
   });
-  var lowest = Math.min(1, extent(datasets).min);
+  var range = extent(datasets);
+  var lowest = Math.min(1, range.min);
   new Chart(addCanvas('final-auc', 'Test AUC per task (bars: mean over seeds; whiskers: ' + charts.finalAuc.intervalLabel + '; dots: each seed)'), {
     type: 'bar',
     data: { labels: charts.finalAuc.tasks, datasets: datasets },
     options: {
-      scales: { y: { min: Math.max(0, Math.floor((lowest - 0.02) * 50) / 50), title: { display: true, text: 'AUC' } } },
+      scales: {
+        y: {
+          min: Math.max(0, Math.floor((lowest - 0.02) * 50) / 50),
+          suggestedMax: Math.min(1, range.max + 0.005),
+          title: { display: true, text: 'AUC' },
+        },
+      },
       plugins: { tooltip: seedTooltip },
     },
   });
@@ -40,12 +47,12 @@ if (charts.gains.labels.length > 0) {
   var gainSets = charts.gains.tasks.map(function (task, index) {
     return { label: task.task, data: task.values, backgroundColor: color(index, 0.6), errorBars: task.intervals, seedPoints: task.seedPoints };
   });
-  var range = extent(gainSets);
+  var gainRange = extent(gainSets);
   new Chart(addCanvas('gains', 'AUC gain over the base head (bars: mean over seeds; whiskers: paired bootstrap CI pooled over seeds; dots: each seed)'), {
     type: 'bar',
     data: { labels: charts.gains.labels, datasets: gainSets },
     options: {
-      scales: { y: { suggestedMin: Math.min(0, range.min), suggestedMax: Math.max(0, range.max), title: { display: true, text: 'AUC(variant) - AUC(base)' } } },
+      scales: { y: { suggestedMin: Math.min(0, gainRange.min), suggestedMax: Math.max(0, gainRange.max), title: { display: true, text: 'AUC(variant) - AUC(base)' } } },
       plugins: { tooltip: seedTooltip },
     },
   });
