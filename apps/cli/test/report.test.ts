@@ -232,6 +232,12 @@ describe('dtrn report on broken runs', () => {
     );
   });
 
+  it('names a run directory that does not exist', async () => {
+    await expect(dtrn(['report', good, join(root, 'typo')])).rejects.toThrow(
+      `run directory ${join(root, 'typo')} does not exist`,
+    );
+  });
+
   it('names the field of a results.json that lacks what the report reads', async () => {
     const dir = writeFixtureRun(root, { ...BASE, name: 'tampered' });
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));

@@ -72,7 +72,7 @@ table.facts td { text-align: left; max-width: 420px; overflow-wrap: anywhere; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
 figure.chart { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; } .chart-holder { position: relative; height: 300px; }
 details { margin: 8px 0; } summary { cursor: pointer; font-weight: 600; }
-pre { background: #f7f7f7; border: 1px solid #e4e4e4; padding: 8px; font-size: 12px; max-height: 420px; overflow: auto; }
+pre { background: #f7f7f7; border: 1px solid #e4e4e4; padding: 8px; font-size: 12px; max-height: 420px; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
 `;
 
 /** The whole page: `body` is trusted HTML built from escaped parts; `data` goes in as JSON. */
@@ -118,7 +118,7 @@ function field(record: unknown, ...path: string[]): unknown {
   return value;
 }
 
-/** `[label, value]` rows of the facts a reader compares first (missing ones empty). */
+/** `[label, value]` rows of the facts a reader compares first (those the file has). */
 export function environmentFacts(environment: Record<string, unknown> | null): [string, string][] {
   if (!environment) return [];
   const memory = field(environment, 'machine', 'memoryBytes');
@@ -131,7 +131,7 @@ export function environmentFacts(environment: Record<string, unknown> | null): [
     `${text(field(environment, 'machine', 'platform'))} ${text(field(environment, 'machine', 'release'))}`.trim(),
   ].filter((part) => part !== '');
   const packages = field(environment, 'packages');
-  return [
+  const rows: [string, string][] = [
     ['command', text(field(environment, 'command'))],
     ['started', text(field(environment, 'createdAt'))],
     ['git commit', text(field(environment, 'gitCommit'))],
@@ -148,6 +148,7 @@ export function environmentFacts(environment: Record<string, unknown> | null): [
         : '',
     ],
   ];
+  return rows.filter(([, value]) => value !== '');
 }
 
 /** A collapsible block of pretty-printed JSON (escaped). */

@@ -4,7 +4,8 @@
  * the run directory's checked reader; results.json is checked against what the report reads, and
  * every error names the directory and the file.
  */
-import { DataError, parseJson } from '@dtrn/base';
+import { stat } from 'node:fs/promises';
+import { ConfigError, DataError, parseJson } from '@dtrn/base';
 import { MAX_RUN_FILE_BYTES, RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
 import { type RunResults, readRunResults } from './results-file.js';
 
@@ -103,6 +104,16 @@ export async function readRunExtras(
 export async function readReportRun(directory: string): Promise<ReportRun> {
   const run = new RunDirectory(directory);
   const file = `${run.path}/${RUN_FILES.results}`;
+  if (
+    !(await stat(run.path).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new ConfigError(`run directory ${run.path} does not exist`, {
+      expected: 'a directory written by dtrn compare, train or evaluate',
+    });
+  }
   if (!(await run.exists(RUN_FILES.results))) {
     throw new DataError(`${run.path} is not a finished run: it has no results.json`, {
       where: { file },
