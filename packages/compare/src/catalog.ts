@@ -6,6 +6,7 @@
 import { ConfigError, closestMatch } from '@dtrn/base';
 import type { MultiTaskModel, Storage } from '@dtrn/core';
 import type { Batch, DatasetSchema } from '@dtrn/data';
+import { type ComparisonConfig, overridesFor } from './config.js';
 
 export interface CreateModelOptions {
   /** Base seed of the model's weights (the run's seed). */
@@ -23,6 +24,11 @@ export interface ModelCatalog {
    * tensors): run for every model of a comparison before the first trains. Optional.
    */
   check?(name: string, schema: DatasetSchema, options: CreateModelOptions): void;
+  /**
+   * Throws the ConfigError `create` would throw for the overrides alone (unknown keys, ranges),
+   * without the data: run for every model before a comparison reads its data. Optional.
+   */
+  checkSettings?(name: string, options: CreateModelOptions): void;
   /** The model a variant's gain is measured against (DTRN on head X against X), or null. */
   baseOf(name: string): string | null;
   /** One line about a preset for `--help` and reports. */
@@ -49,6 +55,24 @@ export function checkModelName(catalog: ModelCatalog, name: string, where: strin
   throw new ConfigError(`${where}: unknown model "${name}"${closest ? `; did you mean "${closest}"?` : ''}`, {
     expected: `one of ${catalog.names.join(', ')}`,
   });
+}
+
+/**
+ * Checks every model of a comparison before anything is read or trained: its name is in the
+ * catalog and its overrides (`modelOverrides` merged with `perModel[name]`) are valid settings.
+ */
+export function checkComparisonModels(
+  catalog: ModelCatalog,
+  config: Pick<ComparisonConfig, 'models' | 'modelOverrides' | 'perModel' | 'firstSeed'>,
+  where = 'models',
+): void {
+  config.models.forEach((model, i) => {
+    checkModelName(catalog, model, `${where}[${i}]`);
+  });
+  if (!catalog.checkSettings) return;
+  for (const model of config.models) {
+    catalog.checkSettings(model, { seed: config.firstSeed, overrides: overridesFor(config, model) });
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
  *
  * It never picks a tfjs backend (the caller has) and leaves no tensors behind.
  */
-import { checkModelName, checkModelsFit, gainPairs } from './catalog.js';
+import { checkComparisonModels, checkModelsFit, gainPairs } from './catalog.js';
 import { checkSeedData } from './check-data.js';
 import { runMeaningfulnessCheck } from './check-runner.js';
 import { type ComparisonConfigInput, overridesFor, resolveComparisonConfig, seedsOf } from './config.js';
@@ -86,9 +86,7 @@ export async function compareModels(
   options: ComparisonOptions,
 ): Promise<ComparisonOutcome> {
   const config = resolveComparisonConfig(input);
-  config.models.forEach((model, i) => {
-    checkModelName(options.catalog, model, `models[${i}]`);
-  });
+  checkComparisonModels(options.catalog, config);
   const gathered = await runSeeds(config, options);
   const { runs, scoresPerSeed, tasks } = gathered;
   const stoppedOutcome = (earlierSeconds: number): ComparisonOutcome => ({

@@ -240,7 +240,10 @@ export function resolveComparisonConfig(
 }
 
 /** A model's settings in a comparison: `modelOverrides` with `perModel[model]` merged over it. */
-export function overridesFor(config: ComparisonConfig, model: string): Record<string, unknown> {
+export function overridesFor(
+  config: Pick<ComparisonConfig, 'modelOverrides' | 'perModel'>,
+  model: string,
+): Record<string, unknown> {
   return deepMerge(config.modelOverrides, config.perModel[model] ?? {}) as Record<string, unknown>;
 }
 

@@ -1,6 +1,7 @@
 // Browser-safe entry point: no Node built-ins may be imported from here.
 export {
   type CreateModelOptions,
+  checkComparisonModels,
   checkModelName,
   checkModelsFit,
   gainPairs,

@@ -77,6 +77,8 @@ export {
   type ResolvedSparseOptimizer,
   type RowShard,
   resolveEmbeddingBankArgs,
+  resolveEmbeddingInitializerArgs,
+  resolveSparseOptimizerArgs,
   rowGradientsOf,
   type SharedEmbeddingBankHandle,
   type SharedEmbeddingTable,

@@ -16,11 +16,9 @@ import {
   hypernetEncoderForward,
   hypernetEncoderParameterCount,
   hypernetEncoderVariables,
-  resolveHypernetEncoderArgs,
 } from '@dtrn/hypernet-encoder';
 import {
   createSenetRefinerParams,
-  resolveSenetRefinerArgs,
   type SenetRefinerParams,
   senetExcitationPrefix,
   senetRefinerForward,
@@ -29,7 +27,8 @@ import {
 } from '@dtrn/senet-refiner';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureLayout } from './feature-layout.js';
-import { type ResolvedModelArgs, usesRefiner, usesTaskInterests } from './model-args.js';
+import { type ResolvedModelArgs, usesTaskInterests } from './model-args.js';
+import type { NetworkConfig } from './model-config.js';
 import type { ModelInputs } from './prepare-batch.js';
 
 export interface BottomParams {
@@ -57,41 +56,9 @@ export interface NamedVariable {
   readonly owner: 'shared' | number;
 }
 
-/** The hypernet-encoder's resolved args for this layout, or null when the bottom has no encoder. */
-export function bottomEncoderArgs(layout: FeatureLayout, args: ResolvedModelArgs, numTasks: number) {
-  if (layout.behaviors.length === 0 || args.sequenceEncoder !== 'transformer') return null;
-  const conditioned = usesTaskInterests(args.bottom);
-  return resolveHypernetEncoderArgs({
-    ...args.encoder,
-    numTasks: conditioned ? numTasks : 1,
-    numBehaviors: layout.behaviors.length,
-    embeddingDim: layout.embeddingDim,
-    maxSequenceLength: Math.max(...layout.behaviors.map((b) => b.maxLength)),
-    unconditioned: !conditioned,
-    seed: (args.encoder.seed as number | undefined) ?? deriveSeed(args.seed, 'encoder'),
-  });
-}
-
-/** The senet-refiner's resolved args for this layout, or null when the bottom has no TRM. */
-export function bottomRefinerArgs(layout: FeatureLayout, args: ResolvedModelArgs, numTasks: number) {
-  if (!usesRefiner(args.bottom)) return null;
-  return resolveSenetRefinerArgs({
-    ...args.refiner,
-    numTasks,
-    numFields: layout.fieldNames.length,
-    embeddingDim: layout.embeddingDim,
-    seed: (args.refiner.seed as number | undefined) ?? deriveSeed(args.seed, 'refiner'),
-  });
-}
-
 /** Dense parameters of the bottom `createBottomParams` would build, computed without building it. */
-export function plannedBottomParameterCount(
-  layout: FeatureLayout,
-  args: ResolvedModelArgs,
-  numTasks: number,
-): number {
-  const encoder = bottomEncoderArgs(layout, args, numTasks);
-  const refiner = bottomRefinerArgs(layout, args, numTasks);
+export function plannedBottomParameterCount(config: NetworkConfig): number {
+  const { layout, encoder, refiner } = config;
   return (
     layout.denseFields.length * layout.embeddingDim +
     (encoder ? hypernetEncoderParameterCount(encoder) : 0) +
@@ -99,11 +66,10 @@ export function plannedBottomParameterCount(
   );
 }
 
-export function createBottomParams(
-  layout: FeatureLayout,
-  args: ResolvedModelArgs,
-  numTasks: number,
-): BottomParams {
+/** The bottom's weights for a network's resolved config (its encoder and refiner args complete). */
+export function createBottomParams(config: NetworkConfig): BottomParams {
+  const { layout, args } = config;
+  const numTasks = config.schema.tasks.length;
   const d = layout.embeddingDim;
   let denseFieldVectors: tf.Variable | null = null;
   if (layout.denseFields.length > 0) {
@@ -116,9 +82,9 @@ export function createBottomParams(
     denseFieldVectors = tf.variable(initial, true);
     initial.dispose();
   }
-  const encoderArgs = bottomEncoderArgs(layout, args, numTasks);
+  const encoderArgs = config.encoder;
   const encoder = encoderArgs ? createHypernetEncoderParams(encoderArgs) : null;
-  const refinerArgs = bottomRefinerArgs(layout, args, numTasks);
+  const refinerArgs = config.refiner;
   // createSenetRefinerParams leaves its initial-value tensors behind (core's createDenseVariables
   // does not dispose them); the tidy frees them and keeps the variables.
   const refiner = refinerArgs

@@ -27,9 +27,9 @@ import {
   type NamedVariable,
 } from './bottom.js';
 import { checkCandidateBatch, contextIgnoresTarget, scoreFactored } from './candidate-scoring.js';
-import { type FeatureLayout, planFeatures } from './feature-layout.js';
+import type { FeatureLayout } from './feature-layout.js';
 import type { ResolvedModelArgs } from './model-args.js';
-import { modelHead } from './model-head.js';
+import type { ModelConfig, NetworkConfig } from './model-config.js';
 import { type ModelPreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 import { adoptSharedBank } from './shared-bank.js';
@@ -64,27 +64,28 @@ export class DtrnModel implements RecommenderModel {
   private readonly prepared = new WeakMap<PreparedBatch, ModelPreparedBatch>();
   private disposed = false;
 
-  /** Use `createModel`; this constructor takes already resolved args and a validated schema. */
-  constructor(
-    readonly schema: DatasetSchema,
-    readonly args: ResolvedModelArgs,
-  ) {
-    this.taskNames = schema.tasks.map((task) => task.name);
-    const K = this.taskNames.length;
-    this.layout = planFeatures(schema, args);
+  readonly schema: DatasetSchema;
+  readonly args: ResolvedModelArgs;
+  readonly config: ModelConfig;
+
+  /** Use `createModel`; this constructor builds from a resolved network config (nothing is resolved again). */
+  constructor(config: NetworkConfig) {
+    this.config = Object.freeze({
+      schema: config.schema,
+      args: config.args,
+      networks: Object.freeze([config]),
+    });
+    this.schema = config.schema;
+    this.args = config.args;
+    this.taskNames = this.schema.tasks.map((task) => task.name);
+    this.layout = config.layout;
     this.fieldNames = this.layout.fieldNames;
-    this.bank =
-      this.layout.tables.length === 0
-        ? null
-        : new EmbeddingBank({
-            ...args.embeddings,
-            tables: this.layout.tables,
-            seed: deriveSeed(args.seed, 'embeddings'),
-          } as never);
-    ({ head: this.head, headArgs: this.headArgs } = modelHead(args, this.layout, K));
+    this.bank = config.embeddings ? new EmbeddingBank(config.embeddings) : null;
+    this.head = config.head;
+    this.headArgs = config.headArgs;
     const created: tf.Variable[] = [];
     try {
-      this.bottom = createBottomParams(this.layout, args, K);
+      this.bottom = createBottomParams(config);
       this.weights = bottomVariables(this.bottom);
       created.push(...this.weights.map((w) => w.variable));
       this.headParams = this.head.createParams(this.headArgs);

@@ -2,7 +2,7 @@
 
 /** The scale apps size every preset's head with (`modelPresetHead(name).family.sizesAt(scale)`). */
 export type { HeadScale } from '@dtrn/mtl-heads';
-export { checkModelConfig, createModel } from './create-model.js';
+export { buildModel, checkModelConfig, createModel } from './create-model.js';
 export { DtrnModel } from './dtrn-model.js';
 export { type ElementPart, type FeatureLayout, planFeatures } from './feature-layout.js';
 export {
@@ -15,16 +15,23 @@ export {
   BOTTOM_KINDS,
   type BottomKind,
   DEFAULT_MODEL_ARGS,
+  ENCODER_KEYS_SET_BY_MODEL,
+  HEAD_KEYS_SET_BY_MODEL,
   MODEL_ARG_KEYS,
   type ModelArgs,
   type ModelEmbeddingArgs,
+  type ModelEncoderArgs,
+  type ModelHeadArgs,
+  type ModelRefinerArgs,
   modelArgsToJson,
+  REFINER_KEYS_SET_BY_MODEL,
   type ResolvedModelArgs,
   resolveModelArgs,
   SEQUENCE_ENCODERS,
   type SequenceEncoderKind,
 } from './model-args.js';
-export { type PlannedSize, plannedParameterCount } from './model-size.js';
+export { type ModelConfig, type NetworkConfig, resolveModelConfig } from './model-config.js';
+export { configParameterCount, type PlannedSize, plannedParameterCount } from './model-size.js';
 export {
   MODEL_PRESET_DESCRIPTIONS,
   MODEL_PRESET_NAMES,

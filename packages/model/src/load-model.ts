@@ -8,10 +8,11 @@
 import { ConfigError, DataError, isDtrnError } from '@dtrn/base';
 import { displayPath, type Storage } from '@dtrn/core';
 import type { DatasetSchema } from '@dtrn/data';
-import { createModel } from './create-model.js';
+import { buildModel } from './create-model.js';
 import { parseManifest } from './manifest-check.js';
 import type { ModelArgs } from './model-args.js';
-import { type PlannedSize, plannedParameterCount } from './model-size.js';
+import { type ModelConfig, resolveModelConfig } from './model-config.js';
+import { configParameterCount, type PlannedSize } from './model-size.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { bytesToFloat32, checksumOf, MANIFEST_FILE, type SavedModelManifest } from './saved-model-format.js';
 import { assignDenseState, checkDenseState } from './state.js';
@@ -66,13 +67,13 @@ function doesNotBuild(path: string, cause: unknown): DataError {
  * The model's size from the config alone (no tensors), checked against `maxBytes` and against the
  * weights the manifest declares, before anything is built.
  */
-function checkPlannedSize(manifest: SavedModelManifest, path: string, maxBytes: number): void {
-  let planned: PlannedSize;
-  try {
-    planned = plannedParameterCount(manifest.schema as DatasetSchema, manifest.config as ModelArgs);
-  } catch (cause) {
-    throw doesNotBuild(path, cause);
-  }
+function checkPlannedSize(
+  config: ModelConfig,
+  manifest: SavedModelManifest,
+  path: string,
+  maxBytes: number,
+): void {
+  const planned = configParameterCount(config);
   const bytes = 4 * (planned.dense + planned.embedding);
   const describe = (size: PlannedSize) =>
     `${size.dense} dense + ${size.embedding} embedding parameters (${4 * (size.dense + size.embedding)} bytes)`;
@@ -96,9 +97,18 @@ function checkPlannedSize(manifest: SavedModelManifest, path: string, maxBytes: 
   }
 }
 
-function buildModel(manifest: SavedModelManifest, path: string): RecommenderModel {
+/** The manifest's schema and config resolved once (for the size check and the build). */
+function manifestConfig(manifest: SavedModelManifest, path: string): ModelConfig {
   try {
-    return createModel(manifest.schema as DatasetSchema, manifest.config as ModelArgs);
+    return resolveModelConfig(manifest.schema as DatasetSchema, manifest.config as ModelArgs<string>);
+  } catch (cause) {
+    throw doesNotBuild(path, cause);
+  }
+}
+
+function build(config: ModelConfig, path: string): RecommenderModel {
+  try {
+    return buildModel(config);
   } catch (cause) {
     throw doesNotBuild(path, cause);
   }
@@ -126,8 +136,9 @@ export async function loadModel(
   const clean = directory.replace(/\/+$/, '');
   const manifestPath = displayPath(storage, `${clean}/${MANIFEST_FILE}`);
   const manifest = await readManifest(storage, `${clean}/${MANIFEST_FILE}`, maxManifestBytes, maxBytes);
-  checkPlannedSize(manifest, manifestPath, maxBytes);
-  const model = buildModel(manifest, manifestPath);
+  const config = manifestConfig(manifest, manifestPath);
+  checkPlannedSize(config, manifest, manifestPath, maxBytes);
+  const model = build(config, manifestPath);
   try {
     if (model.taskNames.join('\u0000') !== manifest.taskNames.join('\u0000')) {
       throw new DataError("taskNames differ from the schema's tasks", {

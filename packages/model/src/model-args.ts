@@ -1,8 +1,9 @@
 /**
  * Configuration of a model built by `createModel`: which bottom (baseline, DTRN, ablations), which
- * head (any name in the mtl-heads registry), embedding sizes, and the blocks' own arguments.
- * Resolved strictly: unknown keys name the closest valid key; the block arguments are checked by
- * the blocks' own resolvers (with the fields the model sets filled in).
+ * head (any name in the mtl-heads registry), embedding sizes, and the blocks' own arguments, typed
+ * by the block packages. `resolveModelArgs` checks it without the data (unknown keys name the
+ * closest valid key; the block arguments are checked by the blocks' own resolvers); the schema-bound
+ * rest (layout and the blocks' complete args) is `resolveModelConfig`'s.
  */
 import {
   assertKnownKeys,
@@ -14,9 +15,19 @@ import {
   optionalEnum,
   optionalNumber,
 } from '@dtrn/base';
-import { resolveHypernetEncoderArgs } from '@dtrn/hypernet-encoder';
-import { getHead } from '@dtrn/mtl-heads';
-import { resolveSenetRefinerArgs } from '@dtrn/senet-refiner';
+import type { EmbeddingInitializerArgs, SparseOptimizerArgs } from '@dtrn/core';
+import { type HypernetEncoderArgs, resolveHypernetEncoderArgs } from '@dtrn/hypernet-encoder';
+import { getHead, type MtlHeadArgsByName, type TypedHeadName } from '@dtrn/mtl-heads';
+import { resolveSenetRefinerArgs, type SenetRefinerArgs } from '@dtrn/senet-refiner';
+import {
+  isDeepFrozen,
+  plainCopy,
+  rejectSetByModel,
+  remembered,
+  resolveEmbeddings,
+  resolveExcludeFields,
+  withPath,
+} from './model-args-checks.js';
 
 /**
  * - `shared`: the baseline bottom. One task-agnostic interest per behavior (the unconditioned
@@ -35,23 +46,56 @@ export type BottomKind = (typeof BOTTOM_KINDS)[number];
 export const SEQUENCE_ENCODERS = ['transformer', 'mean-pool'] as const;
 export type SequenceEncoderKind = (typeof SEQUENCE_ENCODERS)[number];
 
+/** hypernet-encoder arguments the model derives from the schema and the bottom. */
+export const ENCODER_KEYS_SET_BY_MODEL = [
+  'numTasks',
+  'numBehaviors',
+  'embeddingDim',
+  'maxSequenceLength',
+  'unconditioned',
+] as const;
+/** senet-refiner arguments the model derives from the schema. */
+export const REFINER_KEYS_SET_BY_MODEL = ['numTasks', 'numFields', 'embeddingDim'] as const;
+/** Head arguments the model derives from the schema and its seed. */
+export const HEAD_KEYS_SET_BY_MODEL = ['numTasks', 'inputDim', 'seed'] as const;
+
+/** `ModelArgs.encoder`: the hypernet-encoder's own arguments (seed included: default derived from the model's). */
+export type ModelEncoderArgs = Readonly<
+  Omit<HypernetEncoderArgs, (typeof ENCODER_KEYS_SET_BY_MODEL)[number]>
+>;
+/** `ModelArgs.refiner`: the senet-refiner's own arguments (seed included: default derived from the model's). */
+export type ModelRefinerArgs = Readonly<Omit<SenetRefinerArgs, (typeof REFINER_KEYS_SET_BY_MODEL)[number]>>;
+/**
+ * `ModelArgs.headArgs` for head `H`: its argument type from `MtlHeadArgsByName` without what the
+ * model sets; a head missing from that map (registered at runtime only) takes any record.
+ */
+export type ModelHeadArgs<H extends string = TypedHeadName> = H extends TypedHeadName
+  ? Readonly<Omit<MtlHeadArgsByName[H], (typeof HEAD_KEYS_SET_BY_MODEL)[number]>>
+  : Readonly<Record<string, unknown>>;
+
 /** Sparse-embedding settings (the EmbeddingBank's, without its tables and seed). */
 export interface ModelEmbeddingArgs {
   /** Lazy sparse optimizer of the rows. Default `{ kind: 'adam', learningRate: 0.001 }`. */
-  readonly optimizer?: Record<string, unknown>;
+  readonly optimizer?: SparseOptimizerArgs;
   /** L2 on touched rows (λ·‖w‖² per distinct row per step). Default 0, >= 0. */
   readonly l2?: number;
   /** Row initialisation. Default `{ kind: 'truncatedNormal', scale: 0.02 }`. */
-  readonly initializer?: Record<string, unknown>;
+  readonly initializer?: EmbeddingInitializerArgs;
 }
 
-export interface ModelArgs {
+/**
+ * `H` is the head's name. Functions taking args infer it: `createModel(schema, { head: 'ple',
+ * headArgs })` checks `headArgs` against `PleArgs`, and without `head` (default `mmoe`) against the
+ * built-in heads' keys. `ModelArgs` alone (H = string) takes any head name and any head args
+ * record (configs read from files, heads registered at runtime); the resolver checks them.
+ */
+export interface ModelArgs<H extends string = string> {
   /** Bottom representation. Default `'dtrn'`. */
   readonly bottom?: BottomKind;
   /** Head name in the mtl-heads registry (`shared-bottom`, `mmoe`, `ple`, or a registered one). Default `'mmoe'`. */
-  readonly head?: string;
+  readonly head?: H;
   /** The head's own arguments; `numTasks`, `inputDim` and `seed` are set by the model. Default {}. */
-  readonly headArgs?: Readonly<Record<string, unknown>>;
+  readonly headArgs?: ModelHeadArgs<H>;
   /**
    * One independent model per task (own embeddings, own bottom, head with numTasks 1), wrapped as one
    * multi-task model: the reference for negative transfer. Needs a bottom without per-task parts
@@ -74,19 +118,24 @@ export interface ModelArgs {
    * hypernet-encoder arguments except `numTasks`, `numBehaviors`, `embeddingDim`,
    * `maxSequenceLength` and `unconditioned` (set by the model). Default {} (the block's defaults).
    */
-  readonly encoder?: Readonly<Record<string, unknown>>;
+  readonly encoder?: ModelEncoderArgs;
   /** senet-refiner arguments except `numTasks`, `numFields`, `embeddingDim`. Default {}. */
-  readonly refiner?: Readonly<Record<string, unknown>>;
+  readonly refiner?: ModelRefinerArgs;
   /** Sparse embedding settings. Default {}. */
   readonly embeddings?: ModelEmbeddingArgs;
   /** Base seed: embedding rows, every dense weight. Default 0; integer in [0, 2^32). */
   readonly seed?: number;
 }
 
+/**
+ * `ModelArgs` checked and completed without the data: the model's own settings with their defaults,
+ * the blocks' arguments as written (they are completed with the schema by `resolveModelConfig`).
+ * Frozen and JSON-able (`modelArgsToJson`); what a saved model's manifest records.
+ */
 export interface ResolvedModelArgs {
   readonly bottom: BottomKind;
   readonly head: string;
-  readonly headArgs: Readonly<Record<string, unknown>>;
+  readonly headArgs: ModelHeadArgs<string>;
   readonly singleTask: boolean;
   readonly embeddingDim: number;
   /** null: the default rule floor(d / (S + 1)). */
@@ -94,8 +143,8 @@ export interface ResolvedModelArgs {
   /** null: the default [schema.groupField]. */
   readonly excludeFields: readonly string[] | null;
   readonly sequenceEncoder: SequenceEncoderKind;
-  readonly encoder: Readonly<Record<string, unknown>>;
-  readonly refiner: Readonly<Record<string, unknown>>;
+  readonly encoder: ModelEncoderArgs;
+  readonly refiner: ModelRefinerArgs;
   readonly embeddings: ModelEmbeddingArgs;
   readonly seed: number;
 }
@@ -124,31 +173,6 @@ export const MODEL_ARG_KEYS: readonly (keyof ModelArgs)[] = [
   'seed',
 ];
 
-const ENCODER_RESERVED = ['numTasks', 'numBehaviors', 'embeddingDim', 'maxSequenceLength', 'unconditioned'];
-const REFINER_RESERVED = ['numTasks', 'numFields', 'embeddingDim'];
-const HEAD_RESERVED = ['numTasks', 'inputDim', 'seed'];
-
-function plainCopy(value: unknown, where: string): Readonly<Record<string, unknown>> {
-  if (value === undefined) return Object.freeze({});
-  assertPlainObject(value, where);
-  return Object.freeze(JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
-}
-
-function rejectReserved(
-  value: Readonly<Record<string, unknown>>,
-  reserved: readonly string[],
-  where: string,
-) {
-  for (const key of reserved) {
-    if (key in value) {
-      throw new ConfigError(`${where}.${key} is set by the model`, {
-        expected: `no "${key}" (derived from the schema and the model config)`,
-        found: value[key],
-      });
-    }
-  }
-}
-
 /** True when a bottom uses per-task interests (TIM). */
 export function usesTaskInterests(bottom: BottomKind): boolean {
   return bottom === 'dtrn' || bottom === 'dtrn-no-trm';
@@ -159,16 +183,23 @@ export function usesRefiner(bottom: BottomKind): boolean {
   return bottom === 'dtrn' || bottom === 'dtrn-no-tim';
 }
 
-/** Validates `raw` strictly and fills in defaults. The result is JSON-able and re-resolvable. */
+/**
+ * Validates `raw` strictly and fills in the model's defaults. The result is frozen, JSON-able
+ * (`modelArgsToJson`) and passes through `resolveModelArgs` again unchanged; a deep-frozen input
+ * (e.g. `modelPreset`'s result) is resolved once and its resolution remembered.
+ */
 export function resolveModelArgs(raw: unknown = {}, where = 'ModelArgs'): ResolvedModelArgs {
+  const known = typeof raw === 'object' && raw !== null ? remembered.get(raw) : undefined;
+  if (known) return known as ResolvedModelArgs;
   assertPlainObject(raw, where);
   assertKnownKeys(raw, MODEL_ARG_KEYS, where);
   const defaults = DEFAULT_MODEL_ARGS;
   const bottom = optionalEnum(raw.bottom, defaults.bottom, BOTTOM_KINDS, `${where}.bottom`);
   const head = raw.head === undefined ? defaults.head : checkString(raw.head, `${where}.head`);
   const headArgs = plainCopy(raw.headArgs, `${where}.headArgs`);
-  rejectReserved(headArgs, HEAD_RESERVED, `${where}.headArgs`);
-  getHead(head).resolveArgs({ ...headArgs, numTasks: 1, inputDim: 1 }); // unknown keys, ranges
+  rejectSetByModel(headArgs, HEAD_KEYS_SET_BY_MODEL, `${where}.headArgs`);
+  const headDefinition = withPath(`${where}.head`, () => getHead(head));
+  withPath(`${where}.headArgs`, () => headDefinition.resolveArgs({ ...headArgs, numTasks: 1, inputDim: 1 }));
   const singleTask = optionalBoolean(raw.singleTask, defaults.singleTask, `${where}.singleTask`);
   if (singleTask && bottom !== 'shared') {
     throw new ConfigError(`${where}.singleTask needs bottom "shared"`, {
@@ -186,18 +217,6 @@ export function resolveModelArgs(raw: unknown = {}, where = 'ModelArgs'): Resolv
     raw.sideFieldDim === undefined
       ? null
       : checkNumber(raw.sideFieldDim, { integer: true, min: 1, max: embeddingDim }, `${where}.sideFieldDim`);
-  let excludeFields: readonly string[] | null = null;
-  if (raw.excludeFields !== undefined) {
-    if (!Array.isArray(raw.excludeFields)) {
-      throw new ConfigError(`${where}.excludeFields is invalid`, {
-        expected: 'an array of field names',
-        found: raw.excludeFields,
-      });
-    }
-    excludeFields = Object.freeze(
-      raw.excludeFields.map((name, i) => checkString(name, `${where}.excludeFields[${i}]`)),
-    );
-  }
   const sequenceEncoder = optionalEnum(
     raw.sequenceEncoder,
     defaults.sequenceEncoder,
@@ -211,43 +230,42 @@ export function resolveModelArgs(raw: unknown = {}, where = 'ModelArgs'): Resolv
     });
   }
   const encoder = plainCopy(raw.encoder, `${where}.encoder`);
-  rejectReserved(encoder, ENCODER_RESERVED, `${where}.encoder`);
-  resolveHypernetEncoderArgs({
-    ...encoder,
-    numTasks: 1,
-    numBehaviors: 1,
-    embeddingDim,
-    maxSequenceLength: 1,
-  });
-  const refiner = plainCopy(raw.refiner, `${where}.refiner`);
-  rejectReserved(refiner, REFINER_RESERVED, `${where}.refiner`);
-  resolveSenetRefinerArgs({ ...refiner, numTasks: 1, numFields: 1, embeddingDim });
-  const embeddings = plainCopy(raw.embeddings, `${where}.embeddings`) as ModelEmbeddingArgs;
-  assertKnownKeys(embeddings, ['optimizer', 'l2', 'initializer'], `${where}.embeddings`);
-  const seed = optionalNumber(
-    raw.seed,
-    defaults.seed,
-    { integer: true, min: 0, below: 2 ** 32 },
-    `${where}.seed`,
+  rejectSetByModel(encoder, ENCODER_KEYS_SET_BY_MODEL, `${where}.encoder`);
+  withPath(`${where}.encoder`, () =>
+    resolveHypernetEncoderArgs({
+      ...encoder,
+      numTasks: 1,
+      numBehaviors: 1,
+      embeddingDim,
+      maxSequenceLength: 1,
+    }),
   );
-  return Object.freeze({
+  const refiner = plainCopy(raw.refiner, `${where}.refiner`);
+  rejectSetByModel(refiner, REFINER_KEYS_SET_BY_MODEL, `${where}.refiner`);
+  withPath(`${where}.refiner`, () =>
+    resolveSenetRefinerArgs({ ...refiner, numTasks: 1, numFields: 1, embeddingDim }),
+  );
+  const resolved: ResolvedModelArgs = Object.freeze({
     bottom,
     head,
-    headArgs,
+    headArgs: headArgs as ModelHeadArgs<string>,
     singleTask,
     embeddingDim,
     sideFieldDim,
-    excludeFields,
+    excludeFields: resolveExcludeFields(raw.excludeFields, `${where}.excludeFields`),
     sequenceEncoder,
-    encoder,
-    refiner,
-    embeddings,
-    seed,
+    encoder: encoder as ModelEncoderArgs,
+    refiner: refiner as ModelRefinerArgs,
+    embeddings: resolveEmbeddings(raw.embeddings, `${where}.embeddings`) as ModelEmbeddingArgs,
+    seed: optionalNumber(raw.seed, defaults.seed, { integer: true, min: 0, below: 2 ** 32 }, `${where}.seed`),
   });
+  remembered.set(resolved, resolved);
+  if (isDeepFrozen(raw)) remembered.set(raw as object, resolved);
+  return resolved;
 }
 
 /** The resolved args as plain `ModelArgs` (drops the "use the default rule" nulls). */
-export function modelArgsToJson(args: ResolvedModelArgs): ModelArgs {
+export function modelArgsToJson(args: ResolvedModelArgs): ModelArgs<string> {
   const { sideFieldDim, excludeFields, ...rest } = args;
   return {
     ...rest,

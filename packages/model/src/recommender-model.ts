@@ -3,6 +3,7 @@ import type { ModelInspection, MultiTaskModel, PreparedBatch } from '@dtrn/core'
 import type { Batch, DatasetSchema } from '@dtrn/data';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedModelArgs } from './model-args.js';
+import type { ModelConfig } from './model-config.js';
 
 /** Read and write access to one embedding table's rows, for saved models. */
 export interface EmbeddingTableAccess {
@@ -31,6 +32,8 @@ export interface RecommenderModel extends MultiTaskModel<Batch> {
   readonly schema: DatasetSchema;
   /** The resolved configuration (JSON-able; `createModel(schema, args)` rebuilds the same model). */
   readonly args: ResolvedModelArgs;
+  /** What it was built from: the layout and every block's complete args, per network (`resolveModelConfig`). */
+  readonly config: ModelConfig;
   /** N field names in bottom order: feature fields, then one interest per behavior. */
   readonly fieldNames: readonly string[];
   /** Probabilities (sigmoid of the logits) per task, [B] each, inference mode. No tensors remain. */

@@ -3,7 +3,7 @@
  * numTasks 1) wrapped as one multi-task model: the reference for negative transfer. Every variable
  * belongs to exactly one task, so `variableGroups.shared` is empty.
  */
-import { ConfigError, deriveSeed } from '@dtrn/base';
+import { ConfigError } from '@dtrn/base';
 import type {
   ApplyGradientsOptions,
   EmbeddingUpdate,
@@ -17,6 +17,7 @@ import type { Batch, DatasetSchema } from '@dtrn/data';
 import type * as tf from '@tensorflow/tfjs-core';
 import { DtrnModel } from './dtrn-model.js';
 import type { ResolvedModelArgs } from './model-args.js';
+import type { ModelConfig } from './model-config.js';
 import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 
 interface CombinedPrepared extends PreparedBatch {
@@ -31,19 +32,17 @@ export class SingleTaskModels implements RecommenderModel {
   readonly models: readonly DtrnModel[];
   private readonly prepared = new WeakMap<PreparedBatch, CombinedPrepared>();
 
-  constructor(
-    readonly schema: DatasetSchema,
-    readonly args: ResolvedModelArgs,
-  ) {
-    this.taskNames = schema.tasks.map((task) => task.name);
+  readonly schema: DatasetSchema;
+  readonly args: ResolvedModelArgs;
+
+  /** Use `createModel`; `config.networks[k]` is task k's network (nothing is resolved again). */
+  constructor(readonly config: ModelConfig) {
+    this.schema = config.schema;
+    this.args = config.args;
+    this.taskNames = this.schema.tasks.map((task) => task.name);
     const models: DtrnModel[] = [];
     try {
-      schema.tasks.forEach((task, k) => {
-        const taskSchema: DatasetSchema = { ...schema, tasks: [{ name: task.name }] };
-        models.push(
-          new DtrnModel(taskSchema, { ...args, singleTask: false, seed: deriveSeed(args.seed, 'task', k) }),
-        );
-      });
+      for (const network of config.networks) models.push(new DtrnModel(network));
     } catch (error) {
       for (const model of models) model.dispose();
       throw error;

@@ -35,6 +35,7 @@ export type {
 } from './contract.js';
 export { allHeadVariables, declare, defineHead, type HeadEssentials } from './define-head.js';
 export { type ExpertUtilisation, expertUtilisation } from './expert-utilisation.js';
+export type { MtlHeadArgsByName, TypedHeadName } from './head-args-map.js';
 export { BOTTOM_FAMILY, EXPERT_FAMILY, type HeadFamily, type HeadScale } from './head-family.js';
 export { applyPerTaskInput, checkHeadInputs } from './inputs.js';
 export {

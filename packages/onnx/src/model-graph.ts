@@ -3,11 +3,8 @@
  * dtrn, dtrn-no-tim, dtrn-no-trm; transformer or mean-pooled sequences), then the head. Mirrors
  * @dtrn/model's `bottomForward` wiring.
  */
-import { deriveSeed } from '@dtrn/base';
-import { resolveHypernetEncoderArgs } from '@dtrn/hypernet-encoder';
-import { type FeatureLayout, planFeatures, type RecommenderModel } from '@dtrn/model';
-import { getHead } from '@dtrn/mtl-heads';
-import { resolveSenetRefinerArgs } from '@dtrn/senet-refiner';
+import type { NetworkConfig, RecommenderModel } from '@dtrn/model';
+import type { ResolvedMtlHeadCommonArgs } from '@dtrn/mtl-heads';
 import { encoderGraph } from './encoder-graph.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { type EmbeddedFeatures, type EmbeddedSequence, embedInputs } from './graph-inputs.js';
@@ -35,24 +32,13 @@ function meanPool(g: GraphBuilder, sequence: EmbeddedSequence): string {
 function interests(
   g: GraphBuilder,
   weights: WeightReader,
-  model: RecommenderModel,
-  layout: FeatureLayout,
+  network: NetworkConfig,
   features: EmbeddedFeatures,
 ): string[][] {
-  const { args } = model;
+  const { args, layout, encoder } = network;
   if (layout.behaviors.length === 0) return [[]];
   if (args.sequenceEncoder === 'mean-pool') return [features.sequences.map((s) => meanPool(g, s))];
-  const conditioned = TASK_INTERESTS.has(args.bottom);
-  const encoderArgs = resolveHypernetEncoderArgs({
-    ...args.encoder,
-    numTasks: conditioned ? model.taskNames.length : 1,
-    numBehaviors: layout.behaviors.length,
-    embeddingDim: args.embeddingDim,
-    maxSequenceLength: Math.max(...layout.behaviors.map((b) => b.maxLength)),
-    unconditioned: !conditioned,
-    seed: (args.encoder.seed as number | undefined) ?? deriveSeed(args.seed, 'encoder'),
-  });
-  return encoderGraph(g, weights, encoderArgs, features.sequences, features.target!);
+  return encoderGraph(g, weights, encoder!, features.sequences, features.target!);
 }
 
 /**
@@ -60,12 +46,12 @@ function interests(
  * returns its K logits ([B, 1] value names) in task order.
  */
 export function modelGraph(g: GraphBuilder, model: RecommenderModel, prefix: string): string[] {
-  const { args, schema } = model;
+  const network = model.config.networks[0]!; // one network: single-task models come here per task
+  const { args, schema, layout } = network;
   const K = model.taskNames.length;
-  const layout = planFeatures(schema, args);
   const weights = new WeightReader(model, g, prefix);
   const features = embedInputs(g, weights, schema, layout);
-  const u = interests(g, weights, model, layout, features); // K (or 1) x M x [B, d]
+  const u = interests(g, weights, network, features); // K (or 1) x M x [B, d]
   const parts = features.parts; // F feature parts, [B, w] each
   const taskSpecific = TASK_INTERESTS.has(args.bottom);
   const meanInterests =
@@ -85,23 +71,13 @@ export function modelGraph(g: GraphBuilder, model: RecommenderModel, prefix: str
   if (args.bottom === 'shared') taskInputs = Array.from({ length: K }, () => sharedInput);
   else if (!REFINED.has(args.bottom)) taskInputs = u.map((row) => concat(g, [...parts, ...row], 1));
   else {
-    const refinerArgs = resolveSenetRefinerArgs({
-      ...args.refiner,
-      numTasks: K,
-      numFields: layout.fieldNames.length,
-      embeddingDim: args.embeddingDim,
-    });
+    const refinerArgs = network.refiner!;
     taskInputs = Array.from({ length: K }, (_, k) =>
       refinerGraph(g, weights, refinerArgs, k, [...parts, ...(taskSpecific ? u[k]! : u[0]!)]),
     );
   }
-  const head = getHead(args.head);
-  const headArgs = head.resolveArgs({
-    ...args.headArgs,
-    numTasks: K,
-    inputDim: layout.fieldNames.length * args.embeddingDim,
-  });
-  const logits = headGraph(g, weights, head, headArgs, taskInputs, sharedInput);
+  const headArgs = network.headArgs as ResolvedMtlHeadCommonArgs; // every head with an ONNX form has the common args
+  const logits = headGraph(g, weights, network.head, headArgs, taskInputs, sharedInput);
   weights.checkAllUsed();
   return logits;
 }

@@ -5,7 +5,7 @@
  * what is the app's: the config file (`data` included), the run directory with checkpoints and
  * `--resume`, progress output, the backend, and results.json, results.md and report.html.
  */
-import { checkModelName, compareModels, type RunKey, resolveComparisonConfig } from '@dtrn/compare';
+import { checkComparisonModels, compareModels, type RunKey, resolveComparisonConfig } from '@dtrn/compare';
 import type { ProgressEvent } from '@dtrn/trainer';
 import {
   type CompareConfig,
@@ -52,9 +52,12 @@ export async function runCompare(options: RunCompareOptions): Promise<RunOutcome
   const config = resolveCompareConfig(options.config);
   const progress = reporterOf(options.progress);
   const seeds = Array.from({ length: config.seeds }, (_, i) => config.firstSeed + i);
-  config.models.forEach((model, i) => {
-    checkModelName(options.catalog, model, `compare config.models[${i}]`);
-  });
+  // Every model's name and overrides, before the run directory, the data or any training.
+  checkComparisonModels(
+    options.catalog,
+    resolveComparisonConfig(engineConfig(config), 'compare config'),
+    'compare config.models',
+  );
   const { run, backend, workers } = await startTrainingRun(options, 'compare', config, seeds, progress);
   // A table is prepared into the run once (kept by --resume); every seed reads the same shards.
   const source = await runData(config.data, run.path, progress, options.resume ?? false);

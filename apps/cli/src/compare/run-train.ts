@@ -5,7 +5,14 @@
  * Ctrl-C (or `signal`) stops after the current step with a checkpoint; `resume` continues bit for
  * bit.
  */
-import { checkModelName, compareModels, notApplicable } from '@dtrn/compare';
+import {
+  type ComparisonConfigInput,
+  checkComparisonModels,
+  checkModelName,
+  compareModels,
+  notApplicable,
+  resolveComparisonConfig,
+} from '@dtrn/compare';
 import type { MultiTaskModel } from '@dtrn/core';
 import type { Batch } from '@dtrn/data';
 import type { ProgressEvent } from '@dtrn/trainer';
@@ -64,44 +71,48 @@ async function saveTrained(
   if (data?.preparation) await run.writeJson(PREPARATION_FILE, data.preparation);
 }
 
+/** `dtrn train` as the engine runs it: a comparison of one model on one seed, without the check. */
+function trainComparison(config: TrainConfig): ComparisonConfigInput {
+  return {
+    models: [config.model],
+    seeds: 1,
+    firstSeed: config.seed,
+    training: config.training,
+    modelOverrides: config.modelOverrides,
+    check: { enabled: false },
+  };
+}
+
 export async function runTrain(options: RunTrainOptions): Promise<RunOutcome> {
   const started = Date.now();
   const config = resolveTrainConfig(options.config);
   checkModelName(options.catalog, config.model, 'train config.model');
+  // The model's overrides, before the run directory, the data or any training.
+  checkComparisonModels(options.catalog, resolveComparisonConfig(trainComparison(config), 'train config'));
   const progress = reporterOf(options.progress);
   const { run, backend, workers } = await startTrainingRun(options, 'train', config, [config.seed], progress);
   const source = await runData(config.data, run.path, progress, options.resume ?? false);
   const loaded: { data?: LoadedData } = {}; // the seed's data, seen by the data source
   const onProgress = options.onProgress;
-  const outcome = await compareModels(
-    {
-      models: [config.model],
-      seeds: 1,
-      firstSeed: config.seed,
-      training: config.training,
-      modelOverrides: config.modelOverrides,
-      check: { enabled: false },
-    },
-    {
-      catalog: options.catalog,
-      data: dataSource(
-        source.data,
-        (data) => {
-          loaded.data = data;
-        },
-        source.description,
-      ),
-      store: runStore(run, false),
-      ...engineHooks(options, workers.used),
-      onTrained: (model) => saveTrained(options, run, progress, model, loaded.data),
-      onEvent: reportEvents({
-        progress,
-        run,
-        dataPrefix: () => '',
-        ...(onProgress ? { onProgress: (event: ProgressEvent) => onProgress(event) } : {}),
-      }),
-    },
-  );
+  const outcome = await compareModels(trainComparison(config), {
+    catalog: options.catalog,
+    data: dataSource(
+      source.data,
+      (data) => {
+        loaded.data = data;
+      },
+      source.description,
+    ),
+    store: runStore(run, false),
+    ...engineHooks(options, workers.used),
+    onTrained: (model) => saveTrained(options, run, progress, model, loaded.data),
+    onEvent: reportEvents({
+      progress,
+      run,
+      dataPrefix: () => '',
+      ...(onProgress ? { onProgress: (event: ProgressEvent) => onProgress(event) } : {}),
+    }),
+  });
   if (!outcome.results) return interruptedOutcome(run.path, progress);
   const description = `${config.model} trained on one seed`;
   const results = runResults(

@@ -4,7 +4,6 @@
  */
 import { ConfigError, isConfigError } from '@dtrn/base';
 import type { CreateModelOptions, ModelCatalog } from '@dtrn/compare';
-import type { DatasetSchema } from '@dtrn/data';
 import {
   checkModelConfig,
   createModel,
@@ -27,10 +26,10 @@ function argsOf(name: string, options: CreateModelOptions): ModelArgs {
   return modelPreset(asPreset(name), { ...(options.overrides as ModelArgs), seed: options.seed });
 }
 
-/** The library's check, its message prefixed with the preset name (the data may not suit it). */
-function check(name: string, schema: DatasetSchema, options: CreateModelOptions): void {
+/** Runs `check`; a ConfigError gets the preset name in front (which model of the comparison it is). */
+function namingModel(name: string, check: () => unknown): void {
   try {
-    checkModelConfig(schema, argsOf(name, options));
+    check();
   } catch (error) {
     if (!isConfigError(error)) throw error;
     throw new ConfigError(`model "${name}": ${(error as Error).message}`, { cause: error });
@@ -40,7 +39,10 @@ function check(name: string, schema: DatasetSchema, options: CreateModelOptions)
 export const dtrnCatalog: ModelCatalog = {
   names: MODEL_PRESET_NAMES,
   create: (name, schema, options) => createModel(schema, argsOf(name, options)),
-  check,
+  // The library's check on the data (e.g. TIM needs sequences).
+  check: (name, schema, options) => namingModel(name, () => checkModelConfig(schema, argsOf(name, options))),
+  // Without the data: the overrides' keys and values (run for every model before reading any data).
+  checkSettings: (name, options) => namingModel(name, () => argsOf(name, options)),
   // Workers import @dtrn/model as this app resolves it (the same installed copy).
   workerSpec: (name, schema, options) => ({
     module: import.meta.resolve('@dtrn/model'),

@@ -40,7 +40,7 @@ export function scaledModelArgs(
   scale: ModelScale,
   options: { readonly seed: number; readonly learningRate: number },
 ): ModelArgs {
-  const embeddings = { optimizer: { kind: 'adam', learningRate: options.learningRate } };
+  const embeddings = { optimizer: { kind: 'adam' as const, learningRate: options.learningRate } };
   if (scale === 'preset') return modelPreset(preset, { seed: options.seed, embeddings });
   const sizes = SCALES[scale];
   const headArgs = modelPresetHead(preset).family.sizesAt(sizes.heads);

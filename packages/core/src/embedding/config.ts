@@ -163,7 +163,8 @@ function checkTableSize(table: EmbeddingTableSpec, optimizer: ResolvedSparseOpti
   }
 }
 
-function resolveOptimizer(value: unknown, where: string): ResolvedSparseOptimizer {
+/** Validates a sparse optimizer config (`{ kind, ... }`) and fills in its kind's defaults. */
+export function resolveSparseOptimizerArgs(value: unknown, where: string): ResolvedSparseOptimizer {
   if (value === undefined) return DEFAULT_SPARSE_ADAM;
   assertPlainObject(value, where);
   const kind = checkEnum(value.kind, ['adam', 'adagrad'] as const, `${where}.kind`);
@@ -194,7 +195,11 @@ function resolveOptimizer(value: unknown, where: string): ResolvedSparseOptimize
   });
 }
 
-function resolveInitializer(value: unknown, where: string): Required<EmbeddingInitializerArgs> {
+/** Validates a row initializer config and fills in its defaults. */
+export function resolveEmbeddingInitializerArgs(
+  value: unknown,
+  where: string,
+): Required<EmbeddingInitializerArgs> {
   if (value === undefined) return DEFAULT_EMBEDDING_INITIALIZER;
   assertPlainObject(value, where);
   assertKnownKeys(value, ['kind', 'scale'], where);
@@ -228,7 +233,7 @@ export function resolveEmbeddingBankArgs(args: unknown): ResolvedEmbeddingBankAr
     seen.add(table.name);
   });
   const d = DEFAULT_EMBEDDING_BANK;
-  const optimizer = resolveOptimizer(args.optimizer, `${where}.optimizer`);
+  const optimizer = resolveSparseOptimizerArgs(args.optimizer, `${where}.optimizer`);
   tables.forEach((table, i) => {
     checkTableSize(table, optimizer, `${where}.tables[${i}]`);
   });
@@ -237,7 +242,7 @@ export function resolveEmbeddingBankArgs(args: unknown): ResolvedEmbeddingBankAr
     optimizer,
     l2: optionalNumber(args.l2, d.l2, { min: 0 }, `${where}.l2`),
     seed: optionalNumber(args.seed, d.seed, { integer: true, min: 0, below: 2 ** 32 }, `${where}.seed`),
-    initializer: resolveInitializer(args.initializer, `${where}.initializer`),
+    initializer: resolveEmbeddingInitializerArgs(args.initializer, `${where}.initializer`),
     sharedMemory: optionalBoolean(args.sharedMemory, d.sharedMemory, `${where}.sharedMemory`),
   });
 }

@@ -15,6 +15,8 @@ export {
   type ResolvedEmbeddingBankArgs,
   type ResolvedSparseOptimizer,
   resolveEmbeddingBankArgs,
+  resolveEmbeddingInitializerArgs,
+  resolveSparseOptimizerArgs,
   type SparseAdagradArgs,
   type SparseAdamArgs,
   type SparseOptimizerArgs,
