@@ -1,4 +1,4 @@
-import { isConfigError, isDataError } from '@dtrn/base';
+import { ConfigError, isConfigError, isDataError } from '@dtrn/base';
 import { expectNoLeakedTensors } from '@dtrn/core/testing';
 import { fit } from '@dtrn/trainer';
 import { describe, expect, it } from 'vitest';
@@ -238,6 +238,41 @@ describe('compareModels', () => {
       outcome.results!.runs.map((run) => [run.steps, run.test, run.history, run.bestEpoch]);
     expect(numbers(delegated)).toEqual(numbers(plain));
     expect(delegated.results!.gains).toEqual(plain.results!.gains);
+  });
+
+  it("checks every model's merged overrides (catalog.checkSettings) before any data is loaded", async () => {
+    const checked: { name: string; overrides: Readonly<Record<string, unknown>> }[] = [];
+    let loads = 0;
+    const base = tinyCatalog();
+    const catalog = {
+      ...base,
+      checkSettings(name: string, settings: { readonly overrides: Readonly<Record<string, unknown>> }) {
+        checked.push({ name, overrides: settings.overrides });
+        if ('hiddenUnit' in settings.overrides) {
+          throw new ConfigError(`model "${name}": unknown key "hiddenUnit"; did you mean "hiddenUnits"?`);
+        }
+      },
+    };
+    const data = {
+      load: async () => {
+        loads += 1;
+        throw new Error('data loaded');
+      },
+    };
+    const run = compareModels(
+      {
+        ...CONFIG,
+        modelOverrides: { width: 2 },
+        perModel: { 'wide-shared-bottom': { hiddenUnit: 3 } },
+      },
+      { ...options(), catalog, data },
+    );
+    await expect(run).rejects.toThrow('model "wide-shared-bottom": unknown key "hiddenUnit"');
+    expect(loads).toBe(0);
+    expect(checked).toEqual([
+      { name: 'shared-bottom', overrides: { width: 2 } },
+      { name: 'wide-shared-bottom', overrides: { width: 2, hiddenUnit: 3 } },
+    ]);
   });
 
   it('refuses unknown models and one-class training data before any model trains', async () => {

@@ -18,6 +18,7 @@ export function wrapCreate(
     baseOf: (name) => catalog.baseOf(name),
     describe: (name) => catalog.describe(name),
     ...(catalog.check ? { check: catalog.check.bind(catalog) } : {}),
+    ...(catalog.checkSettings ? { checkSettings: catalog.checkSettings.bind(catalog) } : {}),
     ...(options.workers && catalog.workerSpec ? { workerSpec: catalog.workerSpec.bind(catalog) } : {}),
     ...(catalog.save ? { save: catalog.save.bind(catalog) } : {}),
   };
