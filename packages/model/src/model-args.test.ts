@@ -1,17 +1,7 @@
-import { isConfigError } from '@dtrn/base';
 import { describe, expect, it } from 'vitest';
 import { modelArgsToJson, resolveModelArgs } from './model-args.js';
 import { MODEL_PRESET_NAMES, MODEL_PRESETS, modelPreset } from './presets.js';
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isConfigError(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configErrorMessage } from './testing/tiny.js';
 
 describe('resolveModelArgs', () => {
   it('fills the defaults', () => {
@@ -28,41 +18,47 @@ describe('resolveModelArgs', () => {
   });
 
   it('rejects unknown keys naming the closest valid key', () => {
-    expect(messageOf(() => resolveModelArgs({ embedingDim: 8 }))).toContain('did you mean "embeddingDim"');
-    expect(messageOf(() => resolveModelArgs({ encoder: { numHead: 2 } }))).toContain(
+    expect(configErrorMessage(() => resolveModelArgs({ embedingDim: 8 }))).toContain(
+      'did you mean "embeddingDim"',
+    );
+    expect(configErrorMessage(() => resolveModelArgs({ encoder: { numHead: 2 } }))).toContain(
       'did you mean "numHeads"',
     );
-    expect(messageOf(() => resolveModelArgs({ headArgs: { numExpert: 2 } }))).toContain(
+    expect(configErrorMessage(() => resolveModelArgs({ headArgs: { numExpert: 2 } }))).toContain(
       'did you mean "numExperts"',
     );
-    expect(messageOf(() => resolveModelArgs({ refiner: { reductionRatoi: 2 } }))).toContain('reductionRatio');
-    expect(messageOf(() => resolveModelArgs({ embeddings: { l3: 1 } }))).toContain('did you mean "l2"');
+    expect(configErrorMessage(() => resolveModelArgs({ refiner: { reductionRatoi: 2 } }))).toContain(
+      'reductionRatio',
+    );
+    expect(configErrorMessage(() => resolveModelArgs({ embeddings: { l3: 1 } }))).toContain(
+      'did you mean "l2"',
+    );
   });
 
   it('rejects bad values with expected and found', () => {
-    expect(messageOf(() => resolveModelArgs({ bottom: 'dtrn-no-tin' }))).toContain(
+    expect(configErrorMessage(() => resolveModelArgs({ bottom: 'dtrn-no-tin' }))).toContain(
       'did you mean "dtrn-no-tim"',
     );
-    expect(messageOf(() => resolveModelArgs({ head: 'mmeo' }))).toContain('did you mean "mmoe"');
-    expect(messageOf(() => resolveModelArgs({ embeddingDim: 0 }))).toContain(
+    expect(configErrorMessage(() => resolveModelArgs({ head: 'mmeo' }))).toContain('did you mean "mmoe"');
+    expect(configErrorMessage(() => resolveModelArgs({ embeddingDim: 0 }))).toContain(
       'expected an integer >= 1 and <= 1024, found 0',
     );
-    expect(messageOf(() => resolveModelArgs({ embeddingDim: 9, encoder: { numHeads: 2 } }))).toContain(
-      'numHeads must divide',
-    );
+    expect(
+      configErrorMessage(() => resolveModelArgs({ embeddingDim: 9, encoder: { numHeads: 2 } })),
+    ).toContain('numHeads must divide');
   });
 
   it('rejects keys the model sets and inconsistent combinations', () => {
-    expect(messageOf(() => resolveModelArgs({ headArgs: { inputDim: 3 } }))).toContain(
+    expect(configErrorMessage(() => resolveModelArgs({ headArgs: { inputDim: 3 } }))).toContain(
       'headArgs.inputDim is set by the model',
     );
-    expect(messageOf(() => resolveModelArgs({ encoder: { unconditioned: true } }))).toContain(
+    expect(configErrorMessage(() => resolveModelArgs({ encoder: { unconditioned: true } }))).toContain(
       'encoder.unconditioned is set by the model',
     );
-    expect(messageOf(() => resolveModelArgs({ sequenceEncoder: 'mean-pool' }))).toContain(
+    expect(configErrorMessage(() => resolveModelArgs({ sequenceEncoder: 'mean-pool' }))).toContain(
       'cannot condition interests',
     );
-    expect(messageOf(() => resolveModelArgs({ singleTask: true }))).toContain(
+    expect(configErrorMessage(() => resolveModelArgs({ singleTask: true }))).toContain(
       'singleTask needs bottom "shared"',
     );
   });
@@ -85,7 +81,9 @@ describe('modelPreset', () => {
     const args = modelPreset('dtrn-mmoe', { headArgs: { numExperts: 2 }, embeddingDim: 16 });
     expect(args.headArgs).toEqual({ numExperts: 2, expertUnits: [256, 128], towerUnits: [64] });
     expect(args.embeddingDim).toBe(16);
-    expect(messageOf(() => modelPreset('dtrn-pel' as never))).toContain('did you mean "dtrn-ple"');
-    expect(messageOf(() => modelPreset('mmoe', { headArgs: { numExperts: -1 } }))).toContain('numExperts');
+    expect(configErrorMessage(() => modelPreset('dtrn-pel' as never))).toContain('did you mean "dtrn-ple"');
+    expect(configErrorMessage(() => modelPreset('mmoe', { headArgs: { numExperts: -1 } }))).toContain(
+      'numExperts',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { deriveSeed, isConfigError } from '@dtrn/base';
+import { deriveSeed } from '@dtrn/base';
 import { resolveEmbeddingBankArgs } from '@dtrn/core';
 import { resolveHypernetEncoderArgs } from '@dtrn/hypernet-encoder';
 import { resolveSenetRefinerArgs } from '@dtrn/senet-refiner';
@@ -9,20 +9,10 @@ import { resolveModelArgs } from './model-args.js';
 import { resolveModelConfig } from './model-config.js';
 import { plannedParameterCount } from './model-size.js';
 import type { SingleTaskModels } from './single-task-model.js';
-import { tinyData, tinyPreset } from './testing/tiny.js';
+import { configErrorMessage, tinyData, tinyPreset } from './testing/tiny.js';
 
 const data = tinyData(1, 400);
 const schema = data.schema;
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isConfigError(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('resolveModelConfig', () => {
   it('completes every block once, for the schema, with seeds derived from the model seed', () => {
@@ -116,24 +106,24 @@ describe('resolveModelConfig', () => {
   it('types block and head args (what the types refuse, the resolvers refuse too)', () => {
     expect(
       // @ts-expect-error numLevel is not a PleArgs key
-      messageOf(() => checkModelConfig(schema, { head: 'ple', headArgs: { numLevel: 2 } })),
+      configErrorMessage(() => checkModelConfig(schema, { head: 'ple', headArgs: { numLevel: 2 } })),
     ).toContain('createModel: args.headArgs: PleArgs: unknown key "numLevel"; did you mean "numLevels"?');
     expect(
       // @ts-expect-error MMoE has no levels
-      messageOf(() => checkModelConfig(schema, { head: 'mmoe', headArgs: { numLevels: 2 } })),
+      configErrorMessage(() => checkModelConfig(schema, { head: 'mmoe', headArgs: { numLevels: 2 } })),
     ).toContain('MmoeArgs: unknown key "numLevels"');
     // @ts-expect-error numTasks is set by the model
-    expect(messageOf(() => checkModelConfig(schema, { encoder: { numTasks: 2 } }))).toContain(
+    expect(configErrorMessage(() => checkModelConfig(schema, { encoder: { numTasks: 2 } }))).toContain(
       'createModel: args.encoder.numTasks is set by the model',
     );
     expect(
       // @ts-expect-error 'adamw' is not a sparse optimizer kind
-      messageOf(() => checkModelConfig(schema, { embeddings: { optimizer: { kind: 'adamw' } } })),
+      configErrorMessage(() => checkModelConfig(schema, { embeddings: { optimizer: { kind: 'adamw' } } })),
     ).toContain('createModel: args.embeddings.optimizer.kind');
     // A head registered at runtime only takes any record (its resolver checks it).
-    expect(messageOf(() => checkModelConfig(schema, { head: 'my-head', headArgs: { units: 2 } }))).toContain(
-      'unknown head "my-head"',
-    );
+    expect(
+      configErrorMessage(() => checkModelConfig(schema, { head: 'my-head', headArgs: { units: 2 } })),
+    ).toContain('unknown head "my-head"');
   });
 });
 
@@ -155,12 +145,14 @@ describe('resolveModelArgs: resolved once', () => {
 
   it('checks the embedding optimizer and initializer without the data', () => {
     expect(
-      messageOf(() => resolveModelArgs({ embeddings: { optimizer: { kind: 'adam', learningRat: 1 } } })),
+      configErrorMessage(() =>
+        resolveModelArgs({ embeddings: { optimizer: { kind: 'adam', learningRat: 1 } } }),
+      ),
     ).toContain('ModelArgs.embeddings.optimizer: unknown key "learningRat"; did you mean "learningRate"?');
-    expect(messageOf(() => resolveModelArgs({ embeddings: { initializer: { scale: 0 } } }))).toContain(
-      'ModelArgs.embeddings.initializer.scale',
-    );
-    expect(messageOf(() => resolveModelArgs({ embeddings: { l2: -1 } }))).toContain(
+    expect(
+      configErrorMessage(() => resolveModelArgs({ embeddings: { initializer: { scale: 0 } } })),
+    ).toContain('ModelArgs.embeddings.initializer.scale');
+    expect(configErrorMessage(() => resolveModelArgs({ embeddings: { l2: -1 } }))).toContain(
       'ModelArgs.embeddings.l2',
     );
   });

@@ -1,5 +1,6 @@
 /** Shared helpers of the model tests: tiny synthetic data, tiny presets, a minimal training loop. */
 
+import { isConfigError } from '@dtrn/base';
 import { type Batch, type InMemoryDataset, sliceRows } from '@dtrn/data';
 import { generateMultiBehaviorData, syntheticPreset } from '@dtrn/datasets';
 import { aucOrUndefined } from '@dtrn/metrics';
@@ -24,6 +25,17 @@ export function tinyData(seed = 1, numSamples = 5000): InMemoryDataset {
       conversionRate: 0.3,
     }),
   );
+}
+
+/** The message of the ConfigError `fn` throws (fails the test when it throws none or another kind). */
+export function configErrorMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(isConfigError(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
 }
 
 /** Small blocks for tests; the embedding size is the same for every preset. */
