@@ -186,7 +186,7 @@ export function usesRefiner(bottom: BottomKind): boolean {
 /**
  * Validates `raw` strictly and fills in the model's defaults. The result is frozen, JSON-able
  * (`modelArgsToJson`) and passes through `resolveModelArgs` again unchanged; a deep-frozen input
- * (e.g. `modelPreset`'s result) is resolved once and its resolution remembered.
+ * (e.g. a config an app froze) is resolved once and its resolution remembered.
  */
 export function resolveModelArgs(raw: unknown = {}, where = 'ModelArgs'): ResolvedModelArgs {
   const known = typeof raw === 'object' && raw !== null ? remembered.get(raw) : undefined;
