@@ -10,6 +10,7 @@ import { exportCommand } from './commands/export.js';
 import { predictCommand } from './commands/predict.js';
 import { prepareCommand } from './commands/prepare.js';
 import { reportCommand } from './commands/report.js';
+import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { type OutputStreams, PROCESS_STREAMS } from './runtime/progress.js';
 
@@ -20,6 +21,7 @@ export const SUBCOMMANDS = [
   'predict',
   'export',
   'compare',
+  'sweep',
   'bench',
   'report',
 ] as const;
@@ -46,7 +48,7 @@ export function createProgram(options: ProgramOptions = {}): { program: Command;
   const context: CliContext = { loadCatalog: options.loadCatalog ?? loadDtrnCatalog, streams, exitCode: 0 };
   const program = new Command('dtrn')
     .description(
-      'DTRN and multi-task recommendation baselines on TensorFlow.js: prepare data, train, evaluate, predict, export, compare, bench, report.',
+      'DTRN and multi-task recommendation baselines on TensorFlow.js: prepare data, train, evaluate, predict, export, compare, sweep, bench, report.',
     )
     .version(cliVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -73,6 +75,7 @@ Examples:
     predictCommand,
     exportCommand,
     compareCommand,
+    sweepCommand,
     benchCommand,
     reportCommand,
   ]) {

@@ -155,7 +155,7 @@ export function dataPathOverride(data: unknown, path: string | undefined): unkno
   if (path === undefined) return data;
   if (existsSync(join(path, 'train', 'manifest.json'))) return { kind: 'shards', path };
   const kind = (data as { kind?: string } | undefined)?.kind;
-  if (kind === 'synthetic') {
+  if (kind === 'synthetic' || kind === 'mmoe-synthetic') {
     throw new ConfigError('--data is for real data and shards; this config generates synthetic data', {
       expected:
         'a directory written by dtrn prepare, a preset such as otto, ali-ccp or aliexpress, or data.kind "shards" in the config',

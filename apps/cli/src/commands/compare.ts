@@ -45,11 +45,9 @@ export async function compareConfigFromFlags(flags: CompareFlags): Promise<Compa
   return { ...withFlags, data: dataPathOverride(withFlags.data, flags.data) } as CompareConfigInput;
 }
 
-export function compareCommand(context: CliContext): Command {
-  const command = new Command('compare')
-    .description(
-      'Train every model preset of a comparison on the same data with the same budget over N seeds; print and save the table, CIs and report.html.',
-    )
+/** The options of a comparison (`compare`, and `sweep` which runs one per value). */
+export function addCompareOptions(command: Command): Command {
+  command
     .option(
       '--preset <name>',
       `comparison preset: ${COMPARE_PRESET_NAMES.join(', ')} (default quick without --config)`,
@@ -57,7 +55,15 @@ export function compareCommand(context: CliContext): Command {
     .option('--seeds <n>', 'number of seeds (default 3)', integer('--seeds', 1))
     .option('--first-seed <n>', 'first seed (seeds are consecutive)', integer('--first-seed', 0))
     .option('--models <list>', "comma-separated model presets (overrides the preset's list)");
-  addTrainingOptions(addRunOptions(command));
+  return addTrainingOptions(addRunOptions(command));
+}
+
+export function compareCommand(context: CliContext): Command {
+  const command = addCompareOptions(
+    new Command('compare').description(
+      'Train every model preset of a comparison on the same data with the same budget over N seeds; print and save the table, CIs and report.html.',
+    ),
+  );
   command.addHelpText(
     'after',
     `

@@ -1,18 +1,19 @@
 /** The action shared by the training commands (`train`, `compare`): reporter, catalog and Ctrl-C. */
-import type { RunOutcome, TrainingRunOptions } from '../compare/run-options.js';
+import type { TrainingRunOptions } from '../compare/run-options.js';
 import { interruptOnSigint } from '../runtime/interrupt.js';
 import { type CliContext, type CommonFlags, reporterFor } from './common-options.js';
 
 /**
  * Runs `start` with the run options the flags and context give (progress reporter, model catalog,
  * backend, resume, the command line) and a signal that the first Ctrl-C raises: the run then stops
- * after the current step with a checkpoint, and the exit code becomes 130.
+ * after the current step with a checkpoint, and the exit code becomes 130 (`start` tells an
+ * interrupted run by null results).
  */
 export async function runTrainingAction(
   flags: CommonFlags,
   context: CliContext,
   out: string,
-  start: (options: TrainingRunOptions) => Promise<RunOutcome>,
+  start: (options: TrainingRunOptions) => Promise<{ readonly results: unknown }>,
 ): Promise<void> {
   const progress = reporterFor(flags, context);
   const catalog = await context.loadCatalog();

@@ -6,6 +6,7 @@ import { ConfigError, closestMatch } from '@dtrn/base';
 import type { SyntheticSetting } from '@dtrn/datasets';
 import { type HeadScale, MODEL_PRESET_NAMES, modelPresetHead } from '@dtrn/model';
 import { CENSUS_INCOME_GROUP_1, CENSUS_INCOME_GROUP_2 } from './census-income.js';
+import { mmoeCorrelationPreset } from './mmoe-correlation.js';
 import type { CompareConfigInput } from './run-configs.js';
 
 /** The baselines, DTRN on each head and the two ablations (MODEL-SPEC). */
@@ -272,6 +273,7 @@ export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Obj
     CENSUS_INCOME_GROUP_2,
     "the MMoE paper's task group 2 (a college degree, never married)",
   ),
+  'mmoe-correlation': mmoeCorrelationPreset(),
 });
 
 export const COMPARE_PRESET_NAMES = Object.keys(COMPARE_PRESETS);

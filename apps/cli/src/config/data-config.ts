@@ -31,6 +31,26 @@ export const syntheticDataSchema = strictObject({
   split: splitSchema.default({ by: 'user', fractions: [0.8, 0.1, 0.1] }),
 });
 
+/**
+ * The MMoE paper's synthetic data (Ma et al., KDD 2018, section 4.2; `generateMmoeData` of
+ * @dtrn/datasets): 100 dense inputs, tasks whose weight vectors have cosine `correlation`, labels
+ * binarised at each task's median. Generated per seed, split by random rows (no users, no time).
+ */
+export const mmoeSyntheticDataSchema = strictObject({
+  kind: z.literal('mmoe-synthetic'),
+  /** Cosine between the tasks' weight vectors, in [-1/(numTasks-1), 1] ([-1, 1] for two tasks). */
+  correlation: z.number().min(-1).max(1),
+  /** Rows generated per seed (before the split). Default 10,000 (the generator's default). */
+  numSamples: z.number().int().min(100).default(10_000),
+  /**
+   * Other generator knobs (`MmoeDataArgs`: inputDim, numTasks, noiseStd, numSines, alphas, betas,
+   * scale), validated by @dtrn/datasets; the seed is the run's, the labels are always binarised.
+   */
+  generator: z.record(z.string(), z.unknown()).default({}),
+  /** Train, validation and test shares of the random row split. Default [0.8, 0.1, 0.1]. */
+  fractions: z.tuple([fraction, fraction, fraction]).default([0.8, 0.1, 0.1]),
+});
+
 /** Shards written by `dtrn prepare` (a directory with `train/`, `validation/`, `test/`). */
 export const shardsDataSchema = strictObject({
   kind: z.literal('shards'),
@@ -77,6 +97,7 @@ export const tableDataSchema = strictObject({
 
 export const dataSchema = z.discriminatedUnion('kind', [
   syntheticDataSchema,
+  mmoeSyntheticDataSchema,
   shardsDataSchema,
   tableDataSchema,
   ottoDataSchema,
@@ -87,4 +108,13 @@ export const dataSchema = z.discriminatedUnion('kind', [
 export type DataConfig = z.output<typeof dataSchema>;
 export type SyntheticDataConfig = z.output<typeof syntheticDataSchema>;
 export type TableDataConfig = z.output<typeof tableDataSchema>;
-export const DATA_KINDS = ['synthetic', 'shards', 'table', 'otto', 'ali-ccp', 'aliexpress'] as const;
+export type MmoeSyntheticDataConfig = z.output<typeof mmoeSyntheticDataSchema>;
+export const DATA_KINDS = [
+  'synthetic',
+  'mmoe-synthetic',
+  'shards',
+  'table',
+  'otto',
+  'ali-ccp',
+  'aliexpress',
+] as const;

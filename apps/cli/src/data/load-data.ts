@@ -34,6 +34,7 @@ import {
 } from '@dtrn/datasets/node';
 import type { DataConfig } from '../config/data-config.js';
 import { ProgressReporter } from '../runtime/progress.js';
+import { checkMmoeSource, loadMmoeData } from './mmoe-data.js';
 import { readPreparedRecord, type TablePreparation } from './preparation.js';
 import { checkTableSource, describeTable, PREPARED_DIRECTORY, prepareTableData } from './table-data.js';
 
@@ -131,9 +132,13 @@ export function requireDataPath(kind: 'otto' | 'ali-ccp' | 'aliexpress' | 'shard
   }
 }
 
-/** Checks the files of real data, tables and shards exist (synthetic data needs none). */
+/**
+ * Checks the files of real data, tables and shards exist (synthetic data needs none) and the
+ * MMoE generator's knobs are valid.
+ */
 export function checkDataSource(config: DataConfig): void {
   if (config.kind === 'table') checkTableSource(config);
+  else if (config.kind === 'mmoe-synthetic') checkMmoeSource(config);
   else if (config.kind !== 'synthetic') requireDataPath(config.kind, config.path);
 }
 
@@ -163,6 +168,7 @@ export async function loadData(
       vocabularies: null,
     };
   }
+  if (config.kind === 'mmoe-synthetic') return loadMmoeData(config, seed);
   if (config.kind === 'table') return loadTable(config, seed);
   requireDataPath(config.kind, config.path);
   if (config.kind === 'shards') {

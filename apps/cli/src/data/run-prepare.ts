@@ -163,11 +163,13 @@ async function writeRaw(
 export async function runPrepare(options: RunPrepareOptions): Promise<PrepareOutcome> {
   const progress = reporterOf(options.progress);
   const data: DataConfig = parseStrict(dataSchema, options.data, 'prepare data');
-  if (data.kind === 'shards' || data.kind === 'table') {
+  if (data.kind === 'shards' || data.kind === 'table' || data.kind === 'mmoe-synthetic') {
     throw new ConfigError(
       data.kind === 'shards'
         ? 'dtrn prepare reads raw data or generates synthetic data, not shards'
-        : 'table data is prepared by dtrn prepare table (prepareTable of @dtrn/prepare), not by dtrn prepare <dataset>',
+        : data.kind === 'mmoe-synthetic'
+          ? 'mmoe-synthetic data is generated inside each run (dtrn compare, dtrn train), not prepared'
+          : 'table data is prepared by dtrn prepare table (prepareTable of @dtrn/prepare), not by dtrn prepare <dataset>',
       { expected: 'data.kind otto, ali-ccp, aliexpress or synthetic', found: data.kind },
     );
   }
