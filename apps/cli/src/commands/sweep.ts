@@ -39,7 +39,7 @@ export function sweepCommand(context: CliContext): Command {
     'after',
     `
 Examples:
-  $ dtrn sweep --preset mmoe-correlation --key data.correlation --values 1,0.9,0.5,0,-0.5 \\
+  $ dtrn sweep --preset mmoe-correlation --key data.correlation --values 1,0.5,0,-0.5,0.9,0.25 \\
       --workers 1 --out runs/correlation-sweep          # the MMoE paper's correlation sweep
   $ dtrn sweep --preset tiny --key training.learningRate --values 0.001,0.005 --out runs/lr
   $ dtrn sweep ... --resume                               # after Ctrl-C: finished values are kept

@@ -2,7 +2,7 @@
  * The `mmoe-correlation` preset: the MMoE paper's synthetic experiment (Ma et al., KDD 2018,
  * section 4.2) at one task correlation, with the heads and DTRN without TIM on each (the data has no
  * behaviour sequences, so no TIM). `dtrn sweep --preset mmoe-correlation --key data.correlation
- * --values 1,0.9,0.5,0,-0.5` runs it over the correlations (docs/results/correlation-sweep.md).
+ * --values 1,0.5,0,-0.5,0.9,0.25` runs it over the correlations (docs/results/correlation-sweep.md).
  */
 import type { CompareConfigInput } from './run-configs.js';
 
@@ -34,7 +34,7 @@ export function mmoeCorrelationPreset(correlation = 1): CompareConfigInput {
     name: 'mmoe-correlation',
     description:
       "The MMoE paper's synthetic data (100 dense inputs, two tasks, labels above each task's median) at one task correlation: the heads and DTRN without TIM on each (no sequences, so no TIM).",
-    data: { kind: 'mmoe-synthetic', correlation, numSamples: 15_000, fractions: [0.7, 0.1, 0.2] },
+    data: { kind: 'mmoe-synthetic', correlation, numSamples: 10_000, fractions: [0.7, 0.1, 0.2] },
     models,
     seeds: 3,
     // Each dense input is a learned scalar times its value (d = 1): the head sees x as the paper's models

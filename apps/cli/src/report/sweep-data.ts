@@ -56,8 +56,14 @@ function cellOf(results: RunResults, model: string, task: string): SweepCell {
   return { mean: summary?.auc.mean ?? null, std: summary?.auc.std ?? null, seeds };
 }
 
-/** The sweep's table from its finished comparisons, in the order given. */
-export function buildSweepTable(key: string, points: readonly SweepPoint[]): SweepTable {
+/**
+ * The sweep's table from its finished comparisons: in ascending order of the value when every value
+ * is a number (as the chart's axis runs), else in the order given.
+ */
+export function buildSweepTable(key: string, unordered: readonly SweepPoint[]): SweepTable {
+  const points = unordered.every((point) => typeof point.value === 'number')
+    ? [...unordered].sort((a, b) => (a.value as number) - (b.value as number))
+    : unordered;
   const models = union(points.map((point) => point.results.models));
   const tasks = union(points.map((point) => point.results.tasks));
   const cells = Object.fromEntries(

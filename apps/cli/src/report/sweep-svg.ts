@@ -132,29 +132,31 @@ function panel(table: SweepTable, task: string, offsetX: number): string {
   return `<g transform="translate(${offsetX},0)">\n${parts.join('\n')}\n</g>`;
 }
 
-function legend(table: SweepTable, top: number): string {
+/** Legend entries in a row: a line sample and the name, each entry as wide as its name. */
+function legend(table: SweepTable, top: number): { readonly svg: string; readonly width: number } {
   const style = styleOf(table.models);
-  const width = 170;
-  return table.models
-    .map((model, m) => {
-      const { colour, dashed } = style.get(model)!;
-      const x = 16 + m * width;
-      const dash = dashed ? ' stroke-dasharray="6 4"' : '';
-      return `<line x1="${x}" x2="${x + 24}" y1="${top}" y2="${top}" stroke="${colour}" stroke-width="2"${dash}/><text x="${x + 30}" y="${top}" dy="4">${escapeXml(model)}</text>`;
-    })
-    .join('\n');
+  let x = 16;
+  const entries = table.models.map((model) => {
+    const { colour, dashed } = style.get(model)!;
+    const dash = dashed ? ' stroke-dasharray="6 4"' : '';
+    const entry = `<line x1="${x}" x2="${x + 24}" y1="${top}" y2="${top}" stroke="${colour}" stroke-width="2"${dash}/><text x="${x + 30}" y="${top}" dy="4">${escapeXml(model)}</text>`;
+    x += 30 + 7 * model.length + 20; // about 7 px per character at 12 px sans-serif
+    return entry;
+  });
+  return { svg: entries.join('\n'), width: x };
 }
 
 /** The whole chart: the task panels side by side, the legend below. */
 export function renderSweepSvg(table: SweepTable): string {
-  const width = Math.max(PANEL.width * table.tasks.length, 16 + table.models.length * 170);
   const height = PANEL.height + LEGEND_HEIGHT;
+  const key = legend(table, PANEL.height + LEGEND_HEIGHT / 2 - 4);
+  const width = Math.max(PANEL.width * table.tasks.length, key.width);
   const panels = table.tasks.map((task, t) => panel(table, task, t * PANEL.width));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     ...panels,
-    legend(table, PANEL.height + LEGEND_HEIGHT / 2 - 4),
+    key.svg,
     '</svg>',
   ].join('\n');
 }
