@@ -86,6 +86,45 @@ describe('mmoe-synthetic data config', () => {
   });
 });
 
+describe('dtrn compare on mmoe-synthetic data', () => {
+  it('trains on the generated rows from a YAML config and records the correlation', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dtrn-mmoe-'));
+    const file = join(root, 'mmoe.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: mmoe-small',
+        'data: { kind: mmoe-synthetic, correlation: -0.25, numSamples: 500, generator: { inputDim: 6 } }',
+        'models: [shared-bottom]',
+        'seeds: 1',
+        'modelOverrides: { embeddingDim: 1, encoder: { numHeads: 1 } }',
+        'training: { epochs: 1, batchSize: 64 }',
+      ].join('\n'),
+    );
+    const streams = captureStreams();
+    const { program, context } = createProgram({ streams });
+    const out = join(root, 'run');
+    await program.parseAsync([
+      'node',
+      'dtrn',
+      'compare',
+      '--config',
+      file,
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+    ]);
+    expect(context.exitCode).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResults;
+    expect(results.data).toBe('mmoe-synthetic correlation -0.25, 500 rows, 6 inputs, 2 tasks');
+    expect(results.tasks).toEqual(['task0', 'task1']);
+    expect(results.runs[0]!.test.map((metric) => metric.count)).toEqual([50, 50]);
+    for (const metric of results.runs[0]!.test) expect(metric.auc).toBeGreaterThan(0.5);
+    expect(results.check.applicable).toBe(false);
+  });
+});
+
 describe('sweep helpers', () => {
   it('sets a dotted key in a copy, names point directories, parses values', () => {
     const config = withKey(BASE, 'data.correlation', -0.5);
