@@ -230,6 +230,7 @@ describe('dtrn sweep --preset mmoe-correlation over data.correlation', () => {
     expect(svg.match(/<circle /g)).toHaveLength(16);
     expect(svg.match(/<polyline /g)).toHaveLength(4);
     expect(svg).toContain('stroke-dasharray'); // the DTRN variant
+    expect(svg).toContain('<title>Test AUC by data.correlation: task0, task1; shared-bottom, dtrn-mmoe-no-tim</title>');
     const html = readFileSync(join(out, 'sweep.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('correlation=-0.5/report.html');

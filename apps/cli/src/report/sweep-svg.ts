@@ -153,7 +153,8 @@ export function renderSweepSvg(table: SweepTable): string {
   const width = Math.max(PANEL.width * table.tasks.length, key.width);
   const panels = table.tasks.map((task, t) => panel(table, task, t * PANEL.width));
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" role="img">`,
+    `<title>${escapeXml(`Test AUC by ${table.key}: ${table.tasks.join(', ')}; ${table.models.join(', ')}`)}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     ...panels,
     key.svg,
