@@ -11,6 +11,7 @@ import { compareConfigFromFlags } from '../src/commands/compare.js';
 import { parseSweepValues } from '../src/commands/sweep.js';
 import { resolveCompareConfig } from '../src/compare/run-compare.js';
 import { pointDirectory, withKey } from '../src/compare/run-sweep.js';
+import { HEADS_AND_TRM_MODELS } from '../src/config/compare-presets.js';
 import type { CompareConfigInput } from '../src/config/run-configs.js';
 import { loadData } from '../src/data/load-data.js';
 import { createProgram } from '../src/program.js';
@@ -46,6 +47,17 @@ describe('mmoe-synthetic data config', () => {
     expect(() => resolveCompareConfig(withData({ fractions: [0.5, 0.1, 0.1] }))).toThrow(
       /SplitArgs\.fractions is invalid/,
     );
+  });
+
+  it('the preset: the heads and TRM on each at close budgets; --models keeps the head sizes', async () => {
+    const preset = resolveCompareConfig(await compareConfigFromFlags({ preset: 'mmoe-correlation' }));
+    expect(preset.models).toEqual([...HEADS_AND_TRM_MODELS]);
+    expect(preset.data).toMatchObject({ kind: 'mmoe-synthetic', correlation: 1, numSamples: 10_000 });
+    expect(preset.perModel['dtrn-mmoe-no-tim']).toEqual(preset.perModel.mmoe);
+    const single = resolveCompareConfig(
+      await compareConfigFromFlags({ preset: 'mmoe-correlation', models: 'single-task' }),
+    );
+    expect(single.perModel['single-task']).toEqual({ headArgs: { bottomUnits: [128], towerUnits: [8] } });
   });
 
   it('refuses --data: the rows are generated', async () => {
@@ -230,7 +242,9 @@ describe('dtrn sweep --preset mmoe-correlation over data.correlation', () => {
     expect(svg.match(/<circle /g)).toHaveLength(16);
     expect(svg.match(/<polyline /g)).toHaveLength(4);
     expect(svg).toContain('stroke-dasharray'); // the DTRN variant
-    expect(svg).toContain('<title>Test AUC by data.correlation: task0, task1; shared-bottom, dtrn-mmoe-no-tim</title>');
+    expect(svg).toContain(
+      '<title>Test AUC by data.correlation: task0, task1; shared-bottom, dtrn-mmoe-no-tim</title>',
+    );
     const html = readFileSync(join(out, 'sweep.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('correlation=-0.5/report.html');

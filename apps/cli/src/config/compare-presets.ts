@@ -6,7 +6,7 @@ import { ConfigError, closestMatch } from '@dtrn/base';
 import type { SyntheticSetting } from '@dtrn/datasets';
 import { type HeadScale, MODEL_PRESET_NAMES, modelPresetHead } from '@dtrn/model';
 import { CENSUS_INCOME_GROUP_1, CENSUS_INCOME_GROUP_2 } from './census-income.js';
-import { mmoeCorrelationPreset } from './mmoe-correlation.js';
+import { MMOE_CORRELATION_HEADS, mmoeCorrelationSettings } from './mmoe-correlation.js';
 import type { CompareConfigInput } from './run-configs.js';
 
 /** The baselines, DTRN on each head and the two ablations (MODEL-SPEC). */
@@ -177,8 +177,11 @@ function realDataPreset(kind: 'otto' | 'ali-ccp' | 'aliexpress', description: st
   };
 }
 
-/** The heads, and TRM without TIM on each (census has no behaviour sequences, so no TIM). */
-export const CENSUS_INCOME_MODELS = [
+/**
+ * The heads, and TRM without TIM on each: for data without behaviour sequences (no TIM), such as
+ * census and the MMoE generator.
+ */
+export const HEADS_AND_TRM_MODELS = [
   'shared-bottom',
   'mmoe',
   'ple',
@@ -186,6 +189,7 @@ export const CENSUS_INCOME_MODELS = [
   'dtrn-mmoe-no-tim',
   'dtrn-ple-no-tim',
 ] as const;
+export const CENSUS_INCOME_MODELS = HEADS_AND_TRM_MODELS;
 
 /**
  * torch-rechub's census sizes (examples/ranking/run_census.py): Shared-Bottom [117] (its dense
@@ -222,6 +226,14 @@ function censusIncomePreset(name: string, table: Readonly<Record<string, unknown
     perModel: presetHeadSizes(name, models, { byHead: CENSUS_INCOME_HEADS }),
     bootstrap: { resamples: 1000 },
   } satisfies CompareConfigInput;
+}
+
+/** The MMoE paper's synthetic data at one correlation (mmoe-correlation.ts), the heads and TRM on each. */
+function mmoeCorrelationPreset(): CompareConfigInput {
+  const settings = mmoeCorrelationSettings();
+  const models = [...HEADS_AND_TRM_MODELS];
+  const heads = { byHead: MMOE_CORRELATION_HEADS };
+  return { ...settings, models, perModel: presetHeadSizes(settings.name, models, heads) };
 }
 
 export const COMPARE_PRESETS: Readonly<Record<string, CompareConfigInput>> = Object.freeze({
