@@ -150,6 +150,29 @@ describe('sweep helpers', () => {
     expect(parseSweepValues('1, 0.9,-0.5,ple')).toEqual([1, 0.9, -0.5, 'ple']);
     expect(() => parseSweepValues('1,,2')).toThrow('without empty entries');
   });
+
+  it("checks every value's config before anything is written: a mistyped key names the closest one", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dtrn-sweep-typo-')), 'sweep');
+    const { program } = createProgram({ streams: captureStreams() });
+    await expect(
+      program.parseAsync([
+        'node',
+        'dtrn',
+        'sweep',
+        '--preset',
+        'mmoe-correlation',
+        '--key',
+        'data.corelation',
+        '--values',
+        '1,0',
+        '--out',
+        out,
+      ]),
+    ).rejects.toThrow(
+      'sweep data.corelation = 1 (value 1): compare config.data: unknown key "corelation"; did you mean "correlation"?',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe('dtrn sweep --preset mmoe-correlation over data.correlation', () => {
