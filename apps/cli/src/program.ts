@@ -7,6 +7,7 @@ import type { CliContext } from './commands/common-options.js';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
+import { inspectCommand } from './commands/inspect.js';
 import { predictCommand } from './commands/predict.js';
 import { prepareCommand } from './commands/prepare.js';
 import { reportCommand } from './commands/report.js';
@@ -65,6 +66,7 @@ Examples:
   $ dtrn train --preset quick --model dtrn-ple --out runs/dtrn-ple
   $ dtrn predict --run runs/dtrn-ple --data prepared/mine --out preds.csv
   $ dtrn export --run runs/dtrn-ple --out dtrn-ple.onnx
+  $ dtrn inspect --run runs/dtrn-ple --swap          # what TIM and TRM learned per task
   $ dtrn report runs/tiny runs/other              # one run, or several side by side
   $ dtrn <command> --help                         # options and examples of each command`,
     );
@@ -72,6 +74,7 @@ Examples:
     prepareCommand,
     trainCommand,
     evaluateCommand,
+    inspectCommand,
     predictCommand,
     exportCommand,
     compareCommand,

@@ -47,6 +47,8 @@ export interface BottomOutputs {
   readonly sharedInput: tf.Tensor;
   /** K x [B, N] TRM field weights when the bottom has TRM, otherwise empty. */
   readonly fieldWeights: tf.Tensor[];
+  /** K x M x [B, d] behavior interests u[k][m] with TIM, 1 x M x [B, d] when task-agnostic. */
+  readonly interests: tf.Tensor[][];
 }
 
 export interface NamedVariable {
@@ -195,11 +197,16 @@ export function bottomForward(
         : u[0]!;
     const sharedInput = flattenFields(parts, meanInterests); // [B, N*d]
     if (args.bottom === 'shared') {
-      return { taskInputs: Array.from({ length: K }, () => sharedInput), sharedInput, fieldWeights: [] };
+      return {
+        taskInputs: Array.from({ length: K }, () => sharedInput),
+        sharedInput,
+        fieldWeights: [],
+        interests: u,
+      };
     }
     if (args.bottom === 'dtrn-no-trm') {
       const taskInputs = u.map((row) => flattenFields(parts, row)); // K x [B, N*d]
-      return { taskInputs, sharedInput, fieldWeights: [] };
+      return { taskInputs, sharedInput, fieldWeights: [], interests: u };
     }
     const perTask = taskSpecific ? u : Array.from({ length: K }, () => u[0]!);
     const fields = parts.length > 0 ? tf.reshape(concatColumns(parts), [B, -1, d]) : null; // [B, F, d]
@@ -209,6 +216,6 @@ export function bottomForward(
       refinerInputs = { fields: perTask.map(() => fields) }; // K x [B, F, d]
     else refinerInputs = { fields: perTask.map((row) => tf.stack(row as tf.Tensor[], 1)) }; // K x [B, M, d]
     const refined = senetRefinerForward(params.refiner!, refinerInputs, { training: options.training });
-    return { taskInputs: refined.bottoms, sharedInput, fieldWeights: refined.fieldWeights };
+    return { taskInputs: refined.bottoms, sharedInput, fieldWeights: refined.fieldWeights, interests: u };
   });
 }

@@ -16,9 +16,11 @@ import {
   type VariableGroups,
 } from '@dtrn/core';
 import type { Batch, DatasetSchema } from '@dtrn/data';
+import { hypernetEncoderLayerNorms } from '@dtrn/hypernet-encoder';
 import { type AnyMtlHeadDefinition, expertUtilisation, type MtlHeadBaseArgs } from '@dtrn/mtl-heads';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  type BottomOutputs,
   type BottomParams,
   bottomForward,
   bottomParameterCount,
@@ -34,6 +36,17 @@ import { type ModelPreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 import { adoptSharedBank } from './shared-bank.js';
 import { assignDenseState, checkDenseState, readDenseState } from './state.js';
+
+/** What `probeBottom` hands to its reader (all tensors freed after it returns). */
+export interface BottomProbe extends BottomOutputs {
+  /** The bottom kind: 'shared', 'dtrn', 'dtrn-no-tim' or 'dtrn-no-trm'. */
+  readonly bottom: string;
+  /**
+   * The encoder's LayerNorm (gamma, beta), [K', M, 2 * numBlocks, d]: generated per (task, behavior)
+   * by TIM's hypernetwork (K' = K), or the shared learned LayerNorm (K' = 1); null without encoder.
+   */
+  readonly layerNorms: { readonly gamma: tf.Tensor; readonly beta: tf.Tensor } | null;
+}
 
 interface DetailedOutputs {
   readonly logits: tf.Tensor[];
@@ -128,12 +141,7 @@ export class DtrnModel implements RecommenderModel {
   /** Logits, gate weights (with `returnGates`) and TRM field weights; the caller disposes all. */
   forwardDetailed(prepared: PreparedBatch, options: ForwardOptions, returnGates: boolean): DetailedOutputs {
     this.assertAlive('forward');
-    const own = this.prepared.get(prepared);
-    if (!own) {
-      throw new ConfigError('DtrnModel.forward: the prepared batch was not made by this model', {
-        expected: "the result of this model's prepare(batch)",
-      });
-    }
+    const own = this.ownPrepared(prepared, 'forward');
     const seed = options.seed;
     return tf.tidy(() => {
       const bottom = bottomForward(this.bottom, this.args, own.inputs, { training: options.training, seed });
@@ -149,6 +157,23 @@ export class DtrnModel implements RecommenderModel {
       );
       return { logits: head.logits, gates: head.gates, fieldWeights: bottom.fieldWeights } as never;
     });
+  }
+
+  /**
+   * Runs the bottom in inference mode and hands its outputs, plus the encoder's LayerNorm
+   * parameters, to `read` inside one `tf.tidy`: `read` returns plain values (no tensors); every
+   * tensor is freed when it returns. For analysis (`analyseBottom`), not for training.
+   */
+  probeBottom<T>(prepared: PreparedBatch, read: (probe: BottomProbe) => T): T {
+    this.assertAlive('probeBottom');
+    const own = this.ownPrepared(prepared, 'probeBottom');
+    let result: T | undefined;
+    tf.tidy(() => {
+      const outputs = bottomForward(this.bottom, this.args, own.inputs, { training: false });
+      const layerNorms = this.bottom.encoder ? hypernetEncoderLayerNorms(this.bottom.encoder) : null;
+      result = read({ ...outputs, layerNorms, bottom: this.args.bottom });
+    });
+    return result as T;
   }
 
   inspect(prepared: PreparedBatch): ModelInspection {
@@ -288,6 +313,16 @@ export class DtrnModel implements RecommenderModel {
     if (this.disposed) return;
     this.disposed = true;
     tf.dispose(this.weights.map((w) => w.variable));
+  }
+
+  private ownPrepared(prepared: PreparedBatch, method: string): ModelPreparedBatch {
+    const own = this.prepared.get(prepared);
+    if (!own) {
+      throw new ConfigError(`DtrnModel.${method}: the prepared batch was not made by this model`, {
+        expected: "the result of this model's prepare(batch)",
+      });
+    }
+    return own;
   }
 
   private assertAlive(method: string): void {

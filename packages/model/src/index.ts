@@ -2,8 +2,9 @@
 
 /** The scale apps size every preset's head with (`modelPresetHead(name).family.sizesAt(scale)`). */
 export type { HeadScale } from '@dtrn/mtl-heads';
+export { analyseBottom, type BottomAnalysis, type LayerNormShift } from './bottom-analysis.js';
 export { buildModel, checkModelConfig, createModel } from './create-model.js';
-export { DtrnModel } from './dtrn-model.js';
+export { type BottomProbe, DtrnModel } from './dtrn-model.js';
 export { type ElementPart, type FeatureLayout, planFeatures } from './feature-layout.js';
 export {
   DEFAULT_LOAD_MODEL_OPTIONS,
@@ -52,3 +53,4 @@ export {
   type SavedWeightEntry,
 } from './saved-model-format.js';
 export { SingleTaskModels } from './single-task-model.js';
+export { TASK_MODULES, type TaskModule, withTaskModulesRotated } from './task-module-swap.js';

@@ -6,17 +6,18 @@ import { DataError } from '@dtrn/base';
 import { type DegenerateEntry, describeEntries, type ModelCatalog, runDegenerate } from '@dtrn/compare';
 import type { BackendPreference } from '@dtrn/core';
 import { aucUndefinedReason, formatReportTable, type MultiTaskReport } from '@dtrn/metrics';
-import { checkSplit, evaluate, readLatestCheckpoint } from '@dtrn/trainer';
-import type { TrainConfig } from '../config/run-configs.js';
-import { loadData } from '../data/load-data.js';
-import { runData } from '../data/table-data.js';
+import { evaluate, readLatestCheckpoint } from '@dtrn/trainer';
 import { useBackend } from '../runtime/backend.js';
 import { type ProgressMode, type ProgressReporter, reporterOf } from '../runtime/progress.js';
-import { checkDirectoryPath, RUN_FILES, RunDirectory } from '../runtime/run-directory.js';
-import { resolveTrainConfig } from './run-train.js';
+import { checkDirectoryPath, RunDirectory } from '../runtime/run-directory.js';
+import {
+  EVALUATION_SPLITS,
+  type EvaluationSplit,
+  loadRunSplit,
+  readTrainRunConfig,
+} from '../runtime/train-run.js';
 
-export const EVALUATION_SPLITS = ['test', 'validation', 'train'] as const;
-export type EvaluationSplit = (typeof EVALUATION_SPLITS)[number];
+export { EVALUATION_SPLITS, type EvaluationSplit };
 
 export interface RunEvaluateOptions {
   /** A run directory written by `dtrn train`. */
@@ -43,22 +44,7 @@ export async function runEvaluate(options: RunEvaluateOptions): Promise<Evaluati
   const run = new RunDirectory(options.run);
   const progress = reporterOf(options.progress);
   const split = options.split ?? 'test';
-  if (!(await run.exists(RUN_FILES.config))) {
-    throw new DataError('not a run directory (no config.json)', {
-      where: { file: run.path },
-      expected: 'a directory written by dtrn train',
-    });
-  }
-  const stored = await run.readJson<TrainConfig & { kind: string }>(RUN_FILES.config);
-  if (stored.kind !== 'train') {
-    throw new DataError(`dtrn evaluate reads runs of dtrn train, this one is a ${stored.kind} run`, {
-      where: { file: `${run.path}/${RUN_FILES.config}` },
-      expected: 'kind "train"',
-    });
-  }
-  const { kind: _kind, ...input } = stored;
-  // A table's run holds its prepared shards: the raw file need not be where it was.
-  const config = resolveTrainConfig(input, { checkData: input.data?.kind !== 'table' });
+  const config = await readTrainRunConfig(run, 'dtrn evaluate');
   const selection = await useBackend(options.backend ?? 'auto');
   progress.info(`backend: ${selection.summary}`);
   const checkpoint = await readLatestCheckpoint(
@@ -71,11 +57,9 @@ export async function runEvaluate(options: RunEvaluateOptions): Promise<Evaluati
       expected: 'a run that trained at least one epoch',
     });
   }
-  // Table data: the shards the run was trained on (prepared into it), prepared again if missing.
-  const data = await loadData((await runData(config.data, run.path, progress, true)).data, config.seed);
   // Every value and at least one row, before the model is built; one class only is a warning
   // (the AUC is undefined, the other metrics are not).
-  const counts = checkSplit(data[split], { name: `${split} split (seed ${config.seed})` });
+  const { data, counts } = await loadRunSplit(run, config, split, progress);
   const model = options.catalog.create(config.model, data.schema, {
     seed: config.seed,
     overrides: config.modelOverrides,
