@@ -66,7 +66,7 @@ Examples:
   $ dtrn train --preset quick --model dtrn-ple --out runs/dtrn-ple
   $ dtrn predict --run runs/dtrn-ple --data prepared/mine --out preds.csv
   $ dtrn export --run runs/dtrn-ple --out dtrn-ple.onnx
-  $ dtrn inspect --run runs/dtrn-ple --swap          # what TIM and TRM learned per task
+  $ dtrn inspect --run runs/dtrn-ple --knockout      # what TIM and TRM learned per task
   $ dtrn report runs/tiny runs/other              # one run, or several side by side
   $ dtrn <command> --help                         # options and examples of each command`,
     );

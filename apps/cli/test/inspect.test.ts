@@ -1,7 +1,7 @@
 /**
- * `dtrn inspect` as a user walks it: `dtrn train` a tiny DTRN-PLE, then `dtrn inspect --swap` on
- * the run; the printed tables, the JSON file and the JSON-lines event agree, the swap restores the
- * model, and a directory without a saved model is a clear error.
+ * `dtrn inspect` as a user walks it: `dtrn train` a tiny DTRN-PLE, then `dtrn inspect --knockout`
+ * on the run; the printed tables, the JSON file and the JSON-lines event agree, the knock-outs
+ * restore the model, and a directory without a saved model is a clear error.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,14 +46,14 @@ describe('dtrn inspect', () => {
     expect(trained.exitCode).toBe(0);
   }, 120_000);
 
-  it('prints what TIM and TRM learned, writes inspection-test.json, and the swap leaves the model as trained', async () => {
-    const first = await dtrn(['inspect', '--run', run, '--backend', 'wasm', '--rows', '50', '--swap']);
+  it('prints what TIM and TRM learned, writes inspection-test.json, and the knock-outs leave the model as trained', async () => {
+    const first = await dtrn(['inspect', '--run', run, '--backend', 'wasm', '--rows', '50', '--knockout']);
     expect(first.exitCode).toBe(0);
     for (const title of [
       'TIM: LayerNorms generated per task and behavior',
       'TRM field weights per task',
       'Task bottoms',
-      'Swap: test AUC',
+      'Knock-outs: test AUC',
     ]) {
       expect(first.out).toContain(title);
     }
@@ -68,11 +68,13 @@ describe('dtrn inspect', () => {
     );
     expect(saved.analysis.fieldWeights.mean).toHaveLength(2);
     expect(saved.analysis.taskBottoms[0].tasks).toEqual(['click', 'conversion']);
-    expect(saved.swap.swapped.map((s: { module: string }) => s.module)).toEqual(['tim', 'trm']);
+    expect(
+      saved.knockouts.results.map((r: { module: string; knockout: string }) => `${r.module} ${r.knockout}`),
+    ).toEqual(['tim swap', 'tim reset', 'trm swap', 'trm reset']);
     const shown = saved.analysis.taskBottoms[0].linearCka.toFixed(4);
     expect(first.out).toContain(`| click / conversion | ${shown} |`);
 
-    // JSON lines: the same analysis; run again after the swap: the same AUCs (weights restored).
+    // JSON lines: the same analysis; run again after the knock-outs: the same AUCs (weights restored).
     const second = await dtrn([
       'inspect',
       '--run',
@@ -81,7 +83,7 @@ describe('dtrn inspect', () => {
       'wasm',
       '--rows',
       '50',
-      '--swap',
+      '--knockout',
       '--jsonl',
     ]);
     const event = second.out
@@ -90,7 +92,7 @@ describe('dtrn inspect', () => {
       .map((line) => JSON.parse(line))
       .find((e) => e.type === 'inspection');
     expect(event.analysis).toEqual(saved.analysis);
-    expect(event.swap.auc).toEqual(saved.swap.auc);
+    expect(event.knockouts).toEqual(saved.knockouts);
   }, 120_000);
 
   it('names the directory that has no saved model', async () => {

@@ -7,7 +7,7 @@ import { analyseBottom } from './bottom-analysis.js';
 import { PairSimilarityAccumulator } from './bottom-statistics.js';
 import type { ModelPresetName } from './presets.js';
 import type { RecommenderModel } from './recommender-model.js';
-import { withTaskModulesRotated } from './task-module-swap.js';
+import { withTaskModulesReset, withTaskModulesRotated } from './task-module-swap.js';
 import { tinyData, tinyModel, trainStep } from './testing/tiny.js';
 
 const data = tinyData(5, 600);
@@ -158,6 +158,28 @@ describe('withTaskModulesRotated', () => {
       }),
     ).rejects.toThrow('inside');
     expect(Array.from(model.predict(batch)[1]!)).toEqual(Array.from(base[1]!));
+    model.dispose();
+  });
+
+  it('reset: no change on a fresh model (it starts there), a change on a trained one, restored after', async () => {
+    const batch = sliceRows(data, 0, 64);
+    const fresh = tinyModel('dtrn-ple', data);
+    const start = fresh.predict(batch);
+    for (const module of ['tim', 'trm'] as const) {
+      const inside = await withTaskModulesReset(fresh, module, () => fresh.predict(batch));
+      expect(Array.from(inside[0]!)).toEqual(Array.from(start[0]!));
+    }
+    fresh.dispose();
+    const model = trained('dtrn-ple');
+    const base = model.predict(batch);
+    for (const module of ['tim', 'trm'] as const) {
+      const inside = await withTaskModulesReset(model, module, () => model.predict(batch));
+      expect(Array.from(inside[1]!)).not.toEqual(Array.from(base[1]!));
+      expect(Array.from(model.predict(batch)[1]!)).toEqual(Array.from(base[1]!));
+    }
+    const analysed = await withTaskModulesReset(model, 'tim', () => analyse(model));
+    expect(analysed.layerNorms!.shifts.every((s) => s.gammaShift === 0 && s.betaShift === 0)).toBe(true);
+    await expectNoLeakedTensors(() => withTaskModulesReset(model, 'trm', () => model.predict(batch)));
     model.dispose();
   });
 

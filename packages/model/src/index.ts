@@ -53,4 +53,9 @@ export {
   type SavedWeightEntry,
 } from './saved-model-format.js';
 export { SingleTaskModels } from './single-task-model.js';
-export { TASK_MODULES, type TaskModule, withTaskModulesRotated } from './task-module-swap.js';
+export {
+  TASK_MODULES,
+  type TaskModule,
+  withTaskModulesReset,
+  withTaskModulesRotated,
+} from './task-module-swap.js';

@@ -14,7 +14,7 @@ interface InspectFlags extends CommonFlags {
   readonly run: string;
   readonly split: EvaluationSplit;
   readonly rows: number;
-  readonly swap?: boolean;
+  readonly knockout?: boolean;
 }
 
 export function inspectCommand(context: CliContext): Command {
@@ -33,14 +33,17 @@ export function inspectCommand(context: CliContext): Command {
       `rows of the split analysed, the first ones (default ${DEFAULT_INSPECT_ROWS})`,
       integer('--rows', 1),
     )
-    .option('--swap', "also evaluate the whole split with each task using the other task's TIM or TRM");
+    .option(
+      '--knockout',
+      "also evaluate the whole split with each task using the other task's TIM or TRM, and with each reset to its start",
+    );
   return addMessageOptions(command, { backend: true })
     .addHelpText(
       'after',
       `
 Examples:
   $ dtrn inspect --run runs/dtrn-ple
-  $ dtrn inspect --run runs/dtrn-ple --rows 5000 --swap
+  $ dtrn inspect --run runs/dtrn-ple --rows 5000 --knockout
   $ dtrn inspect --run runs/dtrn-ple --jsonl > inspection.jsonl
 
 Writes inspection-<split>.json into the run directory. Works for every multi-task model (for a
@@ -51,7 +54,7 @@ baseline the task bottoms are one shared input, so their CKA is 1).`,
         run: flags.run,
         split: flags.split,
         ...(flags.rows === undefined ? {} : { rows: flags.rows }),
-        swap: flags.swap === true,
+        knockout: flags.knockout === true,
         backend: flags.backend,
         progress: reporterFor(flags, context),
       });

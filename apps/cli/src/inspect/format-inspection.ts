@@ -67,11 +67,12 @@ function fieldWeightSection(analysis: BottomAnalysis): string[] {
   ];
 }
 
-function swapSection(swap: NonNullable<InspectionOutcome['swap']>, split: string): string[] {
-  if (swap.swapped.length === 0) return ['Swap: the model has no task-specific module to swap.'];
-  const rows = swap.swapped.flatMap((entry) =>
+function knockoutSection(knockouts: NonNullable<InspectionOutcome['knockouts']>, split: string): string[] {
+  if (knockouts.results.length === 0)
+    return ['Knock-outs: the model has no task-specific module (TIM or TRM).'];
+  const rows = knockouts.results.flatMap((entry) =>
     Object.entries(entry.auc).map(([task, auc]) => {
-      const base = swap.auc[task] ?? null;
+      const base = knockouts.auc[task] ?? null;
       const change = auc === null || base === null ? null : auc - base;
       return [
         entry.module.toUpperCase(),
@@ -83,9 +84,9 @@ function swapSection(swap: NonNullable<InspectionOutcome['swap']>, split: string
     }),
   );
   return [
-    `Swap: ${split} AUC when each task uses the other task's module (task k takes task k + 1's)`,
+    `Knock-outs: ${split} AUC with a module swapped between tasks (task k takes task k + 1's) or reset to its start (TIM: plain LayerNorms; TRM: uniform field weights)`,
     '',
-    markdown(['module', 'task', 'AUC', 'swapped AUC', 'change'], rows, 2),
+    markdown(['module', 'knock-out', 'task', 'AUC', 'AUC knocked out', 'change'], rows, 3),
   ];
 }
 
@@ -103,7 +104,7 @@ export function formatInspection(outcome: Omit<InspectionOutcome, 'file'>): stri
         analysis.taskBottoms.map((p) => [p.tasks.join(' / '), fixed(p.linearCka), fixed(p.meanCosine)]),
       ),
     ],
-    ...(outcome.swap ? [swapSection(outcome.swap, outcome.split)] : []),
+    ...(outcome.knockouts ? [knockoutSection(outcome.knockouts, outcome.split)] : []),
   ];
   return sections.map((lines) => lines.join('\n')).join('\n\n');
 }

@@ -1,12 +1,19 @@
 /**
  * `dtrn inspect`: what the task-specific parts of a trained run's model learned (`analyseBottom` of
- * @dtrn/model on rows of one split), and with `--swap`, the split's AUCs when each task uses the
- * other task's TIM conditioning or TRM refiner (`withTaskModulesRotated`).
+ * @dtrn/model on rows of one split), and with `--knockout`, the split's AUCs when each task uses
+ * the other task's TIM conditioning or TRM refiner (`withTaskModulesRotated`) and when the module
+ * is back at its start (`withTaskModulesReset`: plain LayerNorms, uniform field weights).
  */
 import type { BackendPreference } from '@dtrn/core';
 import { batches, sliceRows } from '@dtrn/data';
 import type { MultiTaskReport } from '@dtrn/metrics';
-import { analyseBottom, type BottomAnalysis, type TaskModule, withTaskModulesRotated } from '@dtrn/model';
+import {
+  analyseBottom,
+  type BottomAnalysis,
+  type TaskModule,
+  withTaskModulesReset,
+  withTaskModulesRotated,
+} from '@dtrn/model';
 import { evaluate } from '@dtrn/trainer';
 import { type ProgressMode, type ProgressReporter, reporterOf } from '../runtime/progress.js';
 import { checkDirectoryPath } from '../runtime/run-directory.js';
@@ -20,15 +27,19 @@ export interface RunInspectOptions {
   readonly split?: EvaluationSplit;
   /** Rows of the split analysed (the first ones; default 2000). */
   readonly rows?: number;
-  /** Also evaluate the whole split with each task-specific module swapped between tasks. */
-  readonly swap?: boolean;
+  /** Also evaluate the whole split with each task-specific module swapped between tasks, and reset. */
+  readonly knockout?: boolean;
   readonly backend?: BackendPreference;
   readonly progress?: ProgressMode | ProgressReporter;
 }
 
-export interface SwapResult {
+export const KNOCKOUTS = ['swap', 'reset'] as const;
+
+export interface KnockoutResult {
   readonly module: TaskModule;
-  /** AUC per task with the module rotated (task k uses task k + 1's). */
+  /** swap: task k uses task k + 1's module; reset: the module's last layer at its initial zeros. */
+  readonly knockout: (typeof KNOCKOUTS)[number];
+  /** AUC per task. */
   readonly auc: Readonly<Record<string, number | null>>;
 }
 
@@ -36,10 +47,10 @@ export interface InspectionOutcome {
   readonly model: string;
   readonly split: EvaluationSplit;
   readonly analysis: BottomAnalysis;
-  /** With `swap`: the split's AUC per task as trained, and with each module rotated. */
-  readonly swap: {
+  /** With `knockout`: the split's AUC per task as trained, and with each module knocked out. */
+  readonly knockouts: {
     readonly auc: Readonly<Record<string, number | null>>;
-    readonly swapped: SwapResult[];
+    readonly results: KnockoutResult[];
   } | null;
   readonly file: string;
 }
@@ -71,17 +82,22 @@ export async function runInspect(options: RunInspectOptions): Promise<Inspection
     const sample = sliceRows(rows, 0, Math.min(options.rows ?? DEFAULT_INSPECT_ROWS, rows.size));
     progress.info(`analysing ${sample.size} of ${rows.size} ${split} rows`);
     const analysis = analyseBottom(model, batches(sample, { batchSize: BATCH_SIZE }));
-    let swap: InspectionOutcome['swap'] = null;
-    if (options.swap) {
+    let knockouts: InspectionOutcome['knockouts'] = null;
+    if (options.knockout) {
       const evaluateAll = () => aucs(evaluate(model, rows, { batchSize: BATCH_SIZE }).report);
-      const swapped: SwapResult[] = [];
+      const results: KnockoutResult[] = [];
       for (const module of taskModules(analysis.bottom)) {
-        progress.info(`evaluating the ${split} split with ${module.toUpperCase()} swapped between tasks`);
-        swapped.push({ module, auc: await withTaskModulesRotated(model, module, evaluateAll) });
+        for (const knockout of KNOCKOUTS) {
+          progress.info(
+            `evaluating the ${split} split with ${module.toUpperCase()} ${knockout === 'swap' ? 'swapped between tasks' : 'reset'}`,
+          );
+          const change = knockout === 'swap' ? withTaskModulesRotated : withTaskModulesReset;
+          results.push({ module, knockout, auc: await change(model, module, evaluateAll) });
+        }
       }
-      swap = { auc: evaluateAll(), swapped };
+      knockouts = { auc: evaluateAll(), results };
     }
-    const outcome = { model: config.model, split, analysis, swap };
+    const outcome = { model: config.model, split, analysis, knockouts };
     const file = `inspection-${split}.json`;
     await run.writeJson(file, { ...outcome, createdAt: new Date().toISOString() });
     progress.result(formatInspection(outcome));
