@@ -73,6 +73,8 @@ describe('dtrn inspect', () => {
     ).toEqual(['tim swap', 'tim reset', 'trm swap', 'trm reset']);
     const shown = saved.analysis.taskBottoms[0].linearCka.toFixed(4);
     expect(first.out).toContain(`| click / conversion | ${shown} |`);
+    const trmReset = saved.knockouts.results[3].auc.conversion.toFixed(4);
+    expect(first.out).toMatch(new RegExp(`\\| TRM \\| reset \\| conversion \\| [0-9.]+ \\| ${trmReset} \\|`));
 
     // JSON lines: the same analysis; run again after the knock-outs: the same AUCs (weights restored).
     const second = await dtrn([

@@ -76,6 +76,7 @@ function knockoutSection(knockouts: NonNullable<InspectionOutcome['knockouts']>,
       const change = auc === null || base === null ? null : auc - base;
       return [
         entry.module.toUpperCase(),
+        entry.knockout,
         task,
         fixed(base),
         fixed(auc),
