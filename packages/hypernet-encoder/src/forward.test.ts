@@ -3,7 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { POOLING_KINDS } from './args.js';
 import { hypernetEncoderForward } from './forward.js';
-import { hypernetEncoderLayerNorms, hypernetEncoderLayerNormsFor } from './hypernetwork.js';
+import {
+  hypernetEncoderLayerNorms,
+  hypernetEncoderLayerNormsFor,
+  hypernetworkHidden,
+} from './hypernetwork.js';
 import { createHypernetEncoderParams } from './params.js';
 import { hypernetEncoderReferenceForward } from './reference-forward.js';
 import {
@@ -95,7 +99,11 @@ describe('hypernetEncoderForward', () => {
     expect(() => hypernetEncoderLayerNormsFor(params, 2, 0)).toThrow(
       'hypernetEncoderLayerNormsFor: taskIndex is out of range (expected an integer in [0, 2), found 2)',
     );
-    tf.dispose([all.gamma, all.beta, one.gamma, one.beta, fromAll]);
+    // The hidden layer per pair (row k * M + m), non-negative (relu), of the configured width.
+    const hidden = hypernetworkHidden(params)!;
+    expect(hidden.shape).toEqual([6, params.args.hypernetworkUnits]);
+    expect(tf.min(hidden).dataSync()[0]).toBeGreaterThanOrEqual(0);
+    tf.dispose([all.gamma, all.beta, one.gamma, one.beta, fromAll, hidden]);
     disposeParams(params);
   });
 
@@ -214,7 +222,7 @@ describe('hypernetEncoderForward', () => {
       }
       const all = hypernetEncoderLayerNorms(params);
       const one = hypernetEncoderLayerNormsFor(params, 0, 1);
-      tf.dispose([all.gamma, all.beta, one.gamma, one.beta]);
+      tf.dispose([all.gamma, all.beta, one.gamma, one.beta, hypernetworkHidden(params)!]);
     });
     disposeInputs(inputs);
     disposeParams(params);

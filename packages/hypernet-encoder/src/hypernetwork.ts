@@ -32,7 +32,23 @@ export function hypernetEncoderLayerNorms(params: HypernetEncoderParams): Genera
       const shape = [numTasks, numBehaviors, norms, embeddingDim];
       return { gamma: tf.broadcastTo(shared.gamma, shape), beta: tf.broadcastTo(shared.beta, shape) };
     }
-    const { taskEmbedding, behaviorEmbedding, layers } = params.hypernetwork;
+    const hidden = hypernetworkHidden(params)!; // [K*M, units]
+    const theta = denseForward(hidden, params.hypernetwork.layers[1]); // [K*M, 2 * norms * d]
+    const split = tf.reshape(theta, [numTasks, numBehaviors, 2, norms, embeddingDim]); // [K, M, 2, norms, d]
+    const [deltaGamma, deltaBeta] = tf.unstack(split, 2) as [tf.Tensor, tf.Tensor]; // 2 x [K, M, norms, d]
+    return { gamma: tf.add(deltaGamma, 1), beta: deltaBeta };
+  });
+}
+
+/**
+ * The hypernetwork's hidden layer for every (task, behavior) pair, row k * M + m:
+ * relu(W1 concat(T_k, B_m) + b1), [K * M, units]; null in the unconditioned mode. Caller disposes.
+ */
+export function hypernetworkHidden(params: HypernetEncoderParams): tf.Tensor | null {
+  if (!params.hypernetwork) return null;
+  const { numTasks, numBehaviors } = params.args;
+  return tf.tidy(() => {
+    const { taskEmbedding, behaviorEmbedding, layers } = params.hypernetwork!;
     const taskDim = taskEmbedding.shape[1]!;
     const behaviorDim = behaviorEmbedding.shape[1]!;
     const tasks = tf.broadcastTo(tf.reshape(taskEmbedding, [numTasks, 1, taskDim]), [
@@ -46,11 +62,7 @@ export function hypernetEncoderLayerNorms(params: HypernetEncoderParams): Genera
       behaviorDim,
     ]); // [K, M, eb]
     const condition = tf.reshape(tf.concat([tasks, behaviors], 2), [numTasks * numBehaviors, -1]); // [K*M, et+eb]
-    const hidden = denseForward(condition, layers[0], 'relu'); // [K*M, units]
-    const theta = denseForward(hidden, layers[1]); // [K*M, 2 * norms * d]
-    const split = tf.reshape(theta, [numTasks, numBehaviors, 2, norms, embeddingDim]); // [K, M, 2, norms, d]
-    const [deltaGamma, deltaBeta] = tf.unstack(split, 2) as [tf.Tensor, tf.Tensor]; // 2 x [K, M, norms, d]
-    return { gamma: tf.add(deltaGamma, 1), beta: deltaBeta };
+    return denseForward(condition, layers[0], 'relu'); // [K*M, units]
   });
 }
 

@@ -16,6 +16,7 @@ export {
   type GeneratedLayerNorms,
   hypernetEncoderLayerNorms,
   hypernetEncoderLayerNormsFor,
+  hypernetworkHidden,
 } from './hypernetwork.js';
 export {
   checkHypernetEncoderInputShapes,

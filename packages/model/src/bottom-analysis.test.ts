@@ -80,6 +80,11 @@ describe('analyseBottom', () => {
     expect(after.bottom).toBe('dtrn');
     expect(after.rows).toBe(300);
     expect(after.layerNorms!.shifts).toHaveLength(K * M);
+    const units = after.layerNorms!.hiddenUnits!;
+    expect(units).toBe(8); // TINY_OVERRIDES.encoder.hypernetworkUnits
+    expect(
+      after.layerNorms!.shifts.every((s) => s.activeHiddenUnits! >= 0 && s.activeHiddenUnits! <= units),
+    ).toBe(true);
     expect(after.layerNorms!.shifts.every((s) => s.gammaShift > 0 && s.betaShift > 0)).toBe(true);
     expect(after.layerNorms!.taskSpread!.every((s) => s.gamma > 0)).toBe(true);
     expect(after.interestSpread!.every((s) => s.relative > 0)).toBe(true);
@@ -100,7 +105,10 @@ describe('analyseBottom', () => {
     const result = analyse(model);
     expect(result.bottom).toBe('shared');
     expect(result.layerNorms!.conditioned).toBe(false);
-    expect(result.layerNorms!.shifts.every((s) => s.task === null)).toBe(true);
+    expect(result.layerNorms!.shifts.every((s) => s.task === null && s.activeHiddenUnits === null)).toBe(
+      true,
+    );
+    expect(result.layerNorms!.hiddenUnits).toBeNull();
     expect(result.layerNorms!.taskSpread).toBeNull();
     expect(result.interestSpread).toBeNull();
     expect(result.fieldWeights).toBeNull();

@@ -27,6 +27,11 @@ export interface LayerNormShift {
   readonly gammaShift: number;
   /** RMS of beta (the plain LayerNorm's beta is 0); on the scale of the normalised inputs (RMS 1). */
   readonly betaShift: number;
+  /**
+   * TIM: hidden units of the hypernetwork active (relu > 0) for this pair, out of `hiddenUnits`;
+   * with none active the pair's LayerNorm is the last layer's bias alone, the same for every task.
+   */
+  readonly activeHiddenUnits: number | null;
 }
 
 export interface BottomAnalysis {
@@ -41,6 +46,8 @@ export interface BottomAnalysis {
   readonly layerNorms: {
     /** True when TIM's hypernetwork generates them per (task, behavior). */
     readonly conditioned: boolean;
+    /** Width of TIM's hypernetwork hidden layer (null when unconditioned). */
+    readonly hiddenUnits: number | null;
     readonly shifts: readonly LayerNormShift[];
     /** Per behavior: RMS of each task's gamma (beta) minus the tasks' mean; null when unconditioned. */
     readonly taskSpread: readonly { behavior: string; gamma: number; beta: number }[] | null;
@@ -73,6 +80,14 @@ function layerNormShifts(
   const slice = (values: ArrayLike<number>, k: number, m: number) =>
     Array.prototype.slice.call(values, (k * M + m) * size, (k * M + m + 1) * size) as number[];
   const conditioned = probe.bottom === 'dtrn' || probe.bottom === 'dtrn-no-trm';
+  const hidden = probe.hypernetHidden?.dataSync() ?? null; // [K*M, units]
+  const hiddenUnits = probe.hypernetHidden ? probe.hypernetHidden.shape[1]! : null;
+  const active = (k: number, m: number) =>
+    hidden && hiddenUnits
+      ? Array.prototype.slice
+          .call(hidden, (k * M + m) * hiddenUnits, (k * M + m + 1) * hiddenUnits)
+          .filter((v: number) => v > 0).length
+      : null;
   const shifts: LayerNormShift[] = [];
   for (let k = 0; k < K; k++) {
     for (let m = 0; m < M; m++) {
@@ -81,6 +96,7 @@ function layerNormShifts(
         behavior: behaviorNames[m]!,
         gammaShift: rms(slice(gamma, k, m), 1),
         betaShift: rms(slice(beta, k, m)),
+        activeHiddenUnits: active(k, m),
       });
     }
   }
@@ -95,7 +111,7 @@ function layerNormShifts(
     conditioned && K > 1
       ? behaviorNames.map((behavior, m) => ({ behavior, gamma: spread(gamma, m), beta: spread(beta, m) }))
       : null;
-  return { conditioned, shifts, taskSpread };
+  return { conditioned, hiddenUnits, shifts, taskSpread };
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type VariableGroups,
 } from '@dtrn/core';
 import type { Batch, DatasetSchema } from '@dtrn/data';
-import { hypernetEncoderLayerNorms } from '@dtrn/hypernet-encoder';
+import { hypernetEncoderLayerNorms, hypernetworkHidden } from '@dtrn/hypernet-encoder';
 import { type AnyMtlHeadDefinition, expertUtilisation, type MtlHeadBaseArgs } from '@dtrn/mtl-heads';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -46,6 +46,8 @@ export interface BottomProbe extends BottomOutputs {
    * by TIM's hypernetwork (K' = K), or the shared learned LayerNorm (K' = 1); null without encoder.
    */
   readonly layerNorms: { readonly gamma: tf.Tensor; readonly beta: tf.Tensor } | null;
+  /** TIM's hypernetwork hidden layer (after relu) per pair, row k * M + m: [K * M, units]; else null. */
+  readonly hypernetHidden: tf.Tensor | null;
 }
 
 interface DetailedOutputs {
@@ -170,8 +172,10 @@ export class DtrnModel implements RecommenderModel {
     let result: T | undefined;
     tf.tidy(() => {
       const outputs = bottomForward(this.bottom, this.args, own.inputs, { training: false });
-      const layerNorms = this.bottom.encoder ? hypernetEncoderLayerNorms(this.bottom.encoder) : null;
-      result = read({ ...outputs, layerNorms, bottom: this.args.bottom });
+      const encoder = this.bottom.encoder;
+      const layerNorms = encoder ? hypernetEncoderLayerNorms(encoder) : null;
+      const hypernetHidden = encoder ? hypernetworkHidden(encoder) : null;
+      result = read({ ...outputs, layerNorms, hypernetHidden, bottom: this.args.bottom });
     });
     return result as T;
   }

@@ -21,8 +21,20 @@ function layerNormSection(analysis: BottomAnalysis): string[] {
     title,
     '',
     markdown(
-      ['task', 'behavior', 'gamma shift', 'beta shift'],
-      norms.shifts.map((s) => [s.task ?? '(shared)', s.behavior, fixed(s.gammaShift), fixed(s.betaShift)]),
+      [
+        'task',
+        'behavior',
+        'gamma shift',
+        'beta shift',
+        ...(norms.conditioned ? ['active hidden units'] : []),
+      ],
+      norms.shifts.map((s) => [
+        s.task ?? '(shared)',
+        s.behavior,
+        fixed(s.gammaShift),
+        fixed(s.betaShift),
+        ...(norms.conditioned ? [`${s.activeHiddenUnits} of ${norms.hiddenUnits}`] : []),
+      ]),
       2,
     ),
   ];
