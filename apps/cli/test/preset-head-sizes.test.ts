@@ -4,6 +4,7 @@
  */
 import { getHead, type HeadFamily, mmoeHead, registerHead } from '@dtrn/mtl-heads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { trainConfigFromFlags } from '../src/commands/train.js';
 import { resolveCompareConfig } from '../src/compare/run-compare.js';
 import { COMPARE_PRESET_NAMES, comparePreset, withModels } from '../src/config/compare-presets.js';
 
@@ -78,5 +79,16 @@ describe('compare presets: head sizes from the registry', () => {
         headArgs: { towerUnits: [16, 8] },
       });
     });
+  });
+
+  it('gives dtrn train --preset X --model Y the preset sizes of its head, also for a model X does not list', async () => {
+    const headOf = async (preset: string, model: string) =>
+      ((await trainConfigFromFlags({ preset, model })).modelOverrides as { headArgs?: unknown }).headArgs;
+    const experts = { expertUnits: [64, 32], towerUnits: [32] };
+    expect(await headOf('full-conflict', 'dtrn-ple')).toEqual(experts);
+    expect(await headOf('full-conflict', 'dtrn-ple-no-tim')).toEqual(experts);
+    expect(await headOf('full-conflict', 'mmoe')).toEqual(experts);
+    expect(await headOf('tiny', 'dtrn-shared-bottom')).toEqual({ bottomUnits: [32], towerUnits: [8] });
+    expect(await headOf('full-conflict-demo', 'mmoe')).toBeUndefined(); // the library preset's sizes
   });
 });

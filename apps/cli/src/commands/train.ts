@@ -3,7 +3,7 @@
 import { deepMerge } from '@dtrn/base';
 import { Command } from 'commander';
 import { runTrain } from '../compare/run-train.js';
-import { COMPARE_PRESET_NAMES, comparePreset } from '../config/compare-presets.js';
+import { COMPARE_PRESET_NAMES, comparePreset, withModels } from '../config/compare-presets.js';
 import { readConfigFile } from '../config/load-config.js';
 import type { TrainConfigInput } from '../config/run-configs.js';
 import {
@@ -27,7 +27,8 @@ interface TrainFlags extends CommonFlags {
 
 /**
  * A train config from flags: `--preset` lends its data, training settings and model settings (with
- * the chosen model's own `perModel` part); a config file and flags override them.
+ * the chosen model's `perModel` part: the preset's head sizes, also for a model the preset does not
+ * list, as `compare --models` gives them); a config file and flags override them.
  */
 export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConfigInput> {
   const fromFile = flags.config ? await readConfigFile(flags.config) : {};
@@ -40,7 +41,10 @@ export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConf
       data: preset.data,
       model,
       training: preset.training,
-      modelOverrides: deepMerge(preset.modelOverrides ?? {}, preset.perModel?.[model] ?? {}),
+      modelOverrides: deepMerge(
+        preset.modelOverrides ?? {},
+        withModels(preset, [model]).perModel?.[model] ?? {},
+      ),
     };
   }
   const merged = deepMerge(deepMerge(base, fromFile), {
