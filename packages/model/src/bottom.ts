@@ -7,9 +7,11 @@
  * - `dtrn`: TIM gives u[k][m]; TRM gives x^k; shared input = flatten(fields, mean_k u[k]).
  * - `dtrn-no-tim`: unconditioned u[m]; TRM over (fields, u) for every task; shared = flatten(fields, u).
  * - `dtrn-no-trm`: TIM; x^k = flatten(fields, u[k]); shared input as in `dtrn`.
+ * - `stem`: x_0 from the shared tables, x_k from task k's (each as in `shared`);
+ *   x^k = [x_0 | x_k], shared input = [x_0 | mean_k stopGradient(x_k)] ([B, 2*N*d]).
  */
 import { deriveSeed } from '@dtrn/base';
-import { seededInitializer } from '@dtrn/core';
+import { ShapeError, seededInitializer } from '@dtrn/core';
 import {
   createHypernetEncoderParams,
   type HypernetEncoderParams,
@@ -178,13 +180,57 @@ function flattenFields(fields: readonly tf.Tensor[], u: readonly tf.Tensor[]): t
   return concatColumns([...fields, ...u]); // [B, N*d]
 }
 
+/** Identity forward, zero gradient: what reads another task's embeddings leaves them untouched. */
+const stopGradient = tf.customGrad((x, _save) => ({
+  value: tf.clone(x as tf.Tensor),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as (x: tf.Tensor) => tf.Tensor;
+
+/** The `shared` bottom's flat input from one table set's gathers: [B, N*d]. */
+function flatInput(
+  params: BottomParams,
+  inputs: ModelInputs,
+  options: { training: boolean; seed?: number | undefined },
+): { readonly flat: tf.Tensor; readonly interests: tf.Tensor[] } {
+  const u = interests(params, inputs, options.training, options.seed)[0]!; // M x [B, d]
+  return { flat: flattenFields(featureParts(params, inputs), u), interests: u }; // [B, N*d]
+}
+
+/** STEM: x^k = [x_0 | x_k]; shared input = [x_0 | mean_k stopGradient(x_k)], all [B, 2*N*d]. */
+function stemForward(
+  params: BottomParams,
+  inputs: ModelInputs,
+  taskInputs: readonly ModelInputs[],
+  options: { training: boolean; seed?: number | undefined },
+): BottomOutputs {
+  const K = params.numTasks;
+  if (taskInputs.length !== K) {
+    throw new ShapeError('bottom "stem": the prepared batch has the wrong number of task inputs', {
+      expected: `${K} (one per task)`,
+      found: taskInputs.length,
+    });
+  }
+  const sharedSet = flatInput(params, inputs, options);
+  const shared = sharedSet.flat; // x_0, [B, N*d]
+  const own = taskInputs.map((x) => flatInput(params, x, options).flat); // K x [B, N*d]
+  const visible = tf.div(tf.addN(own.map((x) => stopGradient(x))), K); // [B, N*d], no gradient
+  return {
+    taskInputs: own.map((x) => tf.concat([shared, x], 1)), // K x [B, 2*N*d]
+    sharedInput: tf.concat([shared, visible], 1), // [B, 2*N*d]
+    fieldWeights: [],
+    interests: [sharedSet.interests], // 1 x M x [B, d]: the interests over the shared tables
+  };
+}
+
 export function bottomForward(
   params: BottomParams,
   args: ResolvedModelArgs,
   inputs: ModelInputs,
   options: { training: boolean; seed?: number | undefined },
+  taskInputs: readonly ModelInputs[] = [],
 ): BottomOutputs {
   return tf.tidy((): BottomOutputs & tf.TensorContainerObject => {
+    if (args.bottom === 'stem') return stemForward(params, inputs, taskInputs, options) as never;
     const K = params.numTasks;
     const B = inputs.size;
     const d = params.embeddingDim;

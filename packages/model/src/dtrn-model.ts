@@ -36,6 +36,7 @@ import { type ModelPreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 import { adoptSharedBank } from './shared-bank.js';
 import { assignDenseState, checkDenseState, readDenseState } from './state.js';
+import { prepareStemBatch, type StemPreparedBatch, stemDisplayName, taskLayout } from './stem-embeddings.js';
 
 /** What `probeBottom` hands to its reader (all tensors freed after it returns). */
 export interface BottomProbe extends BottomOutputs {
@@ -77,6 +78,8 @@ export class DtrnModel implements RecommenderModel {
   private readonly headParams: unknown;
   private readonly weights: NamedVariable[];
   private readonly prepared = new WeakMap<PreparedBatch, ModelPreparedBatch>();
+  /** STEM: the shared layout then task k's (reading its own tables); empty for other bottoms. */
+  private readonly stemLayouts: readonly FeatureLayout[];
   private disposed = false;
 
   readonly schema: DatasetSchema;
@@ -96,6 +99,10 @@ export class DtrnModel implements RecommenderModel {
     this.layout = config.layout;
     this.fieldNames = this.layout.fieldNames;
     this.bank = config.embeddings ? new EmbeddingBank(config.embeddings) : null;
+    this.stemLayouts =
+      config.args.bottom === 'stem'
+        ? [this.layout, ...this.taskNames.map((_, k) => taskLayout(this.layout, k))]
+        : [];
     this.head = config.head;
     this.headArgs = config.headArgs;
     const created: tf.Variable[] = [];
@@ -127,9 +134,11 @@ export class DtrnModel implements RecommenderModel {
 
   prepare(batch: Batch, _options?: ForwardOptions): PreparedBatch {
     this.assertAlive('prepare');
-    const prepared = prepareBatch(this.bank, this.layout, batch, 'DtrnModel.prepare', {
-      poolSequences: this.args.sequenceEncoder === 'mean-pool',
-    });
+    const options = { poolSequences: this.args.sequenceEncoder === 'mean-pool' };
+    const prepared =
+      this.stemLayouts.length > 0 && this.bank
+        ? prepareStemBatch(this.bank, this.stemLayouts, batch, 'DtrnModel.prepare', options)
+        : prepareBatch(this.bank, this.layout, batch, 'DtrnModel.prepare', options);
     this.prepared.set(prepared, prepared);
     return prepared;
   }
@@ -146,7 +155,14 @@ export class DtrnModel implements RecommenderModel {
     const own = this.ownPrepared(prepared, 'forward');
     const seed = options.seed;
     return tf.tidy(() => {
-      const bottom = bottomForward(this.bottom, this.args, own.inputs, { training: options.training, seed });
+      const taskInputs = (own as Partial<StemPreparedBatch>).taskInputs ?? [];
+      const bottom = bottomForward(
+        this.bottom,
+        this.args,
+        own.inputs,
+        { training: options.training, seed },
+        taskInputs,
+      );
       const head = this.head.forward(
         this.headParams,
         { taskInputs: bottom.taskInputs, sharedInput: bottom.sharedInput },
@@ -255,8 +271,9 @@ export class DtrnModel implements RecommenderModel {
   embeddingTables(): readonly EmbeddingTableAccess[] {
     const bank = this.bank;
     if (!bank) return [];
-    return this.layout.tables.map((table) => ({
-      name: table.name,
+    const tables = this.config.networks[0]!.embeddings?.tables ?? []; // with STEM: shared, then per task
+    return tables.map((table) => ({
+      name: this.stemLayouts.length > 0 ? stemDisplayName(table.name, this.taskNames) : table.name,
       rows: table.rows,
       dim: table.dim,
       read: () => bank.getWeights(table.name),

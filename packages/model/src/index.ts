@@ -53,6 +53,7 @@ export {
   type SavedWeightEntry,
 } from './saved-model-format.js';
 export { SingleTaskModels } from './single-task-model.js';
+export { renameLayoutTables } from './stem-embeddings.js';
 export {
   TASK_MODULES,
   type TaskModule,

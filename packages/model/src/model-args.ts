@@ -35,8 +35,11 @@ import {
  * - `dtrn`: TIM (hypernetwork-conditioned encoder, u[k][m]) then TRM (per-task field re-weighting).
  * - `dtrn-no-tim`: the unconditioned encoder, then TRM (K refiners over the same fields).
  * - `dtrn-no-trm`: TIM, task input k = flatten(fields, u[k]) without re-weighting.
+ * - `stem`: STEM-style embeddings: a shared table and one table per task for every id space; task
+ *   input k = [shared | task k's] inputs, the shared input = [shared | mean of the tasks' with
+ *   stopped gradients] (the head's input is 2·N·d wide).
  */
-export const BOTTOM_KINDS = ['shared', 'dtrn', 'dtrn-no-tim', 'dtrn-no-trm'] as const;
+export const BOTTOM_KINDS = ['shared', 'dtrn', 'dtrn-no-tim', 'dtrn-no-trm', 'stem'] as const;
 export type BottomKind = (typeof BOTTOM_KINDS)[number];
 
 /**
@@ -176,6 +179,11 @@ export const MODEL_ARG_KEYS: readonly (keyof ModelArgs)[] = [
 /** True when a bottom uses per-task interests (TIM). */
 export function usesTaskInterests(bottom: BottomKind): boolean {
   return bottom === 'dtrn' || bottom === 'dtrn-no-trm';
+}
+
+/** True when a bottom gives every task its own embedding tables (STEM). */
+export function usesTaskEmbeddings(bottom: BottomKind): boolean {
+  return bottom === 'stem';
 }
 
 /** True when a bottom uses the per-task refiner (TRM). */

@@ -21,9 +21,11 @@ import {
   type ResolvedModelArgs,
   resolveModelArgs,
   usesRefiner,
+  usesTaskEmbeddings,
   usesTaskInterests,
 } from './model-args.js';
 import { withPath } from './model-args-checks.js';
+import { stemTables } from './stem-embeddings.js';
 
 /** One multi-task network (a `DtrnModel`): its args on its schema, every block complete. */
 export interface NetworkConfig {
@@ -110,7 +112,7 @@ function networkConfig(schema: DatasetSchema, args: ResolvedModelArgs): NetworkC
       : withPath('createModel: args.embeddings', () =>
           resolveEmbeddingBankArgs({
             ...args.embeddings,
-            tables: layout.tables,
+            tables: usesTaskEmbeddings(args.bottom) ? stemTables(layout, numTasks) : layout.tables,
             seed: deriveSeed(args.seed, 'embeddings'),
           }),
         );
@@ -119,7 +121,8 @@ function networkConfig(schema: DatasetSchema, args: ResolvedModelArgs): NetworkC
     head.resolveArgs({
       ...args.headArgs,
       numTasks,
-      inputDim: layout.fieldNames.length * args.embeddingDim,
+      // N*d, or 2*N*d with STEM: [shared | task's] inputs
+      inputDim: (usesTaskEmbeddings(args.bottom) ? 2 : 1) * layout.fieldNames.length * args.embeddingDim,
       seed: deriveSeed(args.seed, 'head'),
     }),
   );

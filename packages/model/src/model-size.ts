@@ -23,7 +23,8 @@ export function configParameterCount(config: ModelConfig): PlannedSize {
   let embedding = 0;
   for (const network of config.networks) {
     dense += plannedBottomParameterCount(network) + network.head.parameterCount(network.headArgs);
-    embedding += network.layout.tables.reduce((sum, table) => sum + table.rows * table.dim, 0);
+    // the bank's tables: the layout's, plus K copies with STEM
+    embedding += (network.embeddings?.tables ?? []).reduce((sum, table) => sum + table.rows * table.dim, 0);
   }
   return { dense, embedding };
 }

@@ -39,7 +39,7 @@ describe('model presets and their heads', () => {
     }
   });
 
-  it('measures each DTRN variant and ablation against the baseline on its head', () => {
+  it('measures each DTRN or STEM variant and ablation against the baseline on its head', () => {
     const bases = Object.fromEntries(MODEL_PRESET_NAMES.map((name) => [name, modelPresetBase(name)]));
     expect(bases).toEqual({
       'shared-bottom': null,
@@ -52,6 +52,9 @@ describe('model presets and their heads', () => {
       'dtrn-mmoe-no-tim': 'mmoe',
       'dtrn-ple-no-tim': 'ple',
       'dtrn-ple-no-trm': 'ple',
+      'stem-shared-bottom': 'shared-bottom',
+      'stem-mmoe': 'mmoe',
+      'stem-ple': 'ple',
       'single-task': null,
     });
     expect(Object.keys(MODEL_PRESET_DESCRIPTIONS)).toEqual([...MODEL_PRESET_NAMES]);

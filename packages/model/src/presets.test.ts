@@ -43,7 +43,12 @@ function closedFormDense(name: ModelPresetName): number {
       : 0;
   const head = getHead(args.head);
   const headCount = head.parameterCount(
-    head.resolveArgs({ ...args.headArgs, numTasks: tasks, inputDim: N * d }),
+    // STEM's head reads [shared | task's] embeddings: 2·N·d
+    head.resolveArgs({
+      ...args.headArgs,
+      numTasks: tasks,
+      inputDim: (args.bottom === 'stem' ? 2 : 1) * N * d,
+    }),
   );
   return (encoder + refiner + headCount) * (args.singleTask ? K : 1);
 }

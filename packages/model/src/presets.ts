@@ -52,6 +52,19 @@ const PRESETS = {
     args: onHead('dtrn-no-trm', 'ple'),
     description: 'ablation: DTRN-PLE without TRM (TIM interests, no field re-weighting)',
   },
+  // STEM-style embeddings (a shared table and one per task for every id space) on each head.
+  'stem-shared-bottom': {
+    args: onHead('stem', 'shared-bottom'),
+    description: 'STEM-style embeddings (shared + per-task tables) with a Shared-Bottom head',
+  },
+  'stem-mmoe': {
+    args: onHead('stem', 'mmoe'),
+    description: 'STEM-style embeddings (shared + per-task tables) with an MMoE head',
+  },
+  'stem-ple': {
+    args: onHead('stem', 'ple'),
+    description: 'STEM-style embeddings (shared + per-task tables) with a PLE head',
+  },
   // Per task: its own embeddings, unconditioned encoder, a [384, 192] bottom and a [64] tower.
   'single-task': {
     args: {

@@ -23,7 +23,7 @@ const data = tinyData(7, 200);
 const batch = sliceRows(data, 0, 16);
 const vocabularies = { item: ['a', 'b'], note: 'opaque' };
 
-function trained(name: 'dtrn-ple' | 'single-task' | 'mmoe'): RecommenderModel {
+function trained(name: 'dtrn-ple' | 'single-task' | 'mmoe' | 'stem-ple'): RecommenderModel {
   const model = tinyModel(name, data);
   const optimizer = tf.train.adam(0.05);
   for (let step = 0; step < 2; step++)
@@ -45,7 +45,7 @@ async function expectDataError(promise: Promise<unknown>, pattern: RegExp, file:
 }
 
 describe('save and load', () => {
-  it.each(['dtrn-ple', 'single-task'] as const)(
+  it.each(['dtrn-ple', 'single-task', 'stem-ple'] as const)(
     '%s: loads with identical predictions, config and vocabularies',
     async (name) => {
       const model = trained(name);

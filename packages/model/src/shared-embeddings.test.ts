@@ -45,7 +45,7 @@ function sparseArrays(model: RecommenderModel): unknown {
   return sparse.tasks ? sparse.tasks.map((task) => task.arrays) : sparse.arrays;
 }
 
-describe.each<ModelPresetName>(['mmoe', 'single-task'])('%s: shared embeddings', (name) => {
+describe.each<ModelPresetName>(['mmoe', 'single-task', 'stem-mmoe'])('%s: shared embeddings', (name) => {
   it('two models over one set of rows, one shard each, equal one model applying every update', async () => {
     await expectNoLeakedTensors(() => {
       const reference = tinyModel(name, data);

@@ -9,7 +9,7 @@ import { expectSamePredictions, tinyData, tinyModel, trainStep } from './testing
 const data = tinyData(9, 200);
 const batch = sliceRows(data, 0, 16);
 
-describe.each(['dtrn-ple', 'single-task'] as const)('%s state', (name) => {
+describe.each(['dtrn-ple', 'single-task', 'stem-ple'] as const)('%s state', (name) => {
   it('restores into a fresh model with identical predictions; the state is a copy', () => {
     const model = tinyModel(name, data);
     const optimizer = tf.train.adam(0.05);

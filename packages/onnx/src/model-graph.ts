@@ -1,9 +1,14 @@
 /**
  * One `createModel` model (not single-task) as ONNX nodes: embedded inputs, the bottom (shared,
- * dtrn, dtrn-no-tim, dtrn-no-trm; transformer or mean-pooled sequences), then the head. Mirrors
+ * dtrn, dtrn-no-tim, dtrn-no-trm, stem; transformer or mean-pooled sequences), then the head. Mirrors
  * @dtrn/model's `bottomForward` wiring.
  */
-import type { NetworkConfig, RecommenderModel } from '@dtrn/model';
+import {
+  type FeatureLayout,
+  type NetworkConfig,
+  type RecommenderModel,
+  renameLayoutTables,
+} from '@dtrn/model';
 import type { ResolvedMtlHeadCommonArgs } from '@dtrn/mtl-heads';
 import { encoderGraph } from './encoder-graph.js';
 import type { GraphBuilder } from './graph-builder.js';
@@ -41,15 +46,52 @@ function interests(
   return encoderGraph(g, weights, encoder!, features.sequences, features.target!);
 }
 
+/** One table set's flat input, as the `shared` bottom builds it: [B, N*d]. */
+function flatInput(
+  g: GraphBuilder,
+  weights: WeightReader,
+  network: NetworkConfig,
+  layout: FeatureLayout,
+): string {
+  const features = embedInputs(g, weights, network.schema, layout);
+  const u = interests(g, weights, network, features)[0]!; // M x [B, d]
+  return concat(g, [...features.parts, ...u], 1); // [B, N*d]
+}
+
 /**
- * Adds `model`'s graph (weights prefixed with `prefix`) on the graph inputs already declared;
- * returns its K logits ([B, 1] value names) in task order.
+ * STEM: x_0 from the shared tables, x_k from task k's (`<task>/<table>`); task input k =
+ * [x_0 | x_k], shared input = [x_0 | mean_k x_k] ([B, 2*N*d]; the stop-gradient is training-only).
  */
-export function modelGraph(g: GraphBuilder, model: RecommenderModel, prefix: string): string[] {
-  const network = model.config.networks[0]!; // one network: single-task models come here per task
+function stemInputs(
+  g: GraphBuilder,
+  weights: WeightReader,
+  network: NetworkConfig,
+  taskNames: readonly string[],
+): { taskInputs: string[]; sharedInput: string } {
+  const shared = flatInput(g, weights, network, network.layout);
+  const own = taskNames.map((task) =>
+    flatInput(
+      g,
+      weights,
+      network,
+      renameLayoutTables(network.layout, (table) => `${task}/${table}`),
+    ),
+  ); // K x [B, N*d]
+  const visible = g.node('Div', [g.node('Sum', own), g.floatConstant([taskNames.length])]); // [B, N*d]
+  return {
+    taskInputs: own.map((x) => concat(g, [shared, x], 1)),
+    sharedInput: concat(g, [shared, visible], 1),
+  };
+}
+
+/** The shared, dtrn and ablation bottoms: K task inputs and the shared input, [B, N*d] each. */
+function bottomInputs(
+  g: GraphBuilder,
+  weights: WeightReader,
+  network: NetworkConfig,
+  K: number,
+): { taskInputs: string[]; sharedInput: string } {
   const { args, schema, layout } = network;
-  const K = model.taskNames.length;
-  const weights = new WeightReader(model, g, prefix);
   const features = embedInputs(g, weights, schema, layout);
   const u = interests(g, weights, network, features); // K (or 1) x M x [B, d]
   const parts = features.parts; // F feature parts, [B, w] each
@@ -76,6 +118,20 @@ export function modelGraph(g: GraphBuilder, model: RecommenderModel, prefix: str
       refinerGraph(g, weights, refinerArgs, k, [...parts, ...(taskSpecific ? u[k]! : u[0]!)]),
     );
   }
+  return { taskInputs, sharedInput };
+}
+
+/**
+ * Adds `model`'s graph (weights prefixed with `prefix`) on the graph inputs already declared;
+ * returns its K logits ([B, 1] value names) in task order.
+ */
+export function modelGraph(g: GraphBuilder, model: RecommenderModel, prefix: string): string[] {
+  const network = model.config.networks[0]!; // one network: single-task models come here per task
+  const weights = new WeightReader(model, g, prefix);
+  const { taskInputs, sharedInput } =
+    network.args.bottom === 'stem'
+      ? stemInputs(g, weights, network, model.taskNames)
+      : bottomInputs(g, weights, network, model.taskNames.length);
   const headArgs = network.headArgs as ResolvedMtlHeadCommonArgs; // every head with an ONNX form has the common args
   const logits = headGraph(g, weights, network.head, headArgs, taskInputs, sharedInput);
   weights.checkAllUsed();

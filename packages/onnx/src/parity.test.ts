@@ -91,6 +91,13 @@ const VARIANTS: Readonly<Record<string, ModelArgs>> = {
     encoder: { pooling: 'mean', feedForwardDim: 8 },
     excludeFields: [],
   },
+  'STEM tables with mean-pooled sequences; 2-level PLE; user id embedded': {
+    bottom: 'stem',
+    sequenceEncoder: 'mean-pool',
+    head: 'ple',
+    headArgs: { numLevels: 2, numTaskExperts: 1, numSharedExperts: 1, expertUnits: [8] },
+    excludeFields: [],
+  },
   'single-task with mean-pooled sequences': {
     bottom: 'shared',
     singleTask: true,

@@ -16,6 +16,7 @@ interface WeightEntry {
 export class WeightReader {
   private readonly entries = new Map<string, WeightEntry>();
   private readonly used = new Set<string>();
+  private readonly derivedNames = new Set<string>();
 
   /** `prefix` namespaces the initializers (single-task models: one prefix per task). */
   constructor(
@@ -63,9 +64,16 @@ export class WeightReader {
     return values;
   }
 
-  /** Adds a constant computed at export time under this model's prefix; returns its name. */
+  /**
+   * Adds a constant computed at export time under this model's prefix; returns its name. A name
+   * already derived is returned as is (the same weights give the same values: the `stem` bottom
+   * runs the encoder once per table set).
+   */
   derived(name: string, dims: readonly number[], values: Float32Array): string {
-    return this.graph.addFloat(`${this.prefix}derived/${name}`, dims, values);
+    const initializer = `${this.prefix}derived/${name}`;
+    if (this.derivedNames.has(initializer)) return initializer;
+    this.derivedNames.add(initializer);
+    return this.graph.addFloat(initializer, dims, values);
   }
 
   /** Throws when a weight was never used: the model has a part the exporter cannot express. */
