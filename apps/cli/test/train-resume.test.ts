@@ -30,6 +30,19 @@ const CONFIG: TrainConfigInput = {
   training: { epochs: 2, batchSize: 128, learningRate: 0.005, patience: 0, checkpointEverySteps: 4 },
 };
 
+/** `dtrn train` into `out`, aborted (as Ctrl-C does) when step `step` is reported. */
+function trainUntilStep(common: Omit<Parameters<typeof runTrain>[0], 'out'>, out: string, step: number) {
+  const controller = new AbortController();
+  return runTrain({
+    ...common,
+    out,
+    signal: controller.signal,
+    onProgress: (event) => {
+      if (event.step === step) controller.abort();
+    },
+  });
+}
+
 describe('dtrn train: interrupt and resume', () => {
   const root = mkdtempSync(join(tmpdir(), 'dtrn-resume-'));
 
@@ -39,15 +52,7 @@ describe('dtrn train: interrupt and resume', () => {
     expect(full.results).not.toBeNull();
 
     const interrupted = join(root, 'interrupted');
-    const controller = new AbortController();
-    const first = await runTrain({
-      ...common,
-      out: interrupted,
-      signal: controller.signal,
-      onProgress: (event) => {
-        if (event.step === 11) controller.abort(); // mid-epoch 0 (about 9 steps per epoch) of epoch 1
-      },
-    });
+    const first = await trainUntilStep(common, interrupted, 11); // mid-epoch 0 (about 9 steps per epoch) of epoch 1
     expect(first.results).toBeNull();
     expect(existsSync(join(interrupted, 'results.json'))).toBe(false);
     const latest = JSON.parse(
@@ -102,5 +107,21 @@ describe('dtrn train: interrupt and resume', () => {
     expect(existsSync(join(interrupted, 'model', 'manifest.json'))).toBe(true);
     const evaluation = await runEvaluate({ run: interrupted, catalog: dtrnCatalog, backend: 'wasm' });
     expect(evaluation.report.tasks.map((task) => task.auc)).toEqual(a.runs[0]!.test.map((task) => task.auc));
+  });
+  it('resumes a STEM model (shared and per-task tables with their slots) to the same end', async () => {
+    const config: TrainConfigInput = { ...CONFIG, name: 'stem-resume', model: 'stem-ple', seed: 5 };
+    const common = { config, catalog: dtrnCatalog, backend: 'wasm' as const, progressEverySteps: 1 };
+    const full = await runTrain({ ...common, out: join(root, 'stem-full') });
+    expect(full.results).not.toBeNull();
+    const interrupted = join(root, 'stem-interrupted');
+    const first = await trainUntilStep(common, interrupted, 7); // the abort writes a checkpoint at step 7
+    expect(first.results).toBeNull();
+    const latest = join(interrupted, 'checkpoints/stem-ple/seed-5/latest.json');
+    expect(JSON.parse(readFileSync(latest, 'utf8')).checkpoint).toBe('step-0000000007');
+    expect((await runTrain({ ...common, out: interrupted, resume: true })).results).not.toBeNull();
+    const a = JSON.parse(readFileSync(join(root, 'stem-full', 'results.json'), 'utf8')) as RunResults;
+    const b = JSON.parse(readFileSync(join(interrupted, 'results.json'), 'utf8')) as RunResults;
+    expect(b.runs[0]!.test).toEqual(a.runs[0]!.test);
+    expect(b.runs[0]!.history).toEqual(a.runs[0]!.history);
   });
 });
