@@ -1,7 +1,7 @@
 /** `dtrn inspect --run <dir>`: what the task-specific modules of a trained model learned. */
 import { Command, Option } from 'commander';
+import { EVALUATION_SPLITS, type EvaluationSplit } from '../compare/train-run.js';
 import { DEFAULT_INSPECT_ROWS, runInspect } from '../inspect/run-inspect.js';
-import { EVALUATION_SPLITS, type EvaluationSplit } from '../runtime/train-run.js';
 import {
   addMessageOptions,
   type CliContext,

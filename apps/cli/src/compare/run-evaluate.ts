@@ -10,12 +10,7 @@ import { evaluate, readLatestCheckpoint } from '@dtrn/trainer';
 import { useBackend } from '../runtime/backend.js';
 import { type ProgressMode, type ProgressReporter, reporterOf } from '../runtime/progress.js';
 import { checkDirectoryPath, RunDirectory } from '../runtime/run-directory.js';
-import {
-  EVALUATION_SPLITS,
-  type EvaluationSplit,
-  loadRunSplit,
-  readTrainRunConfig,
-} from '../runtime/train-run.js';
+import { EVALUATION_SPLITS, type EvaluationSplit, loadRunSplit, readTrainRunConfig } from './train-run.js';
 
 export { EVALUATION_SPLITS, type EvaluationSplit };
 

@@ -15,10 +15,10 @@ import {
   withTaskModulesRotated,
 } from '@dtrn/model';
 import { evaluate } from '@dtrn/trainer';
+import { type EvaluationSplit, loadRunSplit, readTrainRunConfig } from '../compare/train-run.js';
 import { type ProgressMode, type ProgressReporter, reporterOf } from '../runtime/progress.js';
 import { checkDirectoryPath } from '../runtime/run-directory.js';
 import { loadRunModel } from '../runtime/run-model.js';
-import { type EvaluationSplit, loadRunSplit, readTrainRunConfig } from '../runtime/train-run.js';
 import { formatInspection } from './format-inspection.js';
 
 export interface RunInspectOptions {

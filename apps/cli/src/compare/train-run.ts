@@ -5,12 +5,12 @@
 import { DataError } from '@dtrn/base';
 import type { InMemoryDataset } from '@dtrn/data';
 import { checkSplit } from '@dtrn/trainer';
-import { resolveTrainConfig } from '../compare/run-train.js';
 import type { TrainConfig } from '../config/run-configs.js';
 import { type LoadedData, loadData } from '../data/load-data.js';
 import { runData } from '../data/table-data.js';
-import type { ProgressReporter } from './progress.js';
-import { RUN_FILES, type RunDirectory } from './run-directory.js';
+import type { ProgressReporter } from '../runtime/progress.js';
+import { RUN_FILES, type RunDirectory } from '../runtime/run-directory.js';
+import { resolveTrainConfig } from './run-train.js';
 
 export const EVALUATION_SPLITS = ['test', 'validation', 'train'] as const;
 export type EvaluationSplit = (typeof EVALUATION_SPLITS)[number];
