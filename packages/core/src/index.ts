@@ -112,6 +112,7 @@ export type {
   ModelState,
   MultiTaskModel,
   PreparedBatch,
+  TrainingOutputs,
   VariableGroups,
 } from './multi-task-model.js';
 export { LAYER_NAMESPACE, registerLayer } from './registration.js';

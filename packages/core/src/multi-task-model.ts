@@ -42,6 +42,17 @@ export interface ForwardOptions {
   readonly seed?: number;
 }
 
+/**
+ * What a model's training loss is computed from, when that is not BCE on `forward`'s logits over
+ * each task's sample space (ESMM, AITM). The caller disposes every tensor.
+ */
+export interface TrainingOutputs {
+  /** K x [B, 1]: the logits of the task losses (ESMM: the pCTCVR logit for conversion). */
+  readonly logits: tf.Tensor[];
+  /** K: an extra loss term [] added with task k's loss (AITM's calibrator), or null. */
+  readonly auxiliaryLosses: (tf.Scalar | null)[];
+}
+
 /** A batch turned into tensors. The trainer disposes it after the step. */
 export interface PreparedBatch {
   /** Number of samples. */
@@ -114,6 +125,17 @@ export interface MultiTaskModel<TBatch = unknown> {
   prepare(batch: TBatch, options: ForwardOptions): PreparedBatch;
   /** K logits, each [B, 1]. Reads only `prepared` and the model's variables. */
   forward(prepared: PreparedBatch, options: ForwardOptions): tf.Tensor[];
+  /**
+   * Optional: the outputs the training loss is computed from (see `TrainingOutputs`), under the
+   * same rules as `forward`. Without it the trainer uses `forward`'s logits and no extra terms.
+   */
+  forwardForLoss?(prepared: PreparedBatch, options: ForwardOptions): TrainingOutputs;
+  /**
+   * Optional: per task, whether its training loss runs over every row with label "this task and
+   * its sample space's parent positive" (label times sample mask, no mask), ESMM's entire space.
+   * Absent: every task's loss runs over its sample space.
+   */
+  readonly entireSpaceTasks?: readonly boolean[];
   /** Inspection numbers for a batch (gate utilisation, field weights); optional. */
   inspect?(prepared: PreparedBatch): ModelInspection;
   /** Parameter counts: dense weights and embedding rows x dims. */

@@ -8,6 +8,7 @@ import {
   EmbeddingBank,
   type EmbeddingUpdate,
   type ForwardOptions,
+  type TrainingOutputs,
   type ModelInspection,
   type ModelState,
   type PreparedBatch,
@@ -55,6 +56,9 @@ interface DetailedOutputs {
   readonly logits: tf.Tensor[];
   readonly gates: ReturnType<AnyMtlHeadDefinition['forward']>['gates'];
   readonly fieldWeights: tf.Tensor[];
+  /** Only with `withLoss`, from heads that have them. */
+  readonly lossLogits?: tf.Tensor[];
+  readonly auxiliaryLosses?: (tf.Scalar | null)[];
 }
 
 /** Mean over the batch axis of [B, N], as numbers. */
@@ -149,8 +153,27 @@ export class DtrnModel implements RecommenderModel {
     return outputs.logits;
   }
 
+  /** Per task: whether its loss runs on the entire space (the head's `entireSpaceTasks`, e.g. ESMM). */
+  get entireSpaceTasks(): readonly boolean[] | undefined {
+    return this.head.entireSpaceTasks?.(this.headArgs);
+  }
+
+  /** The head's loss logits and auxiliary terms (ESMM's pCTCVR logit, AITM's calibrator). */
+  forwardForLoss(prepared: PreparedBatch, options: ForwardOptions): TrainingOutputs {
+    const outputs = this.forwardDetailed(prepared, options, false, true);
+    tf.dispose(outputs.fieldWeights);
+    const lossLogits = outputs.lossLogits ?? outputs.logits;
+    tf.dispose(outputs.logits.filter((logit) => !lossLogits.includes(logit))); // ESMM keeps pCTR's
+    return { logits: lossLogits, auxiliaryLosses: outputs.auxiliaryLosses ?? lossLogits.map(() => null) };
+  }
+
   /** Logits, gate weights (with `returnGates`) and TRM field weights; the caller disposes all. */
-  forwardDetailed(prepared: PreparedBatch, options: ForwardOptions, returnGates: boolean): DetailedOutputs {
+  forwardDetailed(
+    prepared: PreparedBatch,
+    options: ForwardOptions,
+    returnGates: boolean,
+    withLoss = false,
+  ): DetailedOutputs {
     this.assertAlive('forward');
     const own = this.ownPrepared(prepared, 'forward');
     const seed = options.seed;
@@ -170,10 +193,12 @@ export class DtrnModel implements RecommenderModel {
         {
           training: options.training,
           returnGates,
+          withLoss,
           ...(seed === undefined ? {} : { seed: deriveSeed(seed, 'head') }),
         },
       );
-      return { logits: head.logits, gates: head.gates, fieldWeights: bottom.fieldWeights } as never;
+      const { logits, gates, lossLogits, auxiliaryLosses } = head;
+      return { logits, gates, lossLogits, auxiliaryLosses, fieldWeights: bottom.fieldWeights } as never;
     });
   }
 

@@ -207,7 +207,9 @@ export function resolveModelArgs(raw: unknown = {}, where = 'ModelArgs'): Resolv
   const headArgs = plainCopy(raw.headArgs, `${where}.headArgs`);
   rejectSetByModel(headArgs, HEAD_KEYS_SET_BY_MODEL, `${where}.headArgs`);
   const headDefinition = withPath(`${where}.head`, () => getHead(head));
-  withPath(`${where}.headArgs`, () => headDefinition.resolveArgs({ ...headArgs, numTasks: 1, inputDim: 1 }));
+  // A cascade (task names or indices) is checked against the schema by resolveModelConfig.
+  const probe = headDefinition.usesCascade ? { numTasks: 2, cascade: [0, 1] } : { numTasks: 1 };
+  withPath(`${where}.headArgs`, () => headDefinition.resolveArgs({ ...headArgs, ...probe, inputDim: 1 }));
   const singleTask = optionalBoolean(raw.singleTask, defaults.singleTask, `${where}.singleTask`);
   if (singleTask && bottom !== 'shared') {
     throw new ConfigError(`${where}.singleTask needs bottom "shared"`, {

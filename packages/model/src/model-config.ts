@@ -16,6 +16,7 @@ import {
 } from '@dtrn/mtl-heads';
 import { type ResolvedSenetRefinerArgs, resolveSenetRefinerArgs } from '@dtrn/senet-refiner';
 import { type FeatureLayout, planFeatures } from './feature-layout.js';
+import { headCascade } from './head-cascade.js';
 import {
   type ModelArgs,
   type ResolvedModelArgs,
@@ -117,9 +118,13 @@ function networkConfig(schema: DatasetSchema, args: ResolvedModelArgs): NetworkC
           }),
         );
   const head = getHead(args.head);
+  // ESMM, AITM: task indices along the funnel, from the sample spaces or a given cascade (head-cascade.ts).
+  const given = (args.headArgs as { cascade?: unknown }).cascade;
+  const cascade = head.usesCascade ? { cascade: headCascade(schema, head.name, given) } : {};
   const headArgs = withPath('createModel: args.headArgs', () =>
     head.resolveArgs({
       ...args.headArgs,
+      ...cascade,
       numTasks,
       // N*d, or 2*N*d with STEM: [shared | task's] inputs
       inputDim: (usesTaskEmbeddings(args.bottom) ? 2 : 1) * layout.fieldNames.length * args.embeddingDim,

@@ -33,6 +33,25 @@ const PRESETS = {
   },
   'dtrn-mmoe': { args: onHead('dtrn', 'mmoe'), description: 'DTRN bottoms (TIM + TRM) with an MMoE head' },
   'dtrn-ple': { args: onHead('dtrn', 'ple'), description: 'DTRN bottoms (TIM + TRM) with a PLE head' },
+  // Cascade heads: they need a funnel in the data (conversion `positiveOf` click); see head-cascade.ts.
+  esmm: {
+    args: onHead('shared', 'esmm'),
+    description:
+      'ESMM: a tower per task, conversion trained as pCTR x pCVR on every impression (needs click -> conversion data)',
+  },
+  'dtrn-esmm': {
+    args: onHead('dtrn', 'esmm'),
+    description: 'DTRN bottoms (TIM + TRM) with an ESMM head (needs click -> conversion data)',
+  },
+  aitm: {
+    args: onHead('shared', 'aitm'),
+    description:
+      'AITM: a tower per task, attention transfer click -> conversion, calibrator loss (needs click -> conversion data)',
+  },
+  'dtrn-aitm': {
+    args: onHead('dtrn', 'aitm'),
+    description: 'DTRN bottoms (TIM + TRM) with an AITM head (needs click -> conversion data)',
+  },
   // TRM without TIM on each head: what DTRN adds on data without behaviour sequences.
   'dtrn-shared-bottom-no-tim': {
     args: onHead('dtrn-no-tim', 'shared-bottom'),

@@ -39,6 +39,17 @@ export interface MtlHeadOutput {
   readonly logits: tf.Tensor[];
   /** Gate weights, only when `returnGates` was set (otherwise empty). */
   readonly gates: MtlHeadGate[];
+  /**
+   * Only with `withLoss`, from heads that have them: K x [B, 1] logits the task losses are computed
+   * on, where they differ from `logits` (ESMM: task t's loss logit is that of pCTR x pCVR).
+   * Absent: the losses use `logits`.
+   */
+  readonly lossLogits?: tf.Tensor[];
+  /**
+   * Only with `withLoss`, from heads that have them: per task an extra loss term (a scalar the
+   * trainer adds to the objective with task t's loss, e.g. AITM's calibrator) or null.
+   */
+  readonly auxiliaryLosses?: (tf.Scalar | null)[];
 }
 
 export interface MtlHeadForwardOptions {
@@ -51,6 +62,12 @@ export interface MtlHeadForwardOptions {
    * seed per step (e.g. the step number) to draw new masks. Without one, masks are random.
    */
   readonly seed?: number;
+  /**
+   * Also return the training-loss outputs (`lossLogits`, `auxiliaryLosses`) of a head whose
+   * training loss is not BCE on `logits` over each task's sample space (ESMM, AITM). Trainers set
+   * it; other callers leave it off and get only `logits` and `gates`. Default false.
+   */
+  readonly withLoss?: boolean;
 }
 
 /** Which weights only task k's logit depends on, and which the tasks share. */
@@ -139,4 +156,17 @@ export interface MtlHeadDefinition<Args extends MtlHeadBaseArgs = MtlHeadBaseArg
   parameterCount(args: Args): number;
   /** The gates `forward` returns with `returnGates`, in the same order. */
   describeGates(args: Args): MtlGateDescription[];
+  /**
+   * Optional: the head's args take `cascade`, task indices along a funnel (e.g. `[click,
+   * conversion]`, `cascade.ts`). `@dtrn/model` fills it from the dataset's sample spaces (conversion
+   * `positiveOf` click) and checks a given one against them.
+   */
+  readonly usesCascade?: boolean;
+  /**
+   * Optional: per task, whether its training loss runs over every row (the entire space) with the
+   * label "this task and every earlier step of the cascade positive" (its label times its sample
+   * mask) instead of over its sample space. ESMM and AITM say true for every cascade task after
+   * the first. Absent: false for every task.
+   */
+  entireSpaceTasks?(args: Args): readonly boolean[];
 }

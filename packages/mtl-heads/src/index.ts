@@ -1,4 +1,17 @@
 export {
+  type AitmArgs,
+  type AitmParams,
+  type AitParams,
+  aitmForward,
+  aitmHead,
+  aitmParameterCount,
+  aitmVariables,
+  createAitmParams,
+  DEFAULT_AITM_ARGS,
+  type ResolvedAitmArgs,
+  resolveAitmArgs,
+} from './aitm.js';
+export {
   declareExperts,
   declareMlp,
   declareTowers,
@@ -12,6 +25,7 @@ export {
   towerForward,
   towersParameterCount,
 } from './building-blocks.js';
+export { cascadeEntireSpaceTasks, productLogit, resolveCascade, TOWER_FAMILY } from './cascade.js';
 export {
   COMMON_ARG_KEYS,
   DEFAULT_MTL_HEAD_COMMON_ARGS,
@@ -34,6 +48,18 @@ export type {
   WeightOwner,
 } from './contract.js';
 export { allHeadVariables, declare, defineHead, type HeadEssentials } from './define-head.js';
+export {
+  createEsmmParams,
+  DEFAULT_ESMM_ARGS,
+  type EsmmArgs,
+  type EsmmParams,
+  esmmForward,
+  esmmHead,
+  esmmParameterCount,
+  esmmVariables,
+  type ResolvedEsmmArgs,
+  resolveEsmmArgs,
+} from './esmm.js';
 export { type ExpertUtilisation, expertUtilisation } from './expert-utilisation.js';
 export type { MtlHeadArgsByName, TypedHeadName } from './head-args-map.js';
 export { BOTTOM_FAMILY, EXPERT_FAMILY, type HeadFamily, type HeadScale } from './head-family.js';

@@ -1,6 +1,8 @@
 /** Heads by name. The built-in heads register themselves here exactly as a new head would. */
 import { ConfigError, closestMatch } from '@dtrn/base';
 import type { MtlHeadBaseArgs, MtlHeadDefinition } from './contract.js';
+import { aitmHead } from './aitm.js';
+import { esmmHead } from './esmm.js';
 import { mmoeHead } from './mmoe.js';
 import { pleHead } from './ple.js';
 import { sharedBottomHead } from './shared-bottom.js';
@@ -110,3 +112,5 @@ export function unregisterHead(name: string): boolean {
 registerHead(sharedBottomHead);
 registerHead(mmoeHead);
 registerHead(pleHead);
+registerHead(esmmHead);
+registerHead(aitmHead);

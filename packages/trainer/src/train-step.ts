@@ -13,6 +13,7 @@ import '@tensorflow/tfjs-layers';
 import type { LossBalancer } from './balancers/balancer.js';
 import type { DenseAdam } from './dense-adam.js';
 import { NonFiniteLossError } from './errors.js';
+import { lossBatch, lossOutputs } from './loss-space.js';
 import {
   createTaskTargets,
   disposeTargets,
@@ -66,9 +67,12 @@ function combinedGradients(
   let stacked: tf.Tensor | undefined;
   const { value, grads } = tf.engine().gradients(
     () => {
-      const losses = maskedTaskLosses(model.forward(prepared, options), targets);
+      const outputs = lossOutputs(model, prepared, options);
+      const losses = maskedTaskLosses(outputs.logits, targets);
       stacked = tf.keep(tf.stack(losses)); // [K]
-      return balancer.combineLosses(losses);
+      const objective = balancer.combineLosses(losses);
+      const extra = outputs.auxiliaryLosses.filter((term): term is tf.Scalar => term !== null);
+      return extra.length === 0 ? objective : (tf.addN([objective, ...extra]) as tf.Scalar); // []
     },
     [...prepared.sparseInputs, ...variables.dense, ...balancer.variables],
     undefined,
@@ -93,16 +97,20 @@ function perTaskGradients(
   const taskLosses: number[] = [];
   try {
     for (let task = 0; task < model.taskNames.length; task++) {
-      const { value, grads } = tf
-        .engine()
-        .gradients(
-          () => maskedTaskLoss(model.forward(prepared, options)[task]!, targets[task]!),
-          inputs,
-          undefined,
-          true,
-        );
-      taskLosses.push(value.dataSync()[0]!);
-      value.dispose();
+      let bce: tf.Scalar | undefined; // L_k alone, reported without the task's auxiliary term
+      const { value, grads } = tf.engine().gradients(
+        () => {
+          const outputs = lossOutputs(model, prepared, options);
+          bce = tf.keep(maskedTaskLoss(outputs.logits[task]!, targets[task]!));
+          const auxiliary = outputs.auxiliaryLosses[task];
+          return auxiliary ? tf.add(bce, auxiliary) : tf.clone(bce); // []
+        },
+        inputs,
+        undefined,
+        true,
+      );
+      taskLosses.push(bce!.dataSync()[0]!);
+      tf.dispose([value, bce!]);
       taskGradients.push(grads.map((g) => g ?? null));
     }
   } catch (error) {
@@ -131,7 +139,8 @@ export function trainStep(
   }
   const options = { training: true, seed };
   const prepared = model.prepare(batch, options);
-  const targets = createTaskTargets(batch.labels, batch.sampleMasks, batch.size);
+  const lossView = lossBatch(batch, model.entireSpaceTasks); // entire-space tasks: all rows, label y_k m_k
+  const targets = createTaskTargets(lossView.labels, lossView.sampleMasks, batch.size);
   const owned: tf.Tensor[] = [];
   const track = (gradients: Gradients) => {
     for (const g of gradients) if (g) owned.push(g);

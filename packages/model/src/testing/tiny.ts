@@ -55,7 +55,23 @@ const TINY_HEADS: Record<string, Record<string, unknown>> = {
   'shared-bottom': { bottomUnits: [16], towerUnits: [8] },
   mmoe: { numExperts: 2, expertUnits: [16], towerUnits: [8] },
   ple: { numLevels: 1, numTaskExperts: 1, numSharedExperts: 1, expertUnits: [16], towerUnits: [8] },
+  esmm: { towerUnits: [16, 8] },
+  aitm: { towerUnits: [16, 8] },
 };
+
+/** Like `tinyData`, with conversion observed on clicks only (the funnel ESMM and AITM need). */
+export function tinyCascadeData(seed = 1, numSamples = 5000): InMemoryDataset {
+  return generateMultiBehaviorData(
+    syntheticPreset('control', 'tiny', {
+      seed,
+      sequenceLength: 8,
+      numSamples,
+      taskMode: 'cascade',
+      clickRate: 0.3,
+      conversionRate: 0.3,
+    }),
+  );
+}
 
 /** The preset's args at test size. */
 export function tinyPreset(name: ModelPresetName, extra: ModelArgs = {}): ModelArgs {

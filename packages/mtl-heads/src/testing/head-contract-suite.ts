@@ -18,6 +18,22 @@ export interface HeadContractOptions {
   readonly gradientArgs?: Record<string, unknown>;
   /** Whether the head reads the shared input (the gradient check then includes it). */
   readonly readsSharedInput: boolean;
+  /** Arguments without a default that apps pass beside the sizes (e.g. ESMM's `cascade`). */
+  readonly requiredArgs?: Record<string, unknown>;
+}
+
+/** Task `task`'s training loss stand-in: sum of its loss logit (or logit) plus its auxiliary loss. */
+function trainingTerm(
+  head: AnyHead,
+  params: unknown,
+  inputs: MtlHeadInputs,
+  args: MtlHeadBaseArgs,
+  task: number,
+) {
+  const output = head.forward(params, inputs, args, { training: false, withLoss: true });
+  const logit = output.lossLogits?.[task] ?? output.logits[task]!;
+  const auxiliary = output.auxiliaryLosses?.[task];
+  return (auxiliary ? tf.add(tf.sum(logit), auxiliary) : tf.sum(logit)) as tf.Scalar;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the suite accepts heads of any argument and params types
@@ -81,8 +97,9 @@ export function describeHeadContract(head: AnyHead, options: HeadContractOptions
       const ourName = new Map(Object.entries(all).map(([name, v]) => [v.name, name]));
       const reachedBy = new Map<string, number[]>();
       for (let task = 0; task < numTasks; task++) {
+        // Ownership is by training loss (what balancers split): ESMM's product reaches the click tower.
         const { value, grads } = tf.variableGrads(
-          () => tf.sum(head.forward(params, inputs, args, { training: false }).logits[task]!) as tf.Scalar,
+          () => trainingTerm(head, params, inputs, args, task),
           Object.values(all),
         );
         for (const name of Object.keys(grads)) {
@@ -127,6 +144,33 @@ export function describeHeadContract(head: AnyHead, options: HeadContractOptions
         { label: `${head.name} layer` },
       );
       tf.dispose([...inputs.taskInputs, inputs.sharedInput]);
+    });
+
+    it('with withLoss, returns K loss logits [B, 1] and auxiliary scalars if any, and leaks nothing', async () => {
+      const params = head.createParams(args);
+      const inputs = randomInputs(numTasks, batch, args.inputDim, 9);
+      const spaces = head.entireSpaceTasks?.(args) ?? Array.from({ length: numTasks }, () => false);
+      expect(spaces).toHaveLength(numTasks);
+      const plain = head.forward(params, inputs, args, { training: false });
+      expect(plain.lossLogits).toBeUndefined();
+      expect(plain.auxiliaryLosses).toBeUndefined();
+      await expectNoLeakedTensors(
+        () => {
+          const output = head.forward(params, inputs, args, { training: true, seed: 3, withLoss: true });
+          const lossLogits = output.lossLogits ?? [];
+          if (output.lossLogits)
+            expect(lossLogits.map((t) => t.shape)).toEqual(plain.logits.map((t) => t.shape));
+          const auxiliary = (output.auxiliaryLosses ?? []).filter((t): t is tf.Scalar => t !== null);
+          if (output.auxiliaryLosses) expect(output.auxiliaryLosses).toHaveLength(numTasks);
+          for (const term of auxiliary) expect(term.shape).toEqual([]);
+          for (const t of [...lossLogits, ...auxiliary])
+            expect(Array.from(t.dataSync()).every(Number.isFinite)).toBe(true);
+          tf.dispose([...output.logits, ...lossLogits, ...auxiliary]);
+        },
+        { label: `${head.name} withLoss` },
+      );
+      tf.dispose([...plain.logits, ...inputs.taskInputs, inputs.sharedInput]);
+      tf.dispose(Object.values(allHeadVariables(head.variables(params))));
     });
 
     it('builds symbolic shapes in a tf.model, from K+1 inputs or one', () => {
@@ -223,7 +267,7 @@ export function describeHeadContract(head: AnyHead, options: HeadContractOptions
     });
 
     it('accepts its preset sizes and its family sizes at a scale (what apps pass)', () => {
-      const base = { numTasks, inputDim: args.inputDim };
+      const base = { numTasks, inputDim: args.inputDim, ...options.requiredArgs };
       const preset = head.resolveArgs({ ...head.presetSizes, ...base });
       expect(preset).toMatchObject(head.presetSizes);
       const scaled = head.family.sizesAt({ expertUnits: [6, 4], towerUnits: [3] });

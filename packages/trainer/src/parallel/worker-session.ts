@@ -18,6 +18,7 @@ import { createBalancer } from '../balancers/create-balancer.js';
 import { DenseAdam } from '../dense-adam.js';
 import { predictBatch } from '../evaluate.js';
 import { createTaskTargets, disposeTargets, maskedTaskLosses, type TaskTarget } from '../loss.js';
+import { lossBatch, lossOutputs } from '../loss-space.js';
 import { TrainingVariables } from '../training-variables.js';
 import { sliceBatch } from './batch-slice.js';
 import { DenseShare } from './dense-share.js';
@@ -132,17 +133,25 @@ export class WorkerSession {
     const options = { training: true, seed: request.seed };
     const prepared = this.model.prepare(slice, options);
     let keepPrepared = false;
-    const targets: TaskTarget[] = createTaskTargets(slice.labels, slice.sampleMasks, slice.size).map(
-      (target, task) => ({ ...target, count: counts[task]! }), // whole-batch denominators
+    const entire = this.model.entireSpaceTasks;
+    const lossView = lossBatch(slice, entire); // entire-space tasks: all rows, label y_k m_k
+    const targets: TaskTarget[] = createTaskTargets(lossView.labels, lossView.sampleMasks, slice.size).map(
+      // whole-batch denominators (an entire-space task counts every row of the batch)
+      (target, task) => ({ ...target, count: entire?.[task] ? batch.size : counts[task]! }),
     );
     try {
       const inputs = [...prepared.sparseInputs, ...this.trainable];
       let stacked: tf.Tensor | null = null;
       const { value, grads } = tf.engine().gradients(
         () => {
-          const losses = maskedTaskLosses(this.model.forward(prepared, options), targets);
+          const outputs = lossOutputs(this.model, prepared, options);
+          const losses = maskedTaskLosses(outputs.logits, targets);
           stacked = tf.keep(tf.stack(losses)); // [K]
-          return this.balancer.combineLosses(losses);
+          const objective = this.balancer.combineLosses(losses);
+          // Auxiliary terms are means over this slice: weighted by its share, they sum to the batch's.
+          const share = slice.size / batch.size;
+          const extra = outputs.auxiliaryLosses.flatMap((term) => (term ? [tf.mul(term, share)] : []));
+          return extra.length === 0 ? objective : (tf.addN([objective, ...extra]) as tf.Scalar); // []
         },
         inputs,
         undefined,
