@@ -10,7 +10,7 @@
 import { sliceRows } from '@dtrn/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { MODEL_PRESET_NAMES } from './presets.js';
+import { MODEL_PRESET_NAMES, modelPresetHead } from './presets.js';
 import { evaluateLoss, onWasm, tinyData, tinyModel, trainBriefly, trainStep } from './testing/tiny.js';
 
 describe('training', () => {
@@ -38,7 +38,10 @@ describe('training', () => {
     const data = tinyData(1, 3000);
     const train = sliceRows(data, 0, 2400);
     const validation = sliceRows(data, 2400, 3000);
-    it.each(MODEL_PRESET_NAMES)('%s: validation loss falls and AUC beats 0.5 on both tasks', (name) => {
+    // ESMM and AITM train with entire-space losses and a calibrator that this minimal loop does not
+    // compute: @dtrn/trainer's src/cascade-heads.test.ts trains them with `fit` on funnel data.
+    const presets = MODEL_PRESET_NAMES.filter((name) => !modelPresetHead(name).usesCascade);
+    it.each(presets)('%s: validation loss falls and AUC beats 0.5 on both tasks', (name) => {
       const model = tinyModel(name, data);
       const result = trainBriefly(model, train, validation, {
         epochs: 3,

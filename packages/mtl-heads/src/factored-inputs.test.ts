@@ -17,6 +17,8 @@ const HEAD_ARGS: Record<string, Record<string, unknown>> = {
   'shared-bottom': { bottomUnits: [8, 6], towerUnits: [4] },
   mmoe: { numExperts: 3, expertUnits: [8, 6], towerUnits: [4] },
   ple: { numLevels: 2, numTaskExperts: 1, numSharedExperts: 2, expertUnits: [8], towerUnits: [4] },
+  esmm: { towerUnits: [8, 4], cascade: [0, 1] },
+  aitm: { towerUnits: [8, 4], cascade: [0, 1] },
 };
 
 function expectClose(actual: readonly tf.Tensor[], expected: readonly tf.Tensor[]): void {
@@ -63,7 +65,7 @@ function run(head: AnyMtlHeadDefinition, distinctTaskInputs: boolean) {
 }
 
 describe('forwardFactored', () => {
-  for (const name of ['shared-bottom', 'mmoe', 'ple']) {
+  for (const name of ['shared-bottom', 'mmoe', 'ple', 'esmm', 'aitm']) {
     for (const distinct of [false, true]) {
       it(`${name}: equals forward on the materialised rows (${distinct ? 'distinct' : 'shared'} task inputs)`, () => {
         const { factored, full, dispose } = run(getHead(name), distinct);

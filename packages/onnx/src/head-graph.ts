@@ -1,5 +1,5 @@
 /**
- * The built-in multi-task heads (Shared-Bottom, MMoE, PLE/CGC) as ONNX nodes, in inference mode
+ * The built-in multi-task heads (Shared-Bottom, MMoE, PLE/CGC, ESMM, AITM) as ONNX nodes, in inference mode
  * (no dropout), mirroring @dtrn/mtl-heads: hidden stacks keep their activation on every layer,
  * towers end in a linear logit, gates are bias-free linear softmaxes, mixtures are
  * sum_e gate[:, e] * expert_e. A head registered by a user has no ONNX form here and is refused.
@@ -7,19 +7,22 @@
 import { ConfigError } from '@dtrn/base';
 import type { ActivationName } from '@dtrn/core';
 import {
+  aitmHead,
   type AnyMtlHeadDefinition,
+  esmmHead,
   mmoeHead,
   pleHead,
+  type ResolvedAitmArgs,
   type ResolvedMmoeArgs,
   type ResolvedMtlHeadCommonArgs,
   type ResolvedPleArgs,
   sharedBottomHead,
 } from '@dtrn/mtl-heads';
 import type { GraphBuilder } from './graph-builder.js';
-import { denseStack, mlp, softmax } from './ops.js';
+import { concat, dense, denseStack, mlp, reduceSum, softmax } from './ops.js';
 import type { WeightReader } from './weights.js';
 
-export const EXPORTABLE_HEADS = ['shared-bottom', 'mmoe', 'ple'] as const;
+export const EXPORTABLE_HEADS = ['shared-bottom', 'mmoe', 'ple', 'esmm', 'aitm'] as const;
 
 interface HeadContext {
   readonly g: GraphBuilder;
@@ -99,6 +102,40 @@ function pleGraph(
   return towers(c, taskInputs);
 }
 
+/** ESMM predicts each task with its own tower (pCTR, pCVR); the product is a training-only output. */
+function esmmGraph(c: HeadContext, taskInputs: readonly string[]): string[] {
+  return towers(c, taskInputs); // K x [B, 1]
+}
+
+/** One dense layer `${prefix}/0/...` with an activation. */
+function layer(c: HeadContext, x: string, prefix: string, act: ActivationName = 'linear'): string {
+  return dense(c.g, x, denseStack(c.weights, prefix)[0]!, act);
+}
+
+/** AITM: towers, then per cascade step the transfer and the attention over {p, q}, then a logit. */
+function aitmGraph(c: HeadContext, taskInputs: readonly string[], args: ResolvedAitmArgs): string[] {
+  const q = taskInputs.map((x, t) => hiddenStack(c, x, `head/tower/${t}`)); // K x [B, H]
+  const z = [...q];
+  const scale = c.g.floatConstant([1 / Math.sqrt(args.towerUnits.at(-1)!)]);
+  args.cascade.slice(1).forEach((task, index) => {
+    const prefix = `head/ait/${index + 1}`;
+    const p = layer(c, z[args.cascade[index]!]!, `head/transfer/${index + 1}`, args.activation); // [B, H]
+    const score = (u: string) =>
+      c.g.node('Mul', [
+        reduceSum(
+          c.g,
+          c.g.node('Mul', [layer(c, u, `${prefix}/query`), layer(c, u, `${prefix}/key`)]),
+          [1],
+          true,
+        ),
+        scale,
+      ]); // [B, 1]
+    const weights = softmax(c.g, concat(c.g, [score(p), score(q[task]!)], 1)); // [B, 2]
+    z[task] = mix(c, [layer(c, p, `${prefix}/value`), layer(c, q[task]!, `${prefix}/value`)], weights); // [B, H]
+  });
+  return z.map((zt, t) => layer(c, zt, `head/output/${t}`)); // K x [B, 1]
+}
+
 /** The head's K logits ([B, 1] value names). Refuses heads other than the built-in ones. */
 export function headGraph(
   g: GraphBuilder,
@@ -112,6 +149,8 @@ export function headGraph(
   if (head === sharedBottomHead) return sharedBottomGraph(c, taskInputs);
   if (head === mmoeHead) return mmoeGraph(c, taskInputs, args as ResolvedMmoeArgs);
   if (head === pleHead) return pleGraph(c, taskInputs, sharedInput, args as ResolvedPleArgs);
+  if (head === esmmHead) return esmmGraph(c, taskInputs);
+  if (head === aitmHead) return aitmGraph(c, taskInputs, args as ResolvedAitmArgs);
   throw new ConfigError(`exportOnnx: head "${head.name}" has no ONNX form`, {
     expected: `a built-in head: ${EXPORTABLE_HEADS.join(', ')} (a head registered with registerHead is refused)`,
     found: head.name,

@@ -47,6 +47,8 @@ export const SMALL_HEADS: Readonly<Record<string, Record<string, unknown>>> = {
   'shared-bottom': { bottomUnits: [16], towerUnits: [8] },
   mmoe: { numExperts: 3, expertUnits: [16], towerUnits: [8] },
   ple: { numLevels: 1, numTaskExperts: 1, numSharedExperts: 2, expertUnits: [16], towerUnits: [8] },
+  esmm: { towerUnits: [16, 8] },
+  aitm: { towerUnits: [16, 8] },
 };
 
 /** The tiny synthetic preset's test split (sequences of 8), with one all-padding sequence. */

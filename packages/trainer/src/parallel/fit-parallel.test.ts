@@ -92,6 +92,29 @@ describe('fitParallel', () => {
     expect(two.workerTensors!.last).toEqual(two.workerTensors!.first);
   });
 
+  it.each(['esmm', 'aitm'])(
+    '%s: entire-space losses and auxiliary terms split over workers as in fit',
+    async (head) => {
+      const args = { ...MODEL_ARGS, head, headArgs: { towerUnits: [8, 4] } };
+      const model = createModel(SCHEMA, args as never);
+      const reference = await fit(model, train, validation, base);
+      const values = modelStateValues(model.getState());
+      model.dispose();
+      const spec = { ...MODEL_SPEC, args: [SCHEMA, args] };
+      const single = await fitParallel(spec, train, validation, { ...base, workers: 1, backend });
+      expect(modelStateValues(single.modelState)).toEqual(values);
+      // Two workers: the conversion loss counts every row of the batch (entire space) and each
+      // worker's calibrator mean is weighted by its share of the rows.
+      const two = await fitParallel(spec, train, validation, { ...base, workers: 2, backend });
+      expect(maxRelativeDifference(modelStateValues(two.modelState), values)).toBeLessThan(1e-4);
+      two.history.forEach((epoch, index) => {
+        epoch.trainLossPerTask.forEach((loss, task) => {
+          expect(loss).toBeCloseTo(reference.history[index]!.trainLossPerTask[task]!, 5);
+        });
+      });
+    },
+  );
+
   it('checkpoints in fit format: a parallel run stopped by maxSteps resumes in one-thread fit', async () => {
     const options = { ...base, earlyStopping: false as const };
     const reference = await oneThread(options);
