@@ -100,4 +100,18 @@ describe('runComparison', () => {
     const second = await runComparison(config, { emit: () => undefined });
     expect(second.models.map((m) => m.test)).toEqual(first.models.map((m) => m.test));
   });
+
+  it('trains the cascade heads (ESMM, AITM) on its funnel data (conversion observed on clicks)', async () => {
+    const config = { ...TINY, models: ['esmm', 'dtrn-aitm'] as const, steps: 3, evaluateEverySteps: 3 };
+    const result = await expectNoLeakedTensors(() => runComparison(config, { emit: () => undefined }), {
+      label: 'runComparison (cascade heads)',
+    });
+    expect(result.models.map((m) => [m.model, m.steps])).toEqual([
+      ['esmm', 3],
+      ['dtrn-aitm', 3],
+    ]);
+    for (const model of result.models) {
+      expect(model.test.every((task) => task.auc !== null && Number.isFinite(task.auc))).toBe(true);
+    }
+  });
 });
