@@ -7,17 +7,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sliceRows } from '@dtrn/data';
-import { loadModel } from '@dtrn/model';
-import { FileStorage } from '@dtrn/model/node';
-import { batchToOnnxInputs, type OnnxExportMetadata } from '@dtrn/onnx';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { resolveTrainConfig } from '../src/compare/run-train.js';
-import { loadData } from '../src/data/load-data.js';
 import { createProgram } from '../src/program.js';
 import type { RunResults } from '../src/report/results-file.js';
 import { captureStreams } from './helpers/capture.js';
+import { expectOnnxMatchesPredict } from './helpers/onnx-parity.js';
 
 async function dtrn(args: string[]) {
   const streams = captureStreams();
@@ -81,30 +75,7 @@ describe('ESMM and AITM through the CLI', () => {
         (await dtrn(['export', '--run', run, '--format', 'onnx', '--out', out, '--progress', 'quiet']))
           .exitCode,
       ).toBe(0);
-      const metadata = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxExportMetadata;
-      const { kind: _kind, ...input } = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
-      const trainConfig = resolveTrainConfig(input);
-      const test = sliceRows((await loadData(trainConfig.data, trainConfig.seed)).test, 0, 100);
-      const { model } = await loadModel(new FileStorage(run), 'model');
-      try {
-        const expected = model.predict(test);
-        const session = await ort.InferenceSession.create(out);
-        const feeds = Object.fromEntries(
-          Object.entries(batchToOnnxInputs(metadata, test.schema, test)).map(([key, t]) => [
-            key,
-            new ort.Tensor(t.type, t.data, [...t.dims]),
-          ]),
-        );
-        const outputs = await session.run(feeds);
-        model.taskNames.forEach((task, k) => {
-          const actual = outputs[task]!.data as Float32Array;
-          for (let i = 0; i < test.size; i++)
-            expect(Math.abs(actual[i]! - expected[k]![i]!)).toBeLessThanOrEqual(1e-5);
-        });
-        await session.release();
-      } finally {
-        model.dispose();
-      }
+      await expectOnnxMatchesPredict(run, out);
     },
   );
 

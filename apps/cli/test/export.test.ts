@@ -17,6 +17,7 @@ import { resolveTrainConfig } from '../src/compare/run-train.js';
 import { loadData } from '../src/data/load-data.js';
 import { createProgram } from '../src/program.js';
 import { captureStreams } from './helpers/capture.js';
+import { expectOnnxMatchesPredict } from './helpers/onnx-parity.js';
 
 async function dtrn(args: string[]) {
   const streams = captureStreams();
@@ -64,30 +65,7 @@ describe('dtrn export', () => {
     const metadata = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxExportMetadata;
     expect(metadata.graph).toBe('dtrn-ple.onnx');
 
-    const stored = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
-    const { kind: _kind, ...input } = stored;
-    const trainConfig = resolveTrainConfig(input);
-    const test = sliceRows((await loadData(trainConfig.data, trainConfig.seed)).test, 0, 100);
-    const { model } = await loadModel(new FileStorage(run), 'model');
-    try {
-      const expected = model.predict(test);
-      const session = await ort.InferenceSession.create(out);
-      const feeds = Object.fromEntries(
-        Object.entries(batchToOnnxInputs(metadata, test.schema, test)).map(([name, t]) => [
-          name,
-          new ort.Tensor(t.type, t.data, [...t.dims]),
-        ]),
-      );
-      const outputs = await session.run(feeds);
-      model.taskNames.forEach((task, k) => {
-        const actual = outputs[task]!.data as Float32Array;
-        for (let i = 0; i < test.size; i++)
-          expect(Math.abs(actual[i]! - expected[k]![i]!)).toBeLessThanOrEqual(1e-5);
-      });
-      await session.release();
-    } finally {
-      model.dispose();
-    }
+    await expectOnnxMatchesPredict(run, out);
   });
 
   it('carries the item vocabulary from dtrn prepare on the OTTO sample, through dtrn train, to the sidecar', async () => {

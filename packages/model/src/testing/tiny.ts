@@ -13,14 +13,21 @@ import type { RecommenderModel } from '../recommender-model.js';
 
 export const onWasm = process.env.DTRN_TEST_BACKEND === 'wasm';
 
-/** The tiny synthetic preset with short sequences (fast on both backends). */
-export function tinyData(seed = 1, numSamples = 5000): InMemoryDataset {
+/**
+ * The tiny synthetic preset with short sequences (fast on both backends); tasks independent, or
+ * with `'cascade'` conversion observed on clicks only (the funnel ESMM and AITM need).
+ */
+export function tinyData(
+  seed = 1,
+  numSamples = 5000,
+  taskMode: 'independent' | 'cascade' = 'independent',
+): InMemoryDataset {
   return generateMultiBehaviorData(
     syntheticPreset('control', 'tiny', {
       seed,
       sequenceLength: 8,
       numSamples,
-      taskMode: 'independent',
+      taskMode,
       clickRate: 0.3,
       conversionRate: 0.3,
     }),
@@ -59,18 +66,9 @@ const TINY_HEADS: Record<string, Record<string, unknown>> = {
   aitm: { towerUnits: [16, 8] },
 };
 
-/** Like `tinyData`, with conversion observed on clicks only (the funnel ESMM and AITM need). */
+/** `tinyData` with conversion observed on clicks only. */
 export function tinyCascadeData(seed = 1, numSamples = 5000): InMemoryDataset {
-  return generateMultiBehaviorData(
-    syntheticPreset('control', 'tiny', {
-      seed,
-      sequenceLength: 8,
-      numSamples,
-      taskMode: 'cascade',
-      clickRate: 0.3,
-      conversionRate: 0.3,
-    }),
-  );
+  return tinyData(seed, numSamples, 'cascade');
 }
 
 /** The preset's args at test size. */
