@@ -8,12 +8,12 @@ import {
   EmbeddingBank,
   type EmbeddingUpdate,
   type ForwardOptions,
-  type TrainingOutputs,
   type ModelInspection,
   type ModelState,
   type PreparedBatch,
   ShapeError,
   type SharedEmbeddingBankHandle,
+  type TrainingOutputs,
   type VariableGroups,
 } from '@dtrn/core';
 import type { Batch, DatasetSchema } from '@dtrn/data';

@@ -15,8 +15,9 @@
  * y_t is the probability of the whole funnel up to t (clicked and converted), so the cascade tasks
  * after the first are trained on every impression (`entireSpaceTasks`).
  */
-import { type DenseParams, denseForward, mlpParameterCount } from '@dtrn/core';
+
 import { checkNumber } from '@dtrn/base';
+import { type DenseParams, denseForward, mlpParameterCount } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { declareMlp, hiddenStackForward, stackOptions } from './building-blocks.js';
 import { cascadeEntireSpaceTasks, resolveCascade, TOWER_FAMILY } from './cascade.js';

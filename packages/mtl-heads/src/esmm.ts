@@ -10,6 +10,8 @@
  *
  * for the cascade c0, c1, ... (a longer cascade chains the product [our generalisation]).
  */
+
+import type { DenseParams } from '@dtrn/core';
 import { mlpParameterCount } from '@dtrn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { declareMlp, stackOptions, towerForward } from './building-blocks.js';
@@ -20,7 +22,6 @@ import {
   type ResolvedMtlHeadCommonArgs,
   resolveCommonArgs,
 } from './common-args.js';
-import type { DenseParams } from '@dtrn/core';
 import type { MtlHeadFactoredInputs, MtlHeadForwardOptions, MtlHeadOutput } from './contract.js';
 import { defineHead } from './define-head.js';
 import { checkHeadInputs } from './inputs.js';

@@ -1,7 +1,7 @@
 /** Heads by name. The built-in heads register themselves here exactly as a new head would. */
 import { ConfigError, closestMatch } from '@dtrn/base';
-import type { MtlHeadBaseArgs, MtlHeadDefinition } from './contract.js';
 import { aitmHead } from './aitm.js';
+import type { MtlHeadBaseArgs, MtlHeadDefinition } from './contract.js';
 import { esmmHead } from './esmm.js';
 import { mmoeHead } from './mmoe.js';
 import { pleHead } from './ple.js';

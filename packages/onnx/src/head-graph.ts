@@ -7,8 +7,8 @@
 import { ConfigError } from '@dtrn/base';
 import type { ActivationName } from '@dtrn/core';
 import {
-  aitmHead,
   type AnyMtlHeadDefinition,
+  aitmHead,
   esmmHead,
   mmoeHead,
   pleHead,

@@ -13,7 +13,6 @@ import '@tensorflow/tfjs-layers';
 import type { LossBalancer } from './balancers/balancer.js';
 import type { DenseAdam } from './dense-adam.js';
 import { NonFiniteLossError } from './errors.js';
-import { lossBatch, lossOutputs } from './loss-space.js';
 import {
   createTaskTargets,
   disposeTargets,
@@ -21,6 +20,7 @@ import {
   maskedTaskLosses,
   type TaskTarget,
 } from './loss.js';
+import { lossBatch, lossOutputs } from './loss-space.js';
 import type { TrainingVariables } from './training-variables.js';
 
 export interface StepContext {
