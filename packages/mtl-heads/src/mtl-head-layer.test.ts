@@ -9,7 +9,7 @@ describe('DtrnMtlHead', () => {
   it('rejects unknown heads, bad head arguments and bad inputs with exact messages', () => {
     expectMessage(
       () => mtlHead({ head: 'mmo' }),
-      'unknown head "mmo"; did you mean "mmoe"? (expected one of "mmoe", "ple", "shared-bottom", found "mmo")',
+      'unknown head "mmo"; did you mean "mmoe"? (expected one of "aitm", "esmm", "mmoe", "ple", "shared-bottom", found "mmo")',
     );
     expectMessage(
       () => mmoe({ numExpert: 2 }),

@@ -17,7 +17,7 @@ describeHeadContract(linearHead, {
 
 describe('head registry', () => {
   it('lists the built-in heads and finds them by name', () => {
-    expect(headNames()).toEqual(expect.arrayContaining(['mmoe', 'ple', 'shared-bottom']));
+    expect(headNames()).toEqual(expect.arrayContaining(['aitm', 'esmm', 'mmoe', 'ple', 'shared-bottom']));
     expect(getHead('mmoe')).toBe(mmoeHead);
     expect(getHead('test-linear').parameterCount(getHead('test-linear').resolveArgs({ inputDim: 3 }))).toBe(
       2 * mlpParameterCount(3, [1]) + 3,
@@ -27,11 +27,11 @@ describe('head registry', () => {
   it('names the closest head for an unknown name', () => {
     expectMessage(
       () => getHead('mmeo'),
-      'unknown head "mmeo"; did you mean "mmoe"? (expected one of "mmoe", "ple", "shared-bottom", "test-linear", found "mmeo")',
+      'unknown head "mmeo"; did you mean "mmoe"? (expected one of "aitm", "esmm", "mmoe", "ple", "shared-bottom", "test-linear", found "mmeo")',
     );
     expectMessage(
       () => getHead('transformer'),
-      'unknown head "transformer" (expected one of "mmoe", "ple", "shared-bottom", "test-linear", found "transformer")',
+      'unknown head "transformer" (expected one of "aitm", "esmm", "mmoe", "ple", "shared-bottom", "test-linear", found "transformer")',
     );
   });
 
