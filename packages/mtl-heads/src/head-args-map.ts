@@ -12,6 +12,8 @@
  * }
  * ```
  */
+import type { AitmArgs } from './aitm.js';
+import type { EsmmArgs } from './esmm.js';
 import type { MmoeArgs } from './mmoe.js';
 import type { PleArgs } from './ple.js';
 import type { SharedBottomArgs } from './shared-bottom.js';
@@ -20,6 +22,8 @@ export interface MtlHeadArgsByName {
   'shared-bottom': SharedBottomArgs;
   mmoe: MmoeArgs;
   ple: PleArgs;
+  esmm: EsmmArgs;
+  aitm: AitmArgs;
 }
 
 /** Head names whose argument type is known at compile time (the built-in heads plus merged ones). */
