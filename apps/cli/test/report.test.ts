@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../src/program.js';
+import type { RunResults } from '../src/report/results-file.js';
+import { formatResultsMarkdown } from '../src/report/results-markdown.js';
 import { captureStreams } from './helpers/capture.js';
-import { type FixtureRun, writeFixtureRun } from './helpers/report-fixture.js';
+import { type FixtureRun, fixtureResults, writeFixtureRun } from './helpers/report-fixture.js';
 
 async function dtrn(args: string[], cwd?: string) {
   const streams = captureStreams();
@@ -131,6 +133,40 @@ describe('dtrn report <run>', () => {
     expect(pageJson(html, 'dtrn-chart-data').steps).toEqual([]);
     expect(html).toContain('No config.json in the run directory');
     expect(html).toContain('No environment.json in the run directory.');
+  });
+
+  it('shows each multi-task model minus the single-task models, naming negative transfer', async () => {
+    const fixture: FixtureRun = {
+      ...BASE,
+      name: 'transfer',
+      auc: { ...BASE.auc, 'single-task': BASE.auc.ple! },
+      transfer: [
+        {
+          model: 'ple',
+          base: 'single-task',
+          perSeed: [
+            [-0.03, 0.001],
+            [-0.02, 0.003],
+          ],
+        },
+      ],
+    };
+    const dir = writeFixtureRun(root, fixture);
+    const html = readFileSync(await dtrn(['report', dir]), 'utf8');
+    const section = html.slice(html.indexOf('<h2>Transfer over single-task models</h2>'));
+    expect(section).toMatch(/<td>ple<\/td><td>single-task<\/td><td>click<\/td><td>-0\.0250<\/td>/);
+    expect(section).toContain('<td>s3 -0.0300, s7 -0.0200</td><td>NEGATIVE</td>');
+    expect(section).toContain('<td>s3 +0.0010, s7 +0.0030</td><td>none measured</td>');
+    const markdown = (fixture: FixtureRun) =>
+      formatResultsMarkdown(fixtureResults(fixture) as unknown as RunResults);
+    const withTransfer = markdown(fixture);
+    expect(withTransfer).toContain('## Transfer: AUC of each multi-task model minus the single-task models');
+    expect(withTransfer).toContain(
+      '| ple | single-task | click | -0.0250 | [-0.0350, -0.0150] | 0.500 | -0.0300, -0.0200 | NEGATIVE |',
+    );
+    expect(markdown(BASE)).not.toContain('## Transfer');
+    // BASE's run has no transfer: no section.
+    expect(readFileSync(join(run, 'report.html'), 'utf8')).not.toContain('Transfer over single-task models');
   });
 
   it('escapes names and descriptions from results.json in the HTML and the inline JSON', async () => {

@@ -31,6 +31,11 @@ export interface ModelCatalog {
   checkSettings?(name: string, options: CreateModelOptions): void;
   /** The model a variant's gain is measured against (DTRN on head X against X), or null. */
   baseOf(name: string): string | null;
+  /**
+   * Whether a preset trains one independent network per task (no transfer between tasks): each
+   * multi-task model of a comparison that has one is measured against it (`transfer`). Optional.
+   */
+  isSingleTask?(name: string): boolean;
   /** One line about a preset for `--help` and reports. */
   describe(name: string): string;
   /**
@@ -98,4 +103,21 @@ export function gainPairs(
     const base = catalog.baseOf(model);
     return base !== null && base !== model && models.includes(base) ? [{ model, base }] : [];
   });
+}
+
+/**
+ * The (multi-task model, single-task model) pairs among `models`: every model the catalog does not
+ * call single-task against every one it does. Empty when the catalog cannot say or no single-task
+ * model is compared.
+ */
+export function transferPairs(
+  models: readonly string[],
+  catalog: Pick<ModelCatalog, 'isSingleTask'>,
+): { model: string; base: string }[] {
+  const isSingleTask = catalog.isSingleTask;
+  if (!isSingleTask) return [];
+  const references = models.filter((model) => isSingleTask(model));
+  return models
+    .filter((model) => !isSingleTask(model))
+    .flatMap((model) => references.map((base) => ({ model, base })));
 }

@@ -92,6 +92,31 @@ describe('compareModels', () => {
     });
   });
 
+  it('measures each multi-task model against the single-task models the catalog names', async () => {
+    // shared-bottom plays the single-task reference: wide-shared-bottom's transfer is its AUC minus it.
+    const catalog = { ...tinyCatalog(), isSingleTask: (name: string) => name === 'shared-bottom' };
+    const { results } = await compareModels({ ...CONFIG, seeds: 1 }, options({ catalog }));
+    const transfer = results!.transfer!;
+    expect(transfer.map((gain) => `${gain.model}/${gain.base}/${gain.task}`)).toEqual([
+      'wide-shared-bottom/shared-bottom/click',
+      'wide-shared-bottom/shared-bottom/conversion',
+    ]);
+    transfer.forEach((gain, k) => {
+      const auc = (model: string) => results!.runs.find((run) => run.model === model)!.test[k]!.auc!;
+      expect(gain.perSeed).toHaveLength(1);
+      expect(gain.estimate).toBeCloseTo(auc('wide-shared-bottom') - auc('shared-bottom'), 10);
+      expect(gain.verdict).toBe(gain.lower > 0 ? 'win' : gain.upper < 0 ? 'loss' : 'tie');
+    });
+    // Its own bootstrap stream: the same pair as a gain gets the same estimate, other resamples.
+    expect(results!.gains.map((gain) => gain.estimate)).toEqual(transfer.map((gain) => gain.estimate));
+    expect(results!.gains.map((gain) => [gain.lower, gain.upper])).not.toEqual(
+      transfer.map((gain) => [gain.lower, gain.upper]),
+    );
+    // A catalog that cannot say which models are single-task gives no transfer at all.
+    const plain = await compareModels({ ...CONFIG, seeds: 1 }, options());
+    expect(plain.results!.transfer).toBeUndefined();
+  });
+
   it('stops with a checkpoint and resumes to the results of an uninterrupted run', async () => {
     const config = { ...CONFIG, seeds: 1 };
     const full = await compareModels(config, options({ store: memoryStore() }));

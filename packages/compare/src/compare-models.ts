@@ -7,7 +7,7 @@
  *
  * It never picks a tfjs backend (the caller has) and leaves no tensors behind.
  */
-import { checkComparisonModels, checkModelsFit, gainPairs } from './catalog.js';
+import { checkComparisonModels, checkModelsFit, gainPairs, transferPairs } from './catalog.js';
 import { checkSeedData } from './check-data.js';
 import { runMeaningfulnessCheck } from './check-runner.js';
 import { type ComparisonConfigInput, overridesFor, resolveComparisonConfig, seedsOf } from './config.js';
@@ -120,21 +120,19 @@ export async function compareModels(
       check = notApplicable('stopped during the calibration run', config.check.threshold);
     }
   }
+  const gainsOf = (
+    pairs: readonly { readonly model: string; readonly base: string }[],
+    stream: 'gain' | 'transfer',
+  ) => computeGains(scoresPerSeed, pairs, tasks, config.bootstrap, config.firstSeed, seeds, excluded, stream);
+  const transfer = transferPairs(trained, options.catalog);
   const results: ComparisonResults = {
     tasks,
     models: config.models,
     seeds,
     runs,
     summary,
-    gains: computeGains(
-      scoresPerSeed,
-      gainPairs(trained, options.catalog),
-      tasks,
-      config.bootstrap,
-      config.firstSeed,
-      seeds,
-      excluded,
-    ),
+    gains: gainsOf(gainPairs(trained, options.catalog), 'gain'),
+    ...(transfer.length > 0 ? { transfer: gainsOf(transfer, 'transfer') } : {}),
     oracles,
     check,
   };

@@ -25,7 +25,7 @@ const NOTHING_EXCLUDED: Exclusion = () => false;
 function intervalSeed(
   bootstrap: BootstrapSettings,
   firstSeed: number,
-  kind: 'gain' | 'auc',
+  kind: 'gain' | 'transfer' | 'auc',
   model: string,
   task: string,
 ): number {
@@ -43,6 +43,8 @@ function bothClasses(labels: Float32Array): boolean {
  * Pooled paired bootstrap CI of AUC(model) - AUC(base) per pair and task. Seeds where either run is
  * left out, or that lack a run of either model (a stopped comparison), do not count; a task whose
  * sample space holds one class in a counted seed has no gain (its AUC is undefined there).
+ * `stream` names the bootstrap's random stream (`gain` for variants over their base; another name
+ * gives another set of pairs its own resamples).
  */
 export function computeGains(
   perSeed: readonly SeedScores[],
@@ -52,6 +54,7 @@ export function computeGains(
   firstSeed: number,
   seeds: readonly number[] = [],
   excluded: Exclusion = NOTHING_EXCLUDED,
+  stream: 'gain' | 'transfer' = 'gain',
 ): GainInterval[] {
   return pairs.flatMap(({ model, base }) =>
     tasks.flatMap((task) => {
@@ -69,7 +72,7 @@ export function computeGains(
       const interval = pooledPairedBootstrapDiff(groups, {
         resamples: bootstrap.resamples,
         confidence: bootstrap.confidence,
-        seed: intervalSeed(bootstrap, firstSeed, 'gain', model, task),
+        seed: intervalSeed(bootstrap, firstSeed, stream, model, task),
       });
       const excludedSeeds = perSeed
         .map((_, index) => index)

@@ -6,6 +6,7 @@ export {
   checkModelsFit,
   gainPairs,
   type ModelCatalog,
+  transferPairs,
 } from './catalog.js';
 export { checkSeedData, type SeedData, SPLITS } from './check-data.js';
 export { type ComparisonOutcome, compareModels } from './compare-models.js';

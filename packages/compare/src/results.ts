@@ -142,6 +142,12 @@ export interface ComparisonResults {
   readonly runs: readonly ModelRun[];
   readonly summary: readonly ModelSummary[];
   readonly gains: readonly GainInterval[];
+  /**
+   * Each multi-task model's AUC gain over the single-task model (`base`), same bootstrap as
+   * `gains`: a CI below 0 is negative transfer. Absent when no single-task model was compared (and
+   * in results of earlier versions).
+   */
+  readonly transfer?: readonly GainInterval[];
   readonly oracles: readonly OracleSummary[];
   readonly check: MeaningfulnessCheck;
 }

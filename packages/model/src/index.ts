@@ -41,6 +41,7 @@ export {
   modelPreset,
   modelPresetBase,
   modelPresetHead,
+  modelPresetIsSingleTask,
 } from './presets.js';
 export type { EmbeddingTableAccess, ParameterBreakdown, RecommenderModel } from './recommender-model.js';
 export { type SaveModelOptions, saveModel } from './save-model.js';

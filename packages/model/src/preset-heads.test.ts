@@ -6,6 +6,7 @@ import {
   MODEL_PRESET_NAMES,
   MODEL_PRESETS,
   modelPresetBase,
+  modelPresetIsSingleTask,
   modelPresetHead,
 } from './presets.js';
 
@@ -62,6 +63,8 @@ describe('model presets and their heads', () => {
       'single-task': null,
     });
     expect(Object.keys(MODEL_PRESET_DESCRIPTIONS)).toEqual([...MODEL_PRESET_NAMES]);
+    // The negative-transfer reference every multi-task model is measured against.
+    expect(MODEL_PRESET_NAMES.filter((name) => modelPresetIsSingleTask(name))).toEqual(['single-task']);
   });
 
   it('names the closest preset for an unknown name', () => {

@@ -141,6 +141,11 @@ export function modelPresetBase(name: string): ModelPresetName | null {
   return MODEL_PRESET_NAMES.find(isBase) ?? null;
 }
 
+/** Whether a preset trains one independent network per task (the negative-transfer reference). */
+export function modelPresetIsSingleTask(name: string): boolean {
+  return MODEL_PRESETS[checkPresetName(name, 'modelPresetIsSingleTask: name')].singleTask === true;
+}
+
 const NESTED_KEYS = ['headArgs', 'encoder', 'refiner', 'embeddings'] as const;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -13,6 +13,7 @@ import {
   type ModelPresetName,
   modelPreset,
   modelPresetBase,
+  modelPresetIsSingleTask,
   type RecommenderModel,
   saveModel,
 } from '@dtrn/model';
@@ -50,6 +51,7 @@ export const dtrnCatalog: ModelCatalog = {
     args: [schema, modelPreset(asPreset(name), { ...(options.overrides as ModelArgs), seed: options.seed })],
   }),
   baseOf: (name) => modelPresetBase(asPreset(name)),
+  isSingleTask: (name) => modelPresetIsSingleTask(asPreset(name)),
   describe: (name) => MODEL_PRESET_DESCRIPTIONS[asPreset(name)],
   // Models from `create` are @dtrn/model RecommenderModels: the saved directory is documented there.
   save: async (model, storage, directory) => {

@@ -4,7 +4,7 @@
  * CIs and per-seed values, the check, final test AUC with CIs and seed dots, loss and validation AUC
  * curves with seed bands, per-step loss, TRM field weights, gate utilisation, config and environment.
  */
-import { degenerateHeadline } from '@dtrn/compare';
+import { degenerateHeadline, type GainInterval } from '@dtrn/compare';
 import { buildChartData } from './chart-data.js';
 import { escapeHtml, page, runSetupSection, signed, table } from './html-parts.js';
 import type { ReportRun } from './report-run.js';
@@ -48,9 +48,41 @@ function metricsTable(results: RunResults): string {
 function gainsTable(results: RunResults): string {
   if (results.gains.length === 0)
     return '<p class="note">No DTRN variant was compared with its base head.</p>';
+  return gainRows(results, results.gains, 'verdict', (gain) => gain.verdict, 'gains');
+}
+
+const TRANSFER_VERDICTS: Readonly<Record<string, string>> = {
+  win: 'positive',
+  tie: 'none measured',
+  loss: 'NEGATIVE',
+};
+
+/** Each multi-task model minus the single-task models; nothing when no single-task model ran. */
+function transferSection(results: RunResults): string {
+  const transfer = results.transfer ?? [];
+  if (transfer.length === 0) return '';
+  const table = gainRows(
+    results,
+    transfer,
+    'transfer',
+    (gain) => TRANSFER_VERDICTS[gain.verdict] ?? gain.verdict,
+    'transfer',
+  );
+  return `<h2>Transfer over single-task models</h2>
+<p class="note">AUC of each multi-task model minus the single-task models, same paired bootstrap as the gains: a CI below 0 is negative transfer.</p>
+${table}`;
+}
+
+function gainRows(
+  results: RunResults,
+  gains: readonly GainInterval[],
+  verdictColumn: string,
+  verdictOf: (gain: GainInterval) => string,
+  id: string,
+): string {
   return table(
-    ['model', 'base', 'task', 'gain', 'CI', 'P(gain > 0)', 'per seed', 'verdict'],
-    results.gains.map((gain) => [
+    ['model', 'base', 'task', 'gain', 'CI', 'P(gain > 0)', 'per seed', verdictColumn],
+    gains.map((gain) => [
       gain.model,
       gain.base,
       gain.task,
@@ -59,10 +91,10 @@ function gainsTable(results: RunResults): string {
       gain.probabilityPositive.toFixed(3),
       formatSeedValues(gainSeeds(results, gain), signed),
       gain.excludedSeeds?.length
-        ? `${gain.verdict} (degenerate seeds ${gain.excludedSeeds.join(', ')} left out)`
-        : gain.verdict,
+        ? `${verdictOf(gain)} (degenerate seeds ${gain.excludedSeeds.join(', ')} left out)`
+        : verdictOf(gain),
     ]),
-    'gains',
+    id,
   );
 }
 
@@ -115,6 +147,7 @@ ${perSeedTable(results)}
 <p class="note">Per seed: AUC(variant) - AUC(base) on that seed's test rows (s0 = seed 0).</p>
 ${gainsTable(results)}
 <div class="charts" id="gains"></div>
+${transferSection(results)}
 <h2>Meaningfulness check</h2>
 ${checkSection(results)}
 <h2>Final test AUC</h2>

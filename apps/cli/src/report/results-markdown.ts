@@ -1,5 +1,5 @@
 /** The human table of a run (`results.md`, and what `compare` prints). */
-import { degenerateHeadline, describeEntries, type MeanStd } from '@dtrn/compare';
+import { degenerateHeadline, describeEntries, type GainInterval, type MeanStd } from '@dtrn/compare';
 import { oneGlance } from './one-glance.js';
 import type { RunResults } from './results-file.js';
 
@@ -83,24 +83,18 @@ export function formatResultsMarkdown(results: RunResults): string {
   }
   lines.push('');
 
-  if (results.gains.length > 0) {
-    const confidence = Math.round((results.gains[0]?.confidence ?? 0.95) * 100);
-    lines.push(
-      `## AUC gain over the base head (paired bootstrap ${confidence}% CI, test rows resampled within each seed, gains averaged over seeds)`,
-      '',
-      '| model | base | task | gain | CI | P(gain > 0) | per seed | verdict |',
-      '|---|---|---|---:|---|---:|---|---|',
-    );
-    for (const gain of results.gains) {
-      const left = gain.excludedSeeds?.length
-        ? ` (degenerate seeds ${gain.excludedSeeds.join(', ')} left out)`
-        : '';
-      lines.push(
-        `| ${gain.model} | ${gain.base} | ${gain.task} | ${signed(gain.estimate)} | [${signed(gain.lower)}, ${signed(gain.upper)}] | ${gain.probabilityPositive.toFixed(3)} | ${gain.perSeed.map((value) => signed(value)).join(', ')}${left} | ${gain.verdict} |`,
-      );
-    }
-    lines.push('');
-  }
+  lines.push(
+    ...gainSection(
+      results.gains,
+      'AUC gain over the base head (paired bootstrap {confidence}% CI, test rows resampled within each seed, gains averaged over seeds)',
+      'verdict',
+    ),
+    ...gainSection(
+      results.transfer ?? [],
+      'Transfer: AUC of each multi-task model minus the single-task models (paired bootstrap {confidence}% CI as above; a loss is negative transfer)',
+      'transfer',
+    ),
+  );
 
   if (results.check.applicable) {
     lines.push(
@@ -134,4 +128,37 @@ export function formatResultsMarkdown(results: RunResults): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+const TRANSFER_VERDICTS: Readonly<Record<GainInterval['verdict'], string>> = {
+  win: 'positive',
+  tie: 'none measured',
+  loss: 'NEGATIVE',
+};
+
+/** One gains table (empty when there are no gains); `{confidence}` in the title becomes the CI level. */
+function gainSection(
+  gains: readonly GainInterval[],
+  title: string,
+  verdictColumn: 'verdict' | 'transfer',
+): string[] {
+  if (gains.length === 0) return [];
+  const confidence = Math.round((gains[0]?.confidence ?? 0.95) * 100);
+  const lines = [
+    `## ${title.replace('{confidence}', String(confidence))}`,
+    '',
+    `| model | base | task | gain | CI | P(gain > 0) | per seed | ${verdictColumn} |`,
+    '|---|---|---|---:|---|---:|---|---|',
+  ];
+  for (const gain of gains) {
+    const left = gain.excludedSeeds?.length
+      ? ` (degenerate seeds ${gain.excludedSeeds.join(', ')} left out)`
+      : '';
+    const verdict = verdictColumn === 'transfer' ? TRANSFER_VERDICTS[gain.verdict] : gain.verdict;
+    lines.push(
+      `| ${gain.model} | ${gain.base} | ${gain.task} | ${signed(gain.estimate)} | [${signed(gain.lower)}, ${signed(gain.upper)}] | ${gain.probabilityPositive.toFixed(3)} | ${gain.perSeed.map((value) => signed(value)).join(', ')}${left} | ${verdict} |`,
+    );
+  }
+  lines.push('');
+  return lines;
 }

@@ -20,6 +20,19 @@ const inspection = z.object({
     .optional(),
 });
 
+const gainShape = z.object({
+  model: z.string(),
+  base: z.string(),
+  task: z.string(),
+  estimate: z.number(),
+  lower: z.number(),
+  upper: z.number(),
+  probabilityPositive: z.number(),
+  perSeed: z.array(z.number()),
+  excludedSeeds: z.array(z.number()).optional(),
+  verdict: z.string(),
+});
+
 const modelRun = z.object({
   model: z.string(),
   seed: z.number(),
@@ -60,20 +73,8 @@ const resultsShape = z.object({
       ),
     }),
   ),
-  gains: z.array(
-    z.object({
-      model: z.string(),
-      base: z.string(),
-      task: z.string(),
-      estimate: z.number(),
-      lower: z.number(),
-      upper: z.number(),
-      probabilityPositive: z.number(),
-      perSeed: z.array(z.number()),
-      excludedSeeds: z.array(z.number()).optional(),
-      verdict: z.string(),
-    }),
-  ),
+  gains: z.array(gainShape),
+  transfer: z.array(gainShape).optional(),
   oracles: z.array(z.object({ task: z.string(), kind: z.string(), auc: meanStd })),
   check: z.object({
     applicable: z.boolean(),

@@ -5,6 +5,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** A gain to record: model, base and the per-seed values per task index (CI: mean ± 0.01). */
+export interface FixtureGain {
+  readonly model: string;
+  readonly base: string;
+  readonly perSeed: readonly (readonly number[])[];
+}
+
 export interface FixtureRun {
   readonly name: string;
   readonly tasks: readonly string[];
@@ -12,7 +19,9 @@ export interface FixtureRun {
   readonly auc: Readonly<Record<string, readonly (readonly number[])[]>>;
   readonly seeds: readonly number[];
   /** Gains to record: model, base and their per-seed values per task index. */
-  readonly gains?: readonly { model: string; base: string; perSeed: readonly (readonly number[])[] }[];
+  readonly gains?: readonly FixtureGain[];
+  /** Transfer over single-task models, in the same form. */
+  readonly transfer?: readonly FixtureGain[];
   /** stepLosses per model and seed index: [step, loss of task 0, loss of task 1 ...] per epoch. */
   readonly steps?: Readonly<Record<string, readonly (readonly (readonly number[])[])[]>>;
   readonly config?: Record<string, unknown>;
@@ -75,27 +84,33 @@ export function fixtureResults(run: FixtureRun) {
         aucInterval: { lower: 0.5, upper: 0.9, confidence: 0.95 },
       })),
     })),
-    gains: (run.gains ?? []).flatMap((gain) =>
-      run.tasks.map((task, k) => {
-        const perSeed = gain.perSeed.map((seed) => seed[k]!);
-        return {
-          model: gain.model,
-          base: gain.base,
-          task,
-          estimate: mean(perSeed),
-          lower: mean(perSeed) - 0.01,
-          upper: mean(perSeed) + 0.01,
-          confidence: 0.95,
-          probabilityPositive: 0.5,
-          perSeed,
-          verdict: 'tie',
-        };
-      }),
-    ),
+    gains: fixtureGains(run, run.gains),
+    ...(run.transfer ? { transfer: fixtureGains(run, run.transfer) } : {}),
     oracles: [],
     check: { applicable: false, note: 'fixture', threshold: 0.9, source: null, tasks: [], passed: null },
     seconds: 3,
   };
+}
+
+function fixtureGains(run: FixtureRun, gains: readonly FixtureGain[] = []) {
+  return gains.flatMap((gain) =>
+    run.tasks.map((task, k) => {
+      const perSeed = gain.perSeed.map((seed) => seed[k]!);
+      const [lower, upper] = [mean(perSeed) - 0.01, mean(perSeed) + 0.01];
+      return {
+        model: gain.model,
+        base: gain.base,
+        task,
+        estimate: mean(perSeed),
+        lower,
+        upper,
+        confidence: 0.95,
+        probabilityPositive: 0.5,
+        perSeed,
+        verdict: lower > 0 ? 'win' : upper < 0 ? 'loss' : 'tie',
+      };
+    }),
+  );
 }
 
 /** Writes the run directory `root/<name>` and returns its path. */
