@@ -75,6 +75,8 @@ Examples:
   $ dtrn compare --preset census-income --data census-income.test.gz --out runs/census
   $ dtrn compare --config my-comparison.yaml --jsonl > events.jsonl
   $ dtrn compare --preset full-conflict --out runs/full-conflict --resume   # after Ctrl-C
+  $ dtrn compare --preset tiny --seeds 2 --out runs/tiny --models shared-bottom,ple,dtrn-ple,single-task --resume
+                                                     # add a model to a finished run: only it trains
 
 Writes config.json, environment.json, metrics.jsonl, results.json, results.md, report.html and
 checkpoints/ under --out. Ctrl-C stops after the current step with a checkpoint.`,

@@ -44,6 +44,35 @@ function changedKeys(before: unknown, after: unknown, path = ''): string[] {
   );
 }
 
+/**
+ * The models a resumed compare run adds: `models` of the new config when it holds every model of
+ * the stored one plus others (in any order); none otherwise (any other change is refused).
+ */
+function addedModels(stored: unknown, resolved: Record<string, unknown>): string[] {
+  const before = (stored as { models?: unknown } | null)?.models;
+  const after = resolved.models;
+  if (resolved.kind !== 'compare' || !isStringArray(before) || !isStringArray(after)) return [];
+  if (!before.every((model) => after.includes(model))) return [];
+  return after.filter((model) => !before.includes(model));
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+}
+
+/** `perModel` as `{}` when absent, so an added model's overrides show as `perModel.<model>`. */
+function withPerModel(config: unknown): unknown {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
+  const record = config as Record<string, unknown>;
+  return record.kind === 'compare' && record.perModel === undefined ? { ...record, perModel: {} } : config;
+}
+
+/** A changed config path that adding `added` explains: the model list, or an added model's overrides. */
+function isExtension(path: string, added: readonly string[]): boolean {
+  if (added.length === 0) return false;
+  return path === 'models' || added.some((model) => path === `perModel.${model}`);
+}
+
 export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   await checkDirectoryPath(options.out, '--out');
   const run = new RunDirectory(options.out);
@@ -55,16 +84,24 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       });
     }
     const stored = await run.readJson<unknown>(RUN_FILES.config);
-    const changed = changedKeys(stored, resolvedConfig);
+    const added = addedModels(stored, resolvedConfig);
+    const changed = changedKeys(withPerModel(stored), withPerModel(resolvedConfig)).filter(
+      (path) => !isExtension(path, added),
+    );
     if (changed.length > 0) {
       throw new ConfigError(
         `--resume: the config differs from the run's config.json in ${changed.join(', ')}`,
         {
-          expected: 'the same preset, config file and flags as the interrupted run',
+          expected:
+            'the same preset, config file and flags as the interrupted run (a compare run may add models: --models with every model it had, plus new ones)',
         },
       );
     }
-    options.progress.info(`resuming the run in ${run.path}`);
+    options.progress.info(
+      added.length > 0
+        ? `resuming the run in ${run.path}, adding ${added.join(', ')} (finished models are kept; the new ones train on the same data, split and seeds)`
+        : `resuming the run in ${run.path}`,
+    );
   }
   const selection = await useBackend(options.backend);
   const backend = backendRecord(selection);
