@@ -22,6 +22,20 @@ describeHeadContract(aitmHead, {
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
+/** A click -> conversion AITM with towers [2], its parameters and `rows` random inputs. */
+function twoTaskAitm(options: { inputDim: number; calibratorWeight: number; seed: number; rows: number }) {
+  const args = resolveAitmArgs({
+    inputDim: options.inputDim,
+    towerUnits: [2],
+    cascade: [0, 1],
+    calibratorWeight: options.calibratorWeight,
+    seed: options.seed,
+  });
+  const params = aitmHead.createParams(args);
+  const inputs = randomInputs(2, options.rows, options.inputDim, options.seed + 1);
+  return { args, params, inputs };
+}
+
 describe('aitm', () => {
   it('is registered, resolves its args and rejects bad ones with exact messages', () => {
     expect(getHead('aitm')).toBe(aitmHead);
@@ -48,15 +62,7 @@ describe('aitm', () => {
   });
 
   it('computes the transfer, the attention over {p, q} and the calibrator as written', () => {
-    const args = resolveAitmArgs({
-      inputDim: 3,
-      towerUnits: [2],
-      cascade: [0, 1],
-      calibratorWeight: 0.5,
-      seed: 4,
-    });
-    const params = aitmHead.createParams(args);
-    const inputs = randomInputs(2, 4, 3, 5);
+    const { args, params, inputs } = twoTaskAitm({ inputDim: 3, calibratorWeight: 0.5, seed: 4, rows: 4 });
     const out = aitmForward(params, inputs, args, { training: false, returnGates: true, withLoss: true });
     const expected = tf.tidy(() => {
       const lin = (x: tf.Tensor, p: { kernel: tf.Tensor; bias?: tf.Tensor | undefined }) =>
@@ -97,16 +103,8 @@ describe('aitm', () => {
   });
 
   it('lets the calibrator pull a conversion predicted above its click below it', () => {
-    const args = resolveAitmArgs({
-      inputDim: 2,
-      towerUnits: [2],
-      cascade: [0, 1],
-      calibratorWeight: 1,
-      seed: 3,
-    });
-    const params = aitmHead.createParams(args);
+    const { args, params, inputs } = twoTaskAitm({ inputDim: 2, calibratorWeight: 1, seed: 3, rows: 16 });
     const variables = Object.values(allHeadVariables(aitmHead.variables(params)));
-    const inputs = randomInputs(2, 16, 2, 6);
     const optimizer = tf.train.sgd(0.5);
     (params.outputs[1]!.bias as tf.Variable).assign(tf.tensor1d([4])); // conversion far above click
     const gap = () =>
