@@ -6,8 +6,8 @@ import {
   MODEL_PRESET_NAMES,
   MODEL_PRESETS,
   modelPresetBase,
-  modelPresetIsSingleTask,
   modelPresetHead,
+  modelPresetIsSingleTask,
 } from './presets.js';
 
 describe('model presets and their heads', () => {
