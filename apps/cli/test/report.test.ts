@@ -232,6 +232,39 @@ describe('dtrn report <run> <run> ...', () => {
     expect(html).not.toContain('<td>training.batchSize</td>');
   });
 
+  it('aligns the transfer over single-task models when a run has it', async () => {
+    const withSingle = (name: string, perSeed: number[][]): FixtureRun => ({
+      ...BASE,
+      name,
+      auc: { ...BASE.auc, 'single-task': BASE.auc.ple! },
+      transfer: [{ model: 'ple', base: 'single-task', perSeed }],
+    });
+    const x = writeFixtureRun(
+      root,
+      withSingle('agree', [
+        [0.02, 0.01],
+        [0.02, 0.03],
+      ]),
+    );
+    const y = writeFixtureRun(
+      root,
+      withSingle('conflict', [
+        [-0.03, 0.001],
+        [-0.02, 0.003],
+      ]),
+    );
+    const out = join(root, 'transfer.html');
+    await dtrn(['report', x, y, a, '--out', out]);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain(
+      '<td>ple vs single-task</td><td>+0.0200 [+0.0100, +0.0300] positive<br><span class="detail">s3 +0.0200, s7 +0.0200</span></td><td>-0.0250 [-0.0350, -0.0150] NEGATIVE<br><span class="detail">s3 -0.0300, s7 -0.0200</span></td><td>—</td>',
+    );
+    // Runs without single-task models: no transfer table at all.
+    const plain = join(root, 'plain.html');
+    await dtrn(['report', a, b, '--out', plain]);
+    expect(readFileSync(plain, 'utf8')).not.toContain('transfer: model vs single-task');
+  });
+
   it('writes report-<run>-vs-<run>.html in the current directory without --out', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'dtrn-report-cwd-'));
     expect(await dtrn(['report', a, b], cwd)).toBe(join(cwd, 'report-base-vs-other.html'));

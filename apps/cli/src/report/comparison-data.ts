@@ -22,7 +22,40 @@ export interface AlignedRuns {
   /** seedAuc[t][m][r]: run r's test AUC of model m on task t, per seed. */
   readonly seedAuc: (SeedValue[] | null)[][][];
   /** gains[t][p][r]: run r's gain of pair p on task t, with its seeds. */
-  readonly gains: ({ gain: GainInterval; seeds: SeedValue[] } | null)[][][];
+  readonly gains: (AlignedGain | null)[][][];
+  /** `model vs single-task model` of every transfer entry of any run (empty: no run has one). */
+  readonly transferPairs: { model: string; base: string }[];
+  /** transfer[t][p][r]: run r's transfer of pair p on task t, with its seeds. */
+  readonly transfer: (AlignedGain | null)[][][];
+}
+
+export interface AlignedGain {
+  readonly gain: GainInterval;
+  readonly seeds: SeedValue[];
+}
+
+type GainList = (run: ReportRun) => readonly GainInterval[];
+
+/** The (model, base) pairs of every run's list, in order of first appearance. */
+function pairsOf(runs: readonly ReportRun[], list: GainList): { model: string; base: string }[] {
+  return union(runs.map((run) => list(run).map((gain) => `${gain.model}\u0000${gain.base}`))).map((key) => {
+    const [model, base] = key.split('\u0000') as [string, string];
+    return { model, base };
+  });
+}
+
+/** aligned[t][p][r]: run r's entry of `list` for pair p on task t, or null. */
+function alignGains(
+  runs: readonly ReportRun[],
+  tasks: readonly string[],
+  pairs: readonly { model: string; base: string }[],
+  list: GainList,
+): (AlignedGain | null)[][][] {
+  const entryOf = (run: ReportRun, pair: { model: string; base: string }, task: string) => {
+    const gain = list(run).find((g) => g.model === pair.model && g.base === pair.base && g.task === task);
+    return gain ? { gain, seeds: gainSeeds(run.results, gain) } : null;
+  };
+  return tasks.map((task) => pairs.map((pair) => runs.map((run) => entryOf(run, pair, task))));
 }
 
 function union(lists: readonly (readonly string[])[]): string[] {
@@ -43,13 +76,10 @@ export function runLabels(runs: readonly ReportRun[]): string[] {
 export function alignRuns(runs: readonly ReportRun[]): AlignedRuns {
   const models = union(runs.map((run) => run.results.models));
   const tasks = union(runs.map((run) => run.results.tasks));
-  const pairKeys = union(
-    runs.map((run) => run.results.gains.map((gain) => `${gain.model}\u0000${gain.base}`)),
-  );
-  const pairs = pairKeys.map((key) => {
-    const [model, base] = key.split('\u0000') as [string, string];
-    return { model, base };
-  });
+  const gainsOf: GainList = (run) => run.results.gains;
+  const transferOf: GainList = (run) => run.results.transfer ?? [];
+  const pairs = pairsOf(runs, gainsOf);
+  const transferPairs = pairsOf(runs, transferOf);
   const summaryOf = (run: ReportRun, model: string, task: string) =>
     run.results.summary.find((entry) => entry.model === model)?.tasks.find((entry) => entry.task === task) ??
     null;
@@ -61,12 +91,6 @@ export function alignRuns(runs: readonly ReportRun[]): AlignedRuns {
       value: entry.test.find((score) => score.task === task)?.auc ?? null,
     }));
   };
-  const gainOf = (run: ReportRun, pair: { model: string; base: string }, task: string) => {
-    const gain = run.results.gains.find(
-      (g) => g.model === pair.model && g.base === pair.base && g.task === task,
-    );
-    return gain ? { gain, seeds: gainSeeds(run.results, gain) } : null;
-  };
   return {
     labels: runLabels(runs),
     models,
@@ -74,7 +98,9 @@ export function alignRuns(runs: readonly ReportRun[]): AlignedRuns {
     pairs,
     summary: tasks.map((task) => models.map((model) => runs.map((run) => summaryOf(run, model, task)))),
     seedAuc: tasks.map((task) => models.map((model) => runs.map((run) => seedsOf(run, model, task)))),
-    gains: tasks.map((task) => pairs.map((pair) => runs.map((run) => gainOf(run, pair, task)))),
+    gains: alignGains(runs, tasks, pairs, gainsOf),
+    transferPairs,
+    transfer: alignGains(runs, tasks, transferPairs, transferOf),
   };
 }
 

@@ -4,7 +4,14 @@
  * series per run, the config keys that differ and each run's environment.
  */
 
-import { type AlignedRuns, alignRuns, buildComparisonChartData, presentRows } from './comparison-data.js';
+import type { GainInterval } from '@dtrn/compare';
+import {
+  type AlignedGain,
+  type AlignedRuns,
+  alignRuns,
+  buildComparisonChartData,
+  presentRows,
+} from './comparison-data.js';
 import { COMPARISON_SCRIPT } from './comparison-script.js';
 import { type Cell, environmentFacts, escapeHtml, jsonBlock, page, signed, table } from './html-parts.js';
 import type { ReportRun } from './report-run.js';
@@ -59,15 +66,49 @@ function gainsTable(aligned: AlignedRuns, t: number): string {
   if (present(aligned.pairs, aligned.gains[t]!).length === 0) {
     return '<p class="note">No run compared a DTRN variant with its base head on this task.</p>';
   }
+  return pairTable(
+    'gain: model vs base',
+    aligned.pairs,
+    aligned.gains[t]!,
+    aligned.labels,
+    (gain) => gain.verdict,
+  );
+}
+
+const TRANSFER_VERDICTS: Readonly<Record<string, string>> = {
+  win: 'positive',
+  tie: 'none measured',
+  loss: 'NEGATIVE',
+};
+
+/** Each multi-task model minus the single-task models, per run; nothing when no run has it. */
+function transferTable(aligned: AlignedRuns, t: number): string {
+  if (present(aligned.transferPairs, aligned.transfer[t]!).length === 0) return '';
+  return pairTable(
+    'transfer: model vs single-task',
+    aligned.transferPairs,
+    aligned.transfer[t]!,
+    aligned.labels,
+    (gain) => TRANSFER_VERDICTS[gain.verdict] ?? gain.verdict,
+  );
+}
+
+function pairTable(
+  heading: string,
+  pairs: readonly { model: string; base: string }[],
+  rows: readonly (readonly (AlignedGain | null)[])[],
+  labels: readonly string[],
+  verdictOf: (gain: GainInterval) => string,
+): string {
   return table(
-    ['gain: model vs base', ...aligned.labels],
-    present(aligned.pairs, aligned.gains[t]!).map(({ name: pair, index: p }) => [
+    [heading, ...labels],
+    present(pairs, rows).map(({ name: pair, index: p }) => [
       `${pair.model} vs ${pair.base}`,
-      ...aligned.gains[t]![p]!.map(
+      ...rows[p]!.map(
         (entry): Cell =>
           entry
             ? {
-                text: `${signed(entry.gain.estimate)} [${signed(entry.gain.lower)}, ${signed(entry.gain.upper)}] ${entry.gain.verdict}`,
+                text: `${signed(entry.gain.estimate)} [${signed(entry.gain.lower)}, ${signed(entry.gain.upper)}] ${verdictOf(entry.gain)}`,
                 detail: formatSeedValues(entry.seeds, signed),
               }
             : GAP,
@@ -141,7 +182,8 @@ export function renderComparisonHtml(runs: readonly ReportRun[]): string {
     .map(
       (task, t) => `<h3>${escapeHtml(task)}</h3>
 ${aucTable(aligned, t)}
-${gainsTable(aligned, t)}`,
+${gainsTable(aligned, t)}
+${transferTable(aligned, t)}`,
     )
     .join('\n');
   const body = `<h1>${escapeHtml(title)}</h1>
@@ -149,7 +191,7 @@ ${gainsTable(aligned, t)}`,
 <h2>Runs</h2>
 ${runsTable(runs, aligned)}
 <h2>Test AUC and gains per task</h2>
-<p class="note">AUC: mean ± std over seeds. Gains: AUC(variant) - AUC(base), paired bootstrap CI pooled over seeds, verdict, each seed (s0 = seed 0).</p>
+<p class="note">AUC: mean ± std over seeds. Gains: AUC(variant) - AUC(base), paired bootstrap CI pooled over seeds, verdict, each seed (s0 = seed 0). Transfer (runs with single-task models): AUC(multi-task model) - AUC(single-task), the same way; NEGATIVE is negative transfer.</p>
 ${perTask}
 <h2>Meaningfulness check</h2>
 ${checksTable(runs, aligned)}
