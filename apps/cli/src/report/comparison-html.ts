@@ -15,7 +15,7 @@ import {
 import { COMPARISON_SCRIPT } from './comparison-script.js';
 import { type Cell, environmentFacts, escapeHtml, jsonBlock, page, signed, table } from './html-parts.js';
 import type { ReportRun } from './report-run.js';
-import { formatMeanStd } from './results-markdown.js';
+import { formatMeanStd, transferVerdict } from './results-markdown.js';
 import { formatSeedValues } from './seed-values.js';
 
 const GAP = '—';
@@ -75,12 +75,6 @@ function gainsTable(aligned: AlignedRuns, t: number): string {
   );
 }
 
-const TRANSFER_VERDICTS: Readonly<Record<string, string>> = {
-  win: 'positive',
-  tie: 'none measured',
-  loss: 'NEGATIVE',
-};
-
 /** Each multi-task model minus the single-task models, per run; nothing when no run has it. */
 function transferTable(aligned: AlignedRuns, t: number): string {
   if (present(aligned.transferPairs, aligned.transfer[t]!).length === 0) return '';
@@ -89,7 +83,7 @@ function transferTable(aligned: AlignedRuns, t: number): string {
     aligned.transferPairs,
     aligned.transfer[t]!,
     aligned.labels,
-    (gain) => TRANSFER_VERDICTS[gain.verdict] ?? gain.verdict,
+    transferVerdict,
   );
 }
 

@@ -10,7 +10,7 @@ import { escapeHtml, page, runSetupSection, signed, table } from './html-parts.j
 import type { ReportRun } from './report-run.js';
 import { REPORT_SCRIPT } from './report-script.js';
 import type { RunResults } from './results-file.js';
-import { checkHeadline, formatMeanStd } from './results-markdown.js';
+import { checkHeadline, formatMeanStd, transferVerdict } from './results-markdown.js';
 import { formatSeedValues, gainSeeds } from './seed-values.js';
 
 export { chartJsUmd } from './html-parts.js';
@@ -51,23 +51,11 @@ function gainsTable(results: RunResults): string {
   return gainRows(results, results.gains, 'verdict', (gain) => gain.verdict, 'gains');
 }
 
-const TRANSFER_VERDICTS: Readonly<Record<string, string>> = {
-  win: 'positive',
-  tie: 'none measured',
-  loss: 'NEGATIVE',
-};
-
 /** Each multi-task model minus the single-task models; nothing when no single-task model ran. */
 function transferSection(results: RunResults): string {
   const transfer = results.transfer ?? [];
   if (transfer.length === 0) return '';
-  const table = gainRows(
-    results,
-    transfer,
-    'transfer',
-    (gain) => TRANSFER_VERDICTS[gain.verdict] ?? gain.verdict,
-    'transfer',
-  );
+  const table = gainRows(results, transfer, 'transfer', transferVerdict, 'transfer');
   return `<h2>Transfer over single-task models</h2>
 <p class="note">AUC of each multi-task model minus the single-task models, same paired bootstrap as the gains: a CI below 0 is negative transfer.</p>
 ${table}`;

@@ -130,11 +130,16 @@ export function formatResultsMarkdown(results: RunResults): string {
   return lines.join('\n');
 }
 
-const TRANSFER_VERDICTS: Readonly<Record<GainInterval['verdict'], string>> = {
+const TRANSFER_VERDICTS: Readonly<Record<string, string>> = {
   win: 'positive',
   tie: 'none measured',
   loss: 'NEGATIVE',
 };
+
+/** A transfer entry's verdict in words: `NEGATIVE` (negative transfer), `none measured`, `positive`. */
+export function transferVerdict(gain: Pick<GainInterval, 'verdict'>): string {
+  return TRANSFER_VERDICTS[gain.verdict] ?? gain.verdict;
+}
 
 /** One gains table (empty when there are no gains); `{confidence}` in the title becomes the CI level. */
 function gainSection(
@@ -154,7 +159,7 @@ function gainSection(
     const left = gain.excludedSeeds?.length
       ? ` (degenerate seeds ${gain.excludedSeeds.join(', ')} left out)`
       : '';
-    const verdict = verdictColumn === 'transfer' ? TRANSFER_VERDICTS[gain.verdict] : gain.verdict;
+    const verdict = verdictColumn === 'transfer' ? transferVerdict(gain) : gain.verdict;
     lines.push(
       `| ${gain.model} | ${gain.base} | ${gain.task} | ${signed(gain.estimate)} | [${signed(gain.lower)}, ${signed(gain.upper)}] | ${gain.probabilityPositive.toFixed(3)} | ${gain.perSeed.map((value) => signed(value)).join(', ')}${left} | ${verdict} |`,
     );
